@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Generate examples/hidalgo/cohort.csv: a synthetic, seeded cohort shaped like
+the published evaluation of a child-development program in Hidalgo, Mexico.
+
+Not real children. Standard library only; running it twice gives identical bytes.
+Usage: python3 examples/hidalgo/generate.py
+"""
+import csv
+import os
+import random
+
+random.seed(20240611)
+
+N_PROGRAM, N_CONTROL = 950, 910
+AGE_BANDS = [("0-2", 0.27), ("3-6", 0.36), ("7-10", 0.37)]
+ONLY_BEFORE, ONLY_AFTER = 0.06, 0.015   # attrition: lost to follow-up / joined late
+MISSING_RATE = 0.025                      # share of domain cells left empty or NA
+
+# Binary domains: (column, {arm: (p_before, p_after)}, persistence).
+# Persistence in [0, 1] sets how strongly a child's after value follows its
+# before value (0 = independent waves, 1 = as sticky as the margins allow).
+BINARY = [
+    ("extroverted_affectionate", {"program": (0.22, 0.53), "control": (0.21, 0.22)}, 0.45),
+    ("problem_solving", {"program": (0.47, 0.58), "control": (0.46, 0.48)}, 0.50),
+    ("self_knowledge", {"program": (0.43, 0.60), "control": (0.44, 0.46)}, 0.50),
+    ("assertive_communication", {"program": (0.70, 0.78), "control": (0.71, 0.72)}, 0.50),
+    ("teamwork", {"program": (0.56, 0.68), "control": (0.55, 0.57)}, 0.50),
+    ("normal_weight", {"program": (0.72, 0.73), "control": (0.73, 0.72)}, 0.75),
+]
+# Cognitive score: before ~ N(96.5, 15); after = mean + r * (before - mean) + gain + noise.
+COG_MEAN, COG_SD, COG_R = 96.5, 15.0, 0.70
+COG_GAIN = {"program": 8.9, "control": 2.0}  # realised: ~6 points more in the program
+COLUMNS = ["child_id", "group", "wave", "age_band", "cognitive_score"] + [b[0] for b in BINARY]
+
+
+def exact_positives(ids, p):
+    """Mark exactly round(p * len(ids)) of ids as 1 (the rest 0), at random."""
+    chosen = set(random.sample(ids, round(p * len(ids))))
+    return {i: int(i in chosen) for i in ids}
+
+
+def binary_waves(ids, p0, p1, persistence):
+    """Before/after 0/1 values with the given margins and within-child dependence."""
+    before = exact_positives(ids, p0)
+    # P(after=1 | before=1) = stay, P(after=1 | before=0) = rise, with
+    # p0 * stay + (1 - p0) * rise = p1 and both kept inside [0, 1].
+    stay = p1 + persistence * (1 - p1)
+    rise = (p1 - p0 * stay) / (1 - p0)
+    if rise < 0:
+        stay, rise = p1 / p0, 0.0
+    ones = [i for i in ids if before[i]]
+    zeros = [i for i in ids if not before[i]]
+    after = {**exact_positives(ones, stay), **exact_positives(zeros, rise)}
+    return before, after
+
+
+def main():
+    n = N_PROGRAM + N_CONTROL
+    arms = ["program"] * N_PROGRAM + ["control"] * N_CONTROL
+    random.shuffle(arms)
+    children = []
+    for k, arm in enumerate(arms, start=1):
+        band = random.choices([b for b, _ in AGE_BANDS], [w for _, w in AGE_BANDS])[0]
+        children.append({"id": f"HGO-{k:04d}", "group": arm, "age_band": band})
+
+    # Cognitive score, correlated within child.
+    for c in children:
+        pre = random.gauss(COG_MEAN, COG_SD)
+        post = (COG_MEAN + COG_R * (pre - COG_MEAN) + COG_GAIN[c["group"]]
+                + random.gauss(0, COG_SD * (1 - COG_R ** 2) ** 0.5))
+        c["before"] = {"cognitive_score": f"{min(max(pre, 40), 160):.1f}"}
+        c["after"] = {"cognitive_score": f"{min(max(post, 40), 160):.1f}"}
+
+    # Binary domains, exact margins per arm.
+    for arm in ("program", "control"):
+        ids = [k for k, c in enumerate(children) if c["group"] == arm]
+        for col, probs, persistence in BINARY:
+            before, after = binary_waves(ids, *probs[arm], persistence)
+            for k in ids:
+                children[k]["before"][col] = str(before[k])
+                children[k]["after"][col] = str(after[k])
+
+    # Attrition: some children only seen before, a few only after.
+    order = list(range(n))
+    random.shuffle(order)
+    n_before_only, n_after_only = round(ONLY_BEFORE * n), round(ONLY_AFTER * n)
+    waves = {k: ("before",) for k in order[:n_before_only]}
+    waves.update({k: ("after",) for k in order[n_before_only:n_before_only + n_after_only]})
+
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cohort.csv")
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(COLUMNS)
+        for k, c in enumerate(children):
+            for wave in waves.get(k, ("before", "after")):
+                values = [c[wave][col] for col in COLUMNS[4:]]
+                for j in range(len(values)):
+                    if random.random() < MISSING_RATE:
+                        values[j] = "NA" if random.random() < 0.4 else ""
+                w.writerow([c["id"], c["group"], wave, c["age_band"]] + values)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,699 @@
+//! Which tests each domain and design gets (contract §3), and the results they give.
+
+use crate::cohort::{Arm, Cohort, Domain, Kind, Participant, Warning, Wave};
+use crate::results::*;
+use crate::stats::adjust::{Adjust, p_adjust};
+use crate::stats::contingency::{chi_square, fisher_exact_2x2, stuart_maxwell};
+use crate::stats::describe::describe;
+use crate::stats::proportions::{
+    did_z_binary, mcnemar_exact, newcombe_independent, odds_ratio, risk_ratio, wilson,
+};
+use crate::stats::ranks::{mann_whitney, wilcoxon_signed_rank};
+use crate::stats::regression::ancova;
+use crate::stats::ttest::{cohens_dz, did_z_continuous, hedges_g, paired_t, welch_t};
+use crate::stats::{TestResult, finite};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub conf_level: f64,
+    pub adjust: Adjust,
+}
+
+/// A domain's values restricted to the participants of one stratum.
+struct View<'a> {
+    cohort: &'a Cohort,
+    members: &'a [usize],
+}
+
+impl View<'_> {
+    fn participant(&self, i: usize) -> &Participant {
+        &self.cohort.participants[i]
+    }
+    /// Non-missing values of `arm` at `wave`, and the count of missing cells.
+    fn values(&self, values: &[Vec<f64>; 2], arm: Arm, wave: Wave) -> (Vec<f64>, usize) {
+        let mut out = Vec::new();
+        let mut missing = 0;
+        for &i in self.members {
+            let p = self.participant(i);
+            if p.arm != arm || !p.present[wave.index()] {
+                continue;
+            }
+            let v = values[wave.index()][i];
+            if v.is_nan() {
+                missing += 1;
+            } else {
+                out.push(v);
+            }
+        }
+        (out, missing)
+    }
+    /// (pre, post) of the matched participants of `arm`.
+    fn pairs(&self, values: &[Vec<f64>; 2], arm: Arm) -> (Vec<f64>, Vec<f64>) {
+        let mut pre = Vec::new();
+        let mut post = Vec::new();
+        for &i in self.members {
+            if self.participant(i).arm != arm {
+                continue;
+            }
+            let (a, b) = (values[0][i], values[1][i]);
+            if !a.is_nan() && !b.is_nan() {
+                pre.push(a);
+                post.push(b);
+            }
+        }
+        (pre, post)
+    }
+}
+
+fn row(comparison: &str, method: &'static str, primary: bool, n: usize, r: TestResult) -> TestRow {
+    TestRow {
+        comparison: comparison.to_string(),
+        method,
+        primary,
+        n,
+        estimate: r.estimate.and_then(finite),
+        conf_low: r.conf_low.and_then(finite),
+        conf_high: r.conf_high.and_then(finite),
+        statistic: r.statistic.and_then(finite),
+        df: r.df.and_then(finite),
+        p_value: r.p_value.and_then(finite),
+        p_adjusted: None,
+        effect_size: None,
+    }
+}
+
+fn effect(name: &'static str, value: Option<f64>) -> Option<EffectSize> {
+    Some(EffectSize {
+        name,
+        value: value.and_then(finite),
+        conf_low: None,
+        conf_high: None,
+    })
+}
+
+fn change_id(arm: Arm) -> String {
+    format!("change:{}", arm.name())
+}
+
+fn between_id(wave: Wave) -> String {
+    format!("between:{}", wave.name())
+}
+
+fn count_ones(x: &[f64]) -> usize {
+    x.iter().filter(|&&v| v == 1.0).count()
+}
+
+fn proportion(count: usize, n: usize) -> Option<f64> {
+    (n > 0).then(|| count as f64 / n as f64)
+}
+
+/// A 2×2 comparison of two proportions (x1 of n1 vs x0 of n0): Pearson χ², or
+/// Fisher's exact test when an expected count is below 5; Newcombe's CI.
+fn two_proportions(
+    x1: usize,
+    n1: usize,
+    x0: usize,
+    n0: usize,
+    conf: f64,
+) -> (&'static str, TestResult) {
+    let total = (n1 + n0) as f64;
+    let ones = (x1 + x0) as f64;
+    let zeros = total - ones;
+    let min_expected = [n1 as f64, n0 as f64]
+        .iter()
+        .flat_map(|&r| [r * ones / total, r * zeros / total])
+        .fold(f64::INFINITY, f64::min);
+    let estimate = match (proportion(x1, n1), proportion(x0, n0)) {
+        (Some(a), Some(b)) => Some(a - b),
+        _ => None,
+    };
+    let ci = newcombe_independent(x1, n1, x0, n0, conf);
+    let mut r = TestResult {
+        estimate,
+        conf_low: ci.map(|c| c.0),
+        conf_high: ci.map(|c| c.1),
+        ..TestResult::default()
+    };
+    if n1 == 0 || n0 == 0 {
+        return ("chi_square", r);
+    }
+    if !(min_expected >= 5.0) {
+        r.p_value = Some(fisher_exact_2x2(x1, n1 - x1, x0, n0 - x0));
+        ("fisher_exact", r)
+    } else {
+        let table = vec![
+            vec![x1 as f64, (n1 - x1) as f64],
+            vec![x0 as f64, (n0 - x0) as f64],
+        ];
+        if let Some(c) = chi_square(&table) {
+            r.statistic = Some(c.statistic);
+            r.df = Some(c.df);
+            r.p_value = Some(c.p_value);
+        }
+        ("chi_square", r)
+    }
+}
+
+struct DomainAnalysis<'a> {
+    view: View<'a>,
+    conf: f64,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> DomainAnalysis<'a> {
+    fn arms(&self) -> &'a [Arm] {
+        &self.view.cohort.arms
+    }
+    fn waves(&self) -> &'a [Wave] {
+        &self.view.cohort.waves
+    }
+    fn paired(&self) -> bool {
+        self.view.cohort.paired
+    }
+    fn both(&self) -> bool {
+        self.arms().len() == 2 && self.waves().len() == 2
+    }
+
+    fn continuous(&mut self, values: &[Vec<f64>; 2]) -> (Vec<SummaryRow>, Vec<TestRow>) {
+        let conf = self.conf;
+        let mut summary = Vec::new();
+        for &arm in self.arms() {
+            for &wave in self.waves() {
+                let (x, missing) = self.view.values(values, arm, wave);
+                let s = describe(&x, conf);
+                summary.push(SummaryRow {
+                    group: arm,
+                    wave,
+                    n: x.len(),
+                    missing,
+                    stats: SummaryStats::Continuous {
+                        mean: s.mean,
+                        sd: s.sd,
+                        median: s.median,
+                        q1: s.q1,
+                        q3: s.q3,
+                        min: s.min,
+                        max: s.max,
+                        conf_low: s.conf_low,
+                        conf_high: s.conf_high,
+                    },
+                });
+            }
+        }
+        let mut tests = Vec::new();
+        let mut changes: Vec<Vec<f64>> = Vec::new();
+        if self.waves().len() == 2 {
+            for &arm in self.arms() {
+                let id = change_id(arm);
+                if self.paired() {
+                    let (pre, post) = self.view.pairs(values, arm);
+                    let ch: Vec<f64> = post.iter().zip(&pre).map(|(b, a)| b - a).collect();
+                    let mut t = row(&id, "paired_t", true, ch.len(), paired_t(&ch, conf));
+                    t.effect_size = effect("cohens_dz", cohens_dz(&ch));
+                    tests.push(t);
+                    tests.push(row(
+                        &id,
+                        "wilcoxon_signed_rank",
+                        false,
+                        ch.len(),
+                        wilcoxon_signed_rank(&ch),
+                    ));
+                    changes.push(ch);
+                } else {
+                    let (pre, _) = self.view.values(values, arm, Wave::Pre);
+                    let (post, _) = self.view.values(values, arm, Wave::Post);
+                    tests.push(row(
+                        &id,
+                        "welch_t",
+                        true,
+                        pre.len() + post.len(),
+                        welch_t(&post, &pre, conf),
+                    ));
+                }
+            }
+        }
+        if self.arms().len() == 2 {
+            for &wave in self.waves() {
+                let id = between_id(wave);
+                let (x1, _) = self.view.values(values, Arm::Intervention, wave);
+                let (x0, _) = self.view.values(values, Arm::Control, wave);
+                let n = x1.len() + x0.len();
+                let mut t = row(&id, "welch_t", true, n, welch_t(&x1, &x0, conf));
+                t.effect_size = effect("hedges_g", hedges_g(&x1, &x0));
+                tests.push(t);
+                tests.push(row(&id, "mann_whitney", false, n, mann_whitney(&x1, &x0)));
+            }
+        }
+        if self.both() {
+            if self.paired() {
+                let n = changes.iter().map(Vec::len).sum();
+                tests.push(row(
+                    "did",
+                    "did_welch_t",
+                    false,
+                    n,
+                    welch_t(&changes[0], &changes[1], conf),
+                ));
+                let (mut pre, mut post, mut arm) = (Vec::new(), Vec::new(), Vec::new());
+                for a in [Arm::Intervention, Arm::Control] {
+                    let (p, q) = self.view.pairs(values, a);
+                    arm.extend(std::iter::repeat_n(
+                        f64::from(u8::from(a == Arm::Intervention)),
+                        p.len(),
+                    ));
+                    pre.extend(p);
+                    post.extend(q);
+                }
+                tests.push(row(
+                    "did",
+                    "ancova",
+                    true,
+                    post.len(),
+                    ancova(&post, &pre, &arm, conf),
+                ));
+            } else {
+                let cells: Vec<Vec<f64>> = [
+                    (Arm::Intervention, Wave::Post),
+                    (Arm::Intervention, Wave::Pre),
+                    (Arm::Control, Wave::Post),
+                    (Arm::Control, Wave::Pre),
+                ]
+                .iter()
+                .map(|&(a, w)| self.view.values(values, a, w).0)
+                .collect();
+                let n = cells.iter().map(Vec::len).sum();
+                let r = did_z_continuous([&cells[0], &cells[1], &cells[2], &cells[3]], conf);
+                tests.push(row("did", "did_z", true, n, r));
+            }
+        }
+        (summary, tests)
+    }
+
+    fn binary(&mut self, values: &[Vec<f64>; 2]) -> (Vec<SummaryRow>, Vec<TestRow>) {
+        let conf = self.conf;
+        let mut summary = Vec::new();
+        for &arm in self.arms() {
+            for &wave in self.waves() {
+                let (x, missing) = self.view.values(values, arm, wave);
+                let count = count_ones(&x);
+                let ci = wilson(count, x.len(), conf);
+                summary.push(SummaryRow {
+                    group: arm,
+                    wave,
+                    n: x.len(),
+                    missing,
+                    stats: SummaryStats::Binary {
+                        count,
+                        proportion: proportion(count, x.len()),
+                        conf_low: ci.map(|c| c.0),
+                        conf_high: ci.map(|c| c.1),
+                    },
+                });
+            }
+        }
+        let counts = |arm: Arm, wave: Wave| {
+            let (x, _) = self.view.values(values, arm, wave);
+            (count_ones(&x), x.len())
+        };
+        let mut tests = Vec::new();
+        let mut changes: Vec<Vec<f64>> = Vec::new();
+        if self.waves().len() == 2 {
+            for &arm in self.arms() {
+                let id = change_id(arm);
+                if self.paired() {
+                    let (pre, post) = self.view.pairs(values, arm);
+                    let mut cells = [0usize; 4];
+                    for (a, b) in pre.iter().zip(&post) {
+                        let k = match (*a == 1.0, *b == 1.0) {
+                            (true, true) => 0,
+                            (true, false) => 1,
+                            (false, true) => 2,
+                            (false, false) => 3,
+                        };
+                        cells[k] += 1;
+                    }
+                    let r = mcnemar_exact(cells[0], cells[1], cells[2], cells[3], conf);
+                    tests.push(row(&id, "mcnemar_exact", true, pre.len(), r));
+                    changes.push(post.iter().zip(&pre).map(|(b, a)| b - a).collect());
+                } else {
+                    let (x1, n1) = counts(arm, Wave::Post);
+                    let (x0, n0) = counts(arm, Wave::Pre);
+                    let (method, r) = two_proportions(x1, n1, x0, n0, conf);
+                    tests.push(row(&id, method, true, n1 + n0, r));
+                }
+            }
+        }
+        if self.arms().len() == 2 {
+            for &wave in self.waves() {
+                let id = between_id(wave);
+                let (x1, n1) = counts(Arm::Intervention, wave);
+                let (x0, n0) = counts(Arm::Control, wave);
+                let (method, r) = two_proportions(x1, n1, x0, n0, conf);
+                tests.push(row(&id, method, true, n1 + n0, r));
+                if n1 > 0 && n0 > 0 {
+                    tests.push(row(
+                        &id,
+                        "risk_ratio",
+                        false,
+                        n1 + n0,
+                        risk_ratio(x1, n1, x0, n0, conf),
+                    ));
+                    tests.push(row(
+                        &id,
+                        "odds_ratio",
+                        false,
+                        n1 + n0,
+                        odds_ratio(x1, n1, x0, n0, conf),
+                    ));
+                }
+            }
+        }
+        if self.both() {
+            if self.paired() {
+                let n = changes.iter().map(Vec::len).sum();
+                tests.push(row(
+                    "did",
+                    "did_welch_t",
+                    true,
+                    n,
+                    welch_t(&changes[0], &changes[1], conf),
+                ));
+            } else {
+                let cells = [
+                    counts(Arm::Intervention, Wave::Post),
+                    counts(Arm::Intervention, Wave::Pre),
+                    counts(Arm::Control, Wave::Post),
+                    counts(Arm::Control, Wave::Pre),
+                ];
+                let n = cells.iter().map(|c| c.1).sum();
+                tests.push(row("did", "did_z", true, n, did_z_binary(cells, conf)));
+            }
+        }
+        (summary, tests)
+    }
+
+    fn level_counts(&self, values: &[Vec<f64>; 2], arm: Arm, wave: Wave, k: usize) -> Vec<f64> {
+        let (x, _) = self.view.values(values, arm, wave);
+        let mut c = vec![0.0; k];
+        for v in x {
+            if let Some(slot) = c.get_mut(v as usize) {
+                *slot += 1.0;
+            }
+        }
+        c
+    }
+
+    fn independence(&mut self, domain: &str, id: &str, table: &[Vec<f64>]) -> TestRow {
+        let n = table.iter().flatten().sum::<f64>() as usize;
+        let r = chi_square(table);
+        let mut t = row(
+            id,
+            "chi_square_independence",
+            true,
+            n,
+            TestResult {
+                statistic: r.as_ref().map(|c| c.statistic),
+                df: r.as_ref().map(|c| c.df),
+                p_value: r.as_ref().map(|c| c.p_value),
+                ..TestResult::default()
+            },
+        );
+        t.effect_size = effect("cramers_v", r.as_ref().map(|c| c.cramers_v));
+        if let Some(c) = &r
+            && c.min_expected < 5.0
+        {
+            self.warnings.push(Warning::new(
+                Some(domain),
+                format!(
+                    "{id}: an expected count is below 5 ({:.2}); the χ² p-value may be inaccurate",
+                    c.min_expected
+                ),
+            ));
+        }
+        t
+    }
+
+    fn categorical(&mut self, d: &Domain) -> (Vec<SummaryRow>, Vec<TestRow>, Vec<LevelResult>) {
+        let conf = self.conf;
+        let k = d.levels.len();
+        let values = &d.values;
+        let mut summary = Vec::new();
+        for &arm in self.arms() {
+            for &wave in self.waves() {
+                let (x, missing) = self.view.values(values, arm, wave);
+                let counts = self.level_counts(values, arm, wave, k);
+                let levels = d
+                    .levels
+                    .iter()
+                    .zip(&counts)
+                    .map(|(l, &c)| {
+                        let ci = wilson(c as usize, x.len(), conf);
+                        LevelSummary {
+                            level: l.clone(),
+                            count: c as usize,
+                            proportion: proportion(c as usize, x.len()),
+                            conf_low: ci.map(|c| c.0),
+                            conf_high: ci.map(|c| c.1),
+                        }
+                    })
+                    .collect();
+                summary.push(SummaryRow {
+                    group: arm,
+                    wave,
+                    n: x.len(),
+                    missing,
+                    stats: SummaryStats::Categorical { levels },
+                });
+            }
+        }
+        let mut tests = Vec::new();
+        if self.waves().len() == 2 {
+            for &arm in self.arms() {
+                let id = change_id(arm);
+                if self.paired() {
+                    let (pre, post) = self.view.pairs(values, arm);
+                    let mut table = vec![vec![0.0; k]; k];
+                    for (a, b) in pre.iter().zip(&post) {
+                        table[*a as usize][*b as usize] += 1.0;
+                    }
+                    let r = stuart_maxwell(&table);
+                    tests.push(row(
+                        &id,
+                        "stuart_maxwell",
+                        true,
+                        pre.len(),
+                        TestResult {
+                            statistic: r.map(|c| c.0),
+                            df: r.map(|c| c.1),
+                            p_value: r.map(|c| c.2),
+                            ..TestResult::default()
+                        },
+                    ));
+                } else {
+                    let table = vec![
+                        self.level_counts(values, arm, Wave::Pre, k),
+                        self.level_counts(values, arm, Wave::Post, k),
+                    ];
+                    let t = self.independence(&d.name, &id, &table);
+                    tests.push(t);
+                }
+            }
+        }
+        if self.arms().len() == 2 {
+            for &wave in self.waves() {
+                let table = vec![
+                    self.level_counts(values, Arm::Intervention, wave, k),
+                    self.level_counts(values, Arm::Control, wave, k),
+                ];
+                let t = self.independence(&d.name, &between_id(wave), &table);
+                tests.push(t);
+            }
+        }
+        let mut per_level = Vec::new();
+        for (li, level) in d.levels.iter().enumerate() {
+            let bin = [0, 1].map(|w| {
+                values[w]
+                    .iter()
+                    .map(|&v| {
+                        if v.is_nan() {
+                            v
+                        } else {
+                            f64::from(u8::from(v as usize == li))
+                        }
+                    })
+                    .collect::<Vec<f64>>()
+            });
+            let (summary, tests) = self.binary(&bin);
+            per_level.push(LevelResult {
+                level: level.clone(),
+                summary,
+                tests,
+            });
+        }
+        (summary, tests, per_level)
+    }
+}
+
+/// Analyse every domain for the participants in `members`; adjust p-values within.
+fn analyse_group(
+    cohort: &Cohort,
+    members: &[usize],
+    settings: Settings,
+    lang: &str,
+    warnings: &mut Vec<Warning>,
+    scope: &str,
+) -> Vec<DomainResult> {
+    let mut out = Vec::new();
+    for d in &cohort.domains {
+        let mut a = DomainAnalysis {
+            view: View { cohort, members },
+            conf: settings.conf_level,
+            warnings: Vec::new(),
+        };
+        let (summary, tests, per_level) = match d.kind {
+            Kind::Continuous => {
+                let (s, t) = a.continuous(&d.values);
+                (s, t, Vec::new())
+            }
+            Kind::Binary => {
+                let (s, t) = a.binary(&d.values);
+                (s, t, Vec::new())
+            }
+            Kind::Categorical => a.categorical(d),
+        };
+        for t in &tests {
+            if t.p_value.is_none() && !matches!(t.method, "risk_ratio" | "odds_ratio") {
+                a.warnings.push(Warning::new(
+                    Some(&d.name),
+                    format!(
+                        "{} {}: cannot be tested (too few observations or no variation); p-value is null",
+                        t.comparison, t.method
+                    ),
+                ));
+            }
+        }
+        for mut w in a.warnings {
+            if !scope.is_empty() {
+                w.message = format!("{scope}: {}", w.message);
+            }
+            warnings.push(w);
+        }
+        out.push(DomainResult {
+            name: d.name.clone(),
+            label: d
+                .label
+                .as_ref()
+                .and_then(|l| l.get(lang))
+                .unwrap_or(&d.name)
+                .to_string(),
+            kind: d.kind,
+            higher_is_better: d.higher_is_better,
+            summary,
+            tests,
+            per_level,
+        });
+    }
+    adjust_family(&mut out, settings.adjust);
+    out
+}
+
+/// `p_adjusted` over the primary tests of each comparison id across domains.
+fn adjust_family(domains: &mut [DomainResult], method: Adjust) {
+    let mut ids: Vec<String> = Vec::new();
+    for d in domains.iter() {
+        for t in &d.tests {
+            if t.primary && !ids.contains(&t.comparison) {
+                ids.push(t.comparison.clone());
+            }
+        }
+    }
+    for id in ids {
+        let mut places = Vec::new();
+        let mut ps = Vec::new();
+        for (di, d) in domains.iter().enumerate() {
+            for (ti, t) in d.tests.iter().enumerate() {
+                if t.primary && t.comparison == id {
+                    places.push((di, ti));
+                    ps.push(t.p_value);
+                }
+            }
+        }
+        let adj = p_adjust(&ps, method);
+        for ((di, ti), p) in places.into_iter().zip(adj) {
+            domains[di].tests[ti].p_adjusted = p.and_then(finite);
+        }
+    }
+}
+
+fn attrition(cohort: &Cohort) -> Vec<Attrition> {
+    cohort
+        .arms
+        .iter()
+        .map(|&arm| {
+            let mut a = Attrition {
+                group: arm,
+                participants: 0,
+                matched: 0,
+                baseline_only: 0,
+                followup_only: 0,
+            };
+            for p in cohort.participants.iter().filter(|p| p.arm == arm) {
+                a.participants += 1;
+                match p.present {
+                    [true, true] => a.matched += 1,
+                    [true, false] => a.baseline_only += 1,
+                    [false, true] => a.followup_only += 1,
+                    [false, false] => {}
+                }
+            }
+            a
+        })
+        .collect()
+}
+
+/// The whole analysis: pooled, and per stratum when `--by` is given.
+pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
+    let mut warnings = cohort.warnings.clone();
+    let all: Vec<usize> = (0..cohort.participants.len()).collect();
+    let domains = analyse_group(cohort, &all, settings, lang, &mut warnings, "");
+    let mut strata = Vec::new();
+    if let Some(s) = &cohort.strata {
+        for (si, value) in s.values.iter().enumerate() {
+            let members: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&i| cohort.participants[i].stratum == Some(si as u32))
+                .collect();
+            let scope = format!("{} = {}", s.column, value);
+            let domains = analyse_group(cohort, &members, settings, lang, &mut warnings, &scope);
+            strata.push(StratumResult {
+                column: s.column.clone(),
+                value: value.clone(),
+                participants: members.len(),
+                domains,
+            });
+        }
+    }
+    Report {
+        schema: SCHEMA,
+        input: InputInfo {
+            files: cohort.files.clone(),
+            layout: cohort.layout,
+            rows: cohort.rows,
+            participants: cohort.participants.len(),
+            design: cohort.design,
+            paired: cohort.paired,
+            attrition: attrition(cohort),
+        },
+        labels: cohort.labels.clone(),
+        settings: crate::results::Settings {
+            conf_level: settings.conf_level,
+            adjust: settings.adjust,
+            title: cohort.title.clone(),
+            lang: lang.to_string(),
+        },
+        warnings,
+        domains,
+        strata,
+    }
+}

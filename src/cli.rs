@@ -1,0 +1,92 @@
+//! Command-line definitions.
+
+use clap::{Parser, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    En,
+    Es,
+}
+
+/// Program-evaluation statistics: intervention vs control, before vs after, every
+/// domain, with the right test, effect sizes and confidence intervals.
+#[derive(Debug, Parser)]
+#[command(name = "evaluate", version, about, long_about = None)]
+pub struct Cli {
+    /// Data files (CSV, TSV, `;`-separated; UTF-8 or Windows-1252). `-` reads stdin.
+    /// Several files are stacked; a file without an arm column takes its name as arm.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Confidence level of every interval.
+    #[arg(long, default_value_t = 0.95, value_parser = parse_conf, value_name = "LEVEL")]
+    pub conf_level: f64,
+
+    /// Multiple-comparison adjustment across domains: holm, bh, bonferroni, none.
+    #[arg(long, default_value = "holm", value_parser = ["holm", "bh", "bonferroni", "none"])]
+    pub adjust: String,
+
+    /// Participant id column (default: id, participant, participant_id, child_id, folio).
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// Arm column (default: group, arm, grupo, condition).
+    #[arg(long, value_name = "COL")]
+    pub group: Option<String>,
+    /// Wave column (default: wave, time, phase, period, round, momento, evaluacion).
+    #[arg(long, value_name = "COL")]
+    pub wave: Option<String>,
+    /// The arm label meaning intervention.
+    #[arg(long, value_name = "LABEL")]
+    pub intervention: Option<String>,
+    /// The arm label meaning control.
+    #[arg(long, value_name = "LABEL")]
+    pub control: Option<String>,
+    /// The wave label meaning before (with --post, other waves are dropped).
+    #[arg(long, value_name = "LABEL")]
+    pub pre: Option<String>,
+    /// The wave label meaning after.
+    #[arg(long, value_name = "LABEL")]
+    pub post: Option<String>,
+    /// Columns that are not domains (comma-separated; repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "COL,...")]
+    pub ignore: Vec<String>,
+    /// Repeat the analysis within each value of COL (strata), plus pooled.
+    #[arg(long, value_name = "COL")]
+    pub by: Option<String>,
+    /// Spec file (TOML): title, labels, domain names, pass thresholds, level order.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<String>,
+    /// Language of labels in human-readable output.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// Do not print warnings on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+fn parse_conf(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("\"{s}\" is not a number; use e.g. 0.95"))?;
+    if v > 0.0 && v < 1.0 {
+        Ok(v)
+    } else {
+        Err(format!("{s} is not between 0 and 1; use e.g. 0.95 or 0.99"))
+    }
+}

@@ -1,0 +1,70 @@
+//! User-facing errors: a mistake in the input or the command line (exit code 2).
+
+use std::fmt;
+
+/// A mistake the user can fix: names the file, line and column, and what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserError {
+    pub file: Option<String>,
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl UserError {
+    pub fn new(message: impl Into<String>) -> Self {
+        UserError {
+            file: None,
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+    pub fn line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+    pub fn column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut place = Vec::new();
+        if let Some(file) = &self.file {
+            place.push(file.clone());
+        }
+        if let Some(line) = self.line {
+            place.push(format!("line {line}"));
+        }
+        if let Some(col) = &self.column {
+            place.push(format!("column \"{col}\""));
+        }
+        if place.is_empty() {
+            write!(f, "{}", self.message)?;
+        } else {
+            write!(f, "{}: {}", place.join(", "), self.message)?;
+        }
+        if let Some(h) = &self.hint {
+            write!(f, "\n  fix: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// Shorthand for a `Result` whose error is a [`UserError`].
+pub type UResult<T> = Result<T, UserError>;

@@ -1,0 +1,13 @@
+//! `evaluate`: program-evaluation statistics.
+//!
+//! input → typed [`cohort`] → [`analysis`] → one [`results::Report`] → renderers in [`output`].
+pub mod analysis;
+pub mod cli;
+pub mod cohort;
+pub mod error;
+pub mod input;
+pub mod output;
+pub mod results;
+pub mod run;
+pub mod stats;
+pub mod text;

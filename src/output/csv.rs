@@ -1,0 +1,90 @@
+//! CSV: one tidy row per test (contract §4.2), per-level rows named `domain[level]`.
+
+use crate::results::{DomainResult, Report, TestRow};
+
+pub const HEADER: [&str; 16] = [
+    "stratum",
+    "domain",
+    "kind",
+    "comparison",
+    "method",
+    "primary",
+    "n",
+    "estimate",
+    "conf_low",
+    "conf_high",
+    "statistic",
+    "df",
+    "p_value",
+    "p_adjusted",
+    "effect_size_name",
+    "effect_size",
+];
+
+fn num(x: Option<f64>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn push_test(
+    w: &mut csv::Writer<Vec<u8>>,
+    stratum: &str,
+    domain: &str,
+    kind: &str,
+    t: &TestRow,
+) -> csv::Result<()> {
+    let (ename, evalue) = match &t.effect_size {
+        Some(e) => (e.name.to_string(), num(e.value)),
+        None => (String::new(), String::new()),
+    };
+    w.write_record([
+        stratum,
+        domain,
+        kind,
+        &t.comparison,
+        t.method,
+        if t.primary { "true" } else { "false" },
+        &t.n.to_string(),
+        &num(t.estimate),
+        &num(t.conf_low),
+        &num(t.conf_high),
+        &num(t.statistic),
+        &num(t.df),
+        &num(t.p_value),
+        &num(t.p_adjusted),
+        &ename,
+        &evalue,
+    ])
+}
+
+fn push_domains(
+    w: &mut csv::Writer<Vec<u8>>,
+    stratum: &str,
+    domains: &[DomainResult],
+) -> csv::Result<()> {
+    for d in domains {
+        let kind = serde_json::to_value(d.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        for t in &d.tests {
+            push_test(w, stratum, &d.name, &kind, t)?;
+        }
+        for l in &d.per_level {
+            let name = format!("{}[{}]", d.name, l.level);
+            for t in &l.tests {
+                push_test(w, stratum, &name, "binary", t)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn render(report: &Report) -> anyhow::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADER)?;
+    push_domains(&mut w, "", &report.domains)?;
+    for s in &report.strata {
+        push_domains(&mut w, &format!("{}={}", s.column, s.value), &s.domains)?;
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
+}

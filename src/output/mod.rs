@@ -1,0 +1,6 @@
+//! Renderers: every view is made from the one [`Report`](crate::results::Report).
+pub mod csv;
+pub mod fmt;
+pub mod json;
+pub mod table;
+pub mod write;

@@ -1,0 +1,101 @@
+//! One run of the command: read, build the cohort, analyse, render, write.
+
+use crate::analysis::{Settings, analyse};
+use crate::cli::{Cli, Format, Lang};
+use crate::cohort::{Options, build};
+use crate::error::UserError;
+use crate::input::{read::read_path, spec::read_spec};
+use crate::output;
+use crate::results::Report;
+use crate::stats::adjust::Adjust;
+use std::io::Write;
+
+/// Read the inputs and compute the report.
+pub fn report(cli: &Cli) -> anyhow::Result<Report> {
+    if cli.files.iter().filter(|f| f.as_str() == "-").count() > 1 {
+        return Err(UserError::new("stdin (-) can be read only once").into());
+    }
+    let spec = match &cli.spec {
+        Some(p) => Some(read_spec(p)?),
+        None => None,
+    };
+    let tables = cli
+        .files
+        .iter()
+        .map(|f| read_path(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let opts = Options {
+        id: cli.id.clone(),
+        group: cli.group.clone(),
+        wave: cli.wave.clone(),
+        intervention: cli.intervention.clone(),
+        control: cli.control.clone(),
+        pre: cli.pre.clone(),
+        post: cli.post.clone(),
+        ignore: cli
+            .ignore
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        by: cli.by.clone(),
+    };
+    let cohort = build(&tables, &opts, spec.as_ref())?;
+    let adjust: Adjust = cli
+        .adjust
+        .parse()
+        .map_err(|_| UserError::new(format!("unknown --adjust {}", cli.adjust)))?;
+    let lang = match cli.lang {
+        Some(Lang::Es) => "es".to_string(),
+        Some(Lang::En) => "en".to_string(),
+        None => cohort.lang.clone().unwrap_or_else(|| "en".into()),
+    };
+    Ok(analyse(
+        &cohort,
+        Settings {
+            conf_level: cli.conf_level,
+            adjust,
+        },
+        &lang,
+    ))
+}
+
+/// Render in the chosen format.
+pub fn render(report: &Report, format: Format) -> anyhow::Result<String> {
+    match format {
+        Format::Table => Ok(output::table::render(report)),
+        Format::Json => output::json::render(report),
+        Format::Csv => output::csv::render(report),
+    }
+}
+
+/// The whole command.
+pub fn run(cli: &Cli) -> anyhow::Result<()> {
+    if let Some(out) = &cli.output {
+        output::write::check_not_input(out, &cli.files)?;
+    }
+    let report = report(cli)?;
+    let text = render(&report, cli.format)?;
+    if !cli.quiet && cli.format != Format::Table {
+        for w in &report.warnings {
+            match &w.domain {
+                Some(d) => eprintln!("warning: {d}: {}", w.message),
+                None => eprintln!("warning: {}", w.message),
+            }
+        }
+    }
+    match &cli.output {
+        Some(out) => output::write::write_atomic(out, text.as_bytes(), &cli.files)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! Pure statistics: every function takes plain numbers and returns plain numbers.
+//!
+//! Conventions: p-values come from survival functions (accurate in the tails);
+//! anything undefined is `None`, never NaN or infinity; nothing panics.
+//! Counts are `usize` throughout.
+
+pub mod adjust;
+pub mod contingency;
+pub mod describe;
+pub mod dist;
+pub mod proportions;
+pub mod ranks;
+pub mod regression;
+pub mod ttest;
+
+/// The numbers of one test. Every field is None when undefined (never NaN or inf).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TestResult {
+    pub estimate: Option<f64>,
+    pub conf_low: Option<f64>,
+    pub conf_high: Option<f64>,
+    pub statistic: Option<f64>,
+    pub df: Option<f64>,
+    pub p_value: Option<f64>,
+}
+
+impl TestResult {
+    /// An untestable result that still carries its estimate (if finite).
+    pub fn estimate_only(estimate: Option<f64>) -> Self {
+        TestResult {
+            estimate: estimate.and_then(finite),
+            ..Default::default()
+        }
+    }
+}
+
+/// `Some(x)` when `x` is finite, else `None`.
+pub fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
