@@ -433,6 +433,57 @@ impl<'a> DomainAnalysis<'a> {
         t
     }
 
+    /// Transitions between ordered levels of matched participants (paired designs).
+    fn transitions(&self, d: &Domain) -> Option<Transitions> {
+        if !d.ordered || !self.paired() || self.waves().len() != 2 {
+            return None;
+        }
+        let k = d.levels.len();
+        let mut groups = Vec::new();
+        for &arm in self.arms() {
+            let (pre, post) = self.view.pairs(&d.values, arm);
+            let mut table = vec![vec![0usize; k]; k];
+            let (mut up, mut same, mut down) = (0, 0, 0);
+            for (a, b) in pre.iter().zip(&post) {
+                let (i, j) = (*a as usize, *b as usize);
+                table[i][j] += 1;
+                let better = if d.higher_is_better { j > i } else { j < i };
+                if i == j {
+                    same += 1;
+                } else if better {
+                    up += 1;
+                } else {
+                    down += 1;
+                }
+            }
+            let n = pre.len();
+            let ci = wilson(up, n, self.conf);
+            groups.push(TransitionGroup {
+                group: arm,
+                n,
+                table,
+                improved: up,
+                unchanged: same,
+                declined: down,
+                improved_proportion: proportion(up, n),
+                improved_conf_low: ci.map(|c| c.0),
+                improved_conf_high: ci.map(|c| c.1),
+                unchanged_proportion: proportion(same, n),
+                declined_proportion: proportion(down, n),
+            });
+        }
+        let mut tests = Vec::new();
+        if let [g1, g0] = &groups[..] {
+            let (method, r) = two_proportions(g1.improved, g1.n, g0.improved, g0.n, self.conf);
+            tests.push(row("between:improved", method, false, g1.n + g0.n, r));
+        }
+        Some(Transitions {
+            levels: d.levels.clone(),
+            groups,
+            tests,
+        })
+    }
+
     fn categorical(&mut self, d: &Domain) -> (Vec<SummaryRow>, Vec<TestRow>, Vec<LevelResult>) {
         let conf = self.conf;
         let k = d.levels.len();
@@ -550,6 +601,7 @@ fn analyse_group(
             conf: settings.conf_level,
             warnings: Vec::new(),
         };
+        let transitions = if d.kind == Kind::Categorical { a.transitions(d) } else { None };
         let (summary, tests, per_level) = match d.kind {
             Kind::Continuous => {
                 let (s, t) = a.continuous(&d.values);
@@ -591,6 +643,7 @@ fn analyse_group(
             summary,
             tests,
             per_level,
+            transitions,
         });
     }
     adjust_family(&mut out, settings.adjust);

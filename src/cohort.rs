@@ -120,6 +120,8 @@ pub struct Domain {
     pub kind: Kind,
     pub levels: Vec<String>,
     pub higher_is_better: bool,
+    /// Levels in a meaningful order (given by the spec's `levels`): transitions apply.
+    pub ordered: bool,
     pub values: [Vec<f64>; 2],
 }
 
@@ -989,6 +991,7 @@ pub fn build(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult<C
                 Vec::new()
             },
             higher_is_better: spec_d.and_then(|s| s.higher_is_better).unwrap_or(true),
+            ordered: kind == Kind::Categorical && spec_levels.is_some(),
             values,
         });
     }

@@ -58,6 +58,34 @@ pub struct DomainResult {
     pub tests: Vec<TestRow>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub per_level: Vec<LevelResult>,
+    /// Ordered categorical domains, paired: who moved up, stayed, moved down.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transitions: Option<Transitions>,
+}
+
+/// Pre level × post level of matched participants, per arm, and the between-arm
+/// comparison of the share who improved (Newcombe CI; χ² or Fisher).
+#[derive(Debug, Clone, Serialize)]
+pub struct Transitions {
+    pub levels: Vec<String>,
+    pub groups: Vec<TransitionGroup>,
+    pub tests: Vec<TestRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TransitionGroup {
+    pub group: Arm,
+    pub n: usize,
+    /// `table[i][j]`: participants at level i before and level j after.
+    pub table: Vec<Vec<usize>>,
+    pub improved: usize,
+    pub unchanged: usize,
+    pub declined: usize,
+    pub improved_proportion: Option<f64>,
+    pub improved_conf_low: Option<f64>,
+    pub improved_conf_high: Option<f64>,
+    pub unchanged_proportion: Option<f64>,
+    pub declined_proportion: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -30,7 +30,15 @@ BINARY = [
 # Cognitive score: before ~ N(96.5, 15); after = mean + r * (before - mean) + gain + noise.
 COG_MEAN, COG_SD, COG_R = 96.5, 15.0, 0.70
 COG_GAIN = {"program": 8.9, "control": 2.0}  # realised: ~6 points more in the program
-COLUMNS = ["child_id", "group", "wave", "age_band", "cognitive_score"] + [b[0] for b in BINARY]
+# Development level (ordered categorical): share deficient / outstanding before, by
+# age band; after, program children are more likely to move up a level.
+LEVELS = ["deficient", "normal", "outstanding"]
+LEVEL_BEFORE = {"0-2": (0.74, 0.04), "3-6": (0.45, 0.10), "7-10": (0.35, 0.12)}
+LEVEL_UP = {"program": 0.32, "control": 0.05}   # chance of moving up one level
+LEVEL_DOWN = 0.03                                # chance of moving down one level
+COLUMNS = (["child_id", "group", "wave", "age_band", "cognitive_score"]
+           + [b[0] for b in BINARY] + ["development_level"])
+LEVEL_RNG = random.Random(20240612)  # its own stream: the other columns stay as they were
 
 
 def exact_positives(ids, p):
@@ -80,6 +88,20 @@ def main():
                 children[k]["before"][col] = str(before[k])
                 children[k]["after"][col] = str(after[k])
 
+    # Development level, moving up or down one level between waves.
+    for c in children:
+        deficient, outstanding = LEVEL_BEFORE[c["age_band"]]
+        u = LEVEL_RNG.random()
+        before = 0 if u < deficient else (2 if u > 1 - outstanding else 1)
+        v = LEVEL_RNG.random()
+        after = before
+        if v < LEVEL_UP[c["group"]] and before < 2:
+            after = before + 1
+        elif v > 1 - LEVEL_DOWN and before > 0:
+            after = before - 1
+        c["before"]["development_level"] = LEVELS[before]
+        c["after"]["development_level"] = LEVELS[after]
+
     # Attrition: some children only seen before, a few only after.
     order = list(range(n))
     random.shuffle(order)
@@ -93,10 +115,12 @@ def main():
         w.writerow(COLUMNS)
         for k, c in enumerate(children):
             for wave in waves.get(k, ("before", "after")):
-                values = [c[wave][col] for col in COLUMNS[4:]]
+                values = [c[wave][col] for col in COLUMNS[4:-1]]
                 for j in range(len(values)):
                     if random.random() < MISSING_RATE:
                         values[j] = "NA" if random.random() < 0.4 else ""
+                level = c[wave]["development_level"]
+                values.append("" if LEVEL_RNG.random() < MISSING_RATE else level)
                 w.writerow([c["id"], c["group"], wave, c["age_band"]] + values)
 
 

@@ -156,7 +156,8 @@ pub fn parse_bytes(name: &str, stem: &str, bytes: &[u8]) -> UResult<Table> {
     while headers.len() > 1 && headers.last().is_some_and(|h| h.is_empty()) {
         headers.pop();
     }
-    let header_line = header.position().map(|p| p.line()).unwrap_or(1);
+    let lines = LineIndex::new(&text);
+    let header_line = lines.line_of(header.position().map(|p| p.byte() as usize).unwrap_or(0));
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() {
             return Err(UserError::new(format!("column {} has no name", i + 1))
@@ -172,7 +173,7 @@ pub fn parse_bytes(name: &str, stem: &str, bytes: &[u8]) -> UResult<Table> {
         if is_blank(&rec) {
             continue;
         }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.line_of(rec.position().map(|p| p.byte() as usize).unwrap_or(0));
         if rec.len() != width {
             let extra_empty =
                 rec.len() > width && rec.iter().skip(width).all(|f| f.trim().is_empty());
@@ -199,6 +200,36 @@ pub fn parse_bytes(name: &str, stem: &str, bytes: &[u8]) -> UResult<Table> {
         decimal_comma: delimiter == b';',
         encoding,
     })
+}
+
+/// Physical line numbers from byte offsets. The csv crate's own line count skips
+/// blank lines and CR-only line ends, so records are located here instead: a line
+/// ends at `\n`, `\r\n` or a lone `\r`.
+struct LineIndex<'a> {
+    bytes: &'a [u8],
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex { bytes, starts }
+    }
+
+    /// The 1-based line of the first byte at or after `offset` that is not a line end
+    /// (a record's reported start can sit on the previous line's terminator).
+    fn line_of(&self, mut offset: usize) -> u64 {
+        while matches!(self.bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        self.starts.partition_point(|&s| s <= offset) as u64
+    }
 }
 
 fn is_blank(r: &csv::StringRecord) -> bool {
@@ -240,6 +271,23 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1].line, 5);
         assert_eq!(t.rows[1].get(1), "4");
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines_and_every_line_end() {
+        for data in [
+            &b"a,b\n1,2\n\n,,\n3,4\n"[..],
+            b"a,b\r\n1,2\r\n\r\n,,\r\n3,4\r\n",
+            b"a,b\r1,2\r\r,,\r3,4\r",
+        ] {
+            let t = parse_bytes("t.csv", "t", data).unwrap();
+            let lines: Vec<u64> = t.rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, vec![2, 5], "{data:?}");
+        }
+        // A quoted field spanning two lines: the next record starts on line 4.
+        let t = parse_bytes("t.csv", "t", b"a,b\n\"x\ny\",2\n3,4\n").unwrap();
+        assert_eq!(t.rows[0].get(0), "x\ny");
+        assert_eq!(t.rows[1].line, 4);
     }
 
     #[test]

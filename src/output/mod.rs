@@ -1,6 +1,7 @@
 //! Renderers: every view is made from the one [`Report`](crate::results::Report).
 pub mod csv;
 pub mod fmt;
+pub mod i18n;
 pub mod json;
 pub mod table;
 pub mod write;
