@@ -670,7 +670,14 @@ pub fn build(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult<C
                             .column(t.headers[c].as_str())
                             .hint("fill in the id of every row, or drop the row"));
                     }
-                    match by_id.get(id) {
+                    // Files that are arms (no arm column) number their participants
+                    // independently: key their ids by file.
+                    let key = if group_cols[ti].is_none() && several {
+                        format!("{}\u{0}{id}", t.stem)
+                    } else {
+                        id.to_string()
+                    };
+                    match by_id.get(&key) {
                         Some(&p) => {
                             let pu = p as usize;
                             for &w in waves_here {
@@ -700,7 +707,7 @@ pub fn build(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult<C
                         }
                         None => {
                             let p = participants.len() as u32;
-                            by_id.insert(id.to_string(), p);
+                            by_id.insert(key, p);
                             participants.push(Participant {
                                 arm,
                                 stratum,
