@@ -740,6 +740,21 @@ pub fn build(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult<C
         }
         row_map.push(map);
     }
+    // Strata in natural order ("0-2" < "3-6" < "7-10"), whatever order rows came in.
+    if !strata_values.is_empty() {
+        let mut order: Vec<usize> = (0..strata_values.len()).collect();
+        order.sort_by(|&a, &b| crate::text::natural_cmp(&strata_values[a], &strata_values[b]));
+        let mut rank = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            rank[old] = new as u32;
+        }
+        for p in &mut participants {
+            if let Some(s) = p.stratum.as_mut() {
+                *s = rank[*s as usize];
+            }
+        }
+        strata_values = order.iter().map(|&i| strata_values[i].clone()).collect();
+    }
     let mut dropped: Vec<(String, usize)> =
         dropped_waves.into_iter().filter(|(_, n)| *n > 0).collect();
     dropped.sort();
@@ -987,6 +1002,20 @@ pub fn build(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult<C
                     }
                 }
             }
+        }
+        let matched: Vec<usize> = (0..n)
+            .filter(|&i| !values[0][i].is_nan() && !values[1][i].is_nan())
+            .collect();
+        if kind == Kind::Categorical
+            && matched.len() >= 10
+            && matched.iter().all(|&i| values[0][i] == values[1][i])
+        {
+            warnings.push(Warning::new(
+                Some(&name),
+                format!(
+                    "every participant has the same value at both waves: a participant attribute rather than an outcome? Use --by {col_name} to analyse within each value, or --ignore {col_name}"
+                ),
+            ));
         }
         domains.push(Domain {
             name,

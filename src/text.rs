@@ -29,6 +29,36 @@ pub fn is_one_of(value: &str, names: &[&str]) -> bool {
     names.iter().any(|n| *n == v)
 }
 
+/// Natural order: runs of digits compare as numbers ("7-10" after "3-6"), the rest
+/// as folded text.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, String)> {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in fold(s).chars() {
+            let d = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((is_d, buf)) if *is_d == d => buf.push(c),
+                _ => out.push((d, c.to_string())),
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(&cb) {
+        let o = match (x.0, y.0) {
+            (true, true) => {
+                let (tx, ty) = (x.1.trim_start_matches('0'), y.1.trim_start_matches('0'));
+                tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty))
+            }
+            _ => x.1.cmp(&y.1),
+        };
+        if o != std::cmp::Ordering::Equal {
+            return o;
+        }
+    }
+    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +70,12 @@ mod tests {
         assert_eq!(fold("Comparación"), "comparacion");
         assert_eq!(fold("Niño"), "nino");
         assert!(is_one_of("Sí", &["si"]));
+    }
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["7-10", "0-2", "10-12", "3-6", "Oaxaca", "Chiapas"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, vec!["0-2", "3-6", "7-10", "10-12", "Chiapas", "Oaxaca"]);
     }
 }

@@ -57,7 +57,11 @@ impl View<'_> {
     }
 
     fn p(&self, t: &TestRow) -> String {
-        format!("{} ({})", self.f.p_value(t.p_adjusted.or(t.p_value)), method_name(t.method))
+        format!(
+            "{} ({})",
+            self.f.p_value(t.p_adjusted.or(t.p_value)),
+            method_name(t.method)
+        )
     }
 
     /// "estimate [CI]\np = … (method)"; `pct` shows percentage points.
@@ -66,17 +70,34 @@ impl View<'_> {
             return String::new();
         };
         let est = if pct {
-            format!("{} {}", self.f.points(t.estimate), self.f.interval(t.conf_low, t.conf_high, 100.0, 1))
+            format!(
+                "{} {}",
+                self.f.points(t.estimate),
+                self.f.interval(t.conf_low, t.conf_high, 100.0, 1)
+            )
         } else {
-            format!("{} {}", self.f.signed(t.estimate, dec), self.f.interval(t.conf_low, t.conf_high, 1.0, dec))
+            format!(
+                "{} {}",
+                self.f.signed(t.estimate, dec),
+                self.f.interval(t.conf_low, t.conf_high, 1.0, dec)
+            )
         };
         format!("{}\n{}", est.trim_end(), self.p(t))
     }
 
     fn proportion_cell(&self, stats: Option<&SummaryStats>) -> String {
         match stats {
-            Some(SummaryStats::Binary { proportion, conf_low, conf_high, .. }) => {
-                format!("{} {}", self.f.percent(*proportion), self.f.interval(*conf_low, *conf_high, 100.0, 1))
+            Some(SummaryStats::Binary {
+                proportion,
+                conf_low,
+                conf_high,
+                ..
+            }) => {
+                format!(
+                    "{} {}",
+                    self.f.percent(*proportion),
+                    self.f.interval(*conf_low, *conf_high, 100.0, 1)
+                )
             }
             _ => String::new(),
         }
@@ -84,8 +105,17 @@ impl View<'_> {
 
     fn value_cell(&self, d: &DomainResult, arm: Arm, wave: Wave, dec: usize) -> String {
         match d.summary_of(arm, wave).map(|s| &s.stats) {
-            Some(SummaryStats::Continuous { mean, conf_low, conf_high, .. }) => {
-                format!("{} {}", self.f.number(*mean, dec), self.f.interval(*conf_low, *conf_high, 1.0, dec))
+            Some(SummaryStats::Continuous {
+                mean,
+                conf_low,
+                conf_high,
+                ..
+            }) => {
+                format!(
+                    "{} {}",
+                    self.f.number(*mean, dec),
+                    self.f.interval(*conf_low, *conf_high, 1.0, dec)
+                )
             }
             other => self.proportion_cell(other),
         }
@@ -94,7 +124,11 @@ impl View<'_> {
     fn n_cell(&self, d: &DomainResult, arm: Arm) -> String {
         self.waves
             .iter()
-            .map(|&w| d.summary_of(arm, w).map(|s| self.f.count(s.n)).unwrap_or_default())
+            .map(|&w| {
+                d.summary_of(arm, w)
+                    .map(|s| self.f.count(s.n))
+                    .unwrap_or_default()
+            })
             .collect::<Vec<_>>()
             .join(" / ")
     }
@@ -139,7 +173,11 @@ impl View<'_> {
                         r.push(self.value_cell(d, arm, w, dec));
                     }
                     if two_waves {
-                        r.push(self.test_cell(d.primary(&format!("change:{}", arm.name())), pct, dec));
+                        r.push(self.test_cell(
+                            d.primary(&format!("change:{}", arm.name())),
+                            pct,
+                            dec,
+                        ));
                     }
                     t.add_row(r);
                 }
@@ -148,23 +186,39 @@ impl View<'_> {
                 for &arm in &self.arms {
                     let change = format!("change:{}", arm.name());
                     for (li, level) in d.per_level.iter().enumerate() {
-                        let n = if li == 0 { self.n_cell(d, arm) } else { String::new() };
+                        let n = if li == 0 {
+                            self.n_cell(d, arm)
+                        } else {
+                            String::new()
+                        };
                         let mut r = vec![format!("{} · {}", self.arm_label(arm), level.level), n];
                         for &w in &self.waves {
                             let s = level.summary.iter().find(|s| s.group == arm && s.wave == w);
                             r.push(self.proportion_cell(s.map(|s| &s.stats)));
                         }
                         if two_waves {
-                            let c = level.tests.iter().find(|t| t.primary && t.comparison == change);
+                            let c = level
+                                .tests
+                                .iter()
+                                .find(|t| t.primary && t.comparison == change);
                             r.push(
-                                c.map(|t| format!("{} {}", self.f.points(t.estimate), self.f.interval(t.conf_low, t.conf_high, 100.0, 1)))
-                                    .unwrap_or_default(),
+                                c.map(|t| {
+                                    format!(
+                                        "{} {}",
+                                        self.f.points(t.estimate),
+                                        self.f.interval(t.conf_low, t.conf_high, 100.0, 1)
+                                    )
+                                })
+                                .unwrap_or_default(),
                             );
                         }
                         t.add_row(r);
                     }
                     if two_waves {
-                        let mut r = vec![format!("{}: {}", self.arm_label(arm), self.w.shift_in_levels), String::new()];
+                        let mut r = vec![
+                            format!("{}: {}", self.arm_label(arm), self.w.shift_in_levels),
+                            String::new(),
+                        ];
                         r.extend(self.waves.iter().map(|_| String::new()));
                         r.push(d.primary(&change).map(|t| self.p(t)).unwrap_or_default());
                         t.add_row(r);
@@ -172,12 +226,16 @@ impl View<'_> {
                 }
                 if let Some(tr) = &d.transitions {
                     for g in &tr.groups {
-                        let mut r = vec![format!("{}: {}", self.arm_label(g.group), self.w.improved), self.f.count(g.n)];
+                        let mut r = vec![
+                            format!("{}: {}", self.arm_label(g.group), self.w.improved),
+                            self.f.count(g.n),
+                        ];
                         r.extend(self.waves.iter().map(|_| String::new()));
                         r.push(format!(
                             "{} {}",
                             self.f.percent(g.improved_proportion),
-                            self.f.interval(g.improved_conf_low, g.improved_conf_high, 100.0, 1)
+                            self.f
+                                .interval(g.improved_conf_low, g.improved_conf_high, 100.0, 1)
                         ));
                         t.add_row(r);
                     }
@@ -186,7 +244,11 @@ impl View<'_> {
         }
         if self.arms.len() == 2 {
             let mut r = vec![
-                format!("{} − {}", self.arm_label(Arm::Intervention), self.arm_label(Arm::Control)),
+                format!(
+                    "{} − {}",
+                    self.arm_label(Arm::Intervention),
+                    self.arm_label(Arm::Control)
+                ),
                 String::new(),
             ];
             for &w in &self.waves {
@@ -202,10 +264,16 @@ impl View<'_> {
                     (Kind::Categorical, Some(tr)) => tr
                         .tests
                         .first()
-                        .map(|t| format!("{}: {}", self.w.improved, self.test_cell(Some(t), true, 1)))
+                        .map(|t| {
+                            format!("{}: {}", self.w.improved, self.test_cell(Some(t), true, 1))
+                        })
                         .unwrap_or_default(),
                     (Kind::Categorical, None) => String::new(),
-                    _ => format!("{} {}", self.w.did, self.test_cell(d.primary("did"), pct, dec)),
+                    _ => format!(
+                        "{} {}",
+                        self.w.did,
+                        self.test_cell(d.primary("did"), pct, dec)
+                    ),
                 });
             }
             t.add_row(r);
@@ -234,30 +302,59 @@ impl View<'_> {
         let last = if self.arms.len() == 2 && self.waves.len() == 2 {
             Some(("did".to_string(), self.w.did.to_string()))
         } else if self.arms.len() == 2 {
-            Some((format!("between:{}", self.waves[0].name()), format!("{} − {}", self.arm_label(Arm::Intervention), self.arm_label(Arm::Control))))
+            Some((
+                format!("between:{}", self.waves[0].name()),
+                format!(
+                    "{} − {}",
+                    self.arm_label(Arm::Intervention),
+                    self.arm_label(Arm::Control)
+                ),
+            ))
         } else {
-            Some((format!("change:{}", self.arms[0].name()), self.w.change.to_string()))
+            Some((
+                format!("change:{}", self.arms[0].name()),
+                self.w.change.to_string(),
+            ))
         };
         if let Some((_, name)) = &last {
             header.push(name.clone());
         }
         let mut t = self.new_table(header);
         let all = std::iter::once(("Total".to_string(), pooled)).chain(
-            self.report
-                .strata
-                .iter()
-                .filter_map(|s| s.domains.iter().find(|d| d.name == pooled.name).map(|d| (s.value.clone(), d))),
+            self.report.strata.iter().filter_map(|s| {
+                s.domains
+                    .iter()
+                    .find(|d| d.name == pooled.name)
+                    .map(|d| (s.value.clone(), d))
+            }),
         );
         for (name, d) in all {
-            let n: usize = d.summary.iter().filter(|s| s.wave == *self.waves.last().unwrap_or(&Wave::Post)).map(|s| s.n).sum();
+            let n: usize = d
+                .summary
+                .iter()
+                .filter(|s| s.wave == *self.waves.last().unwrap_or(&Wave::Post))
+                .map(|s| s.n)
+                .sum();
             let mut r = vec![name, self.f.count(n)];
             for &arm in &self.arms {
                 for &w in &self.waves {
-                    r.push(self.value_cell(d, arm, w, dec).split(' ').next().unwrap_or_default().to_string());
+                    r.push(
+                        self.value_cell(d, arm, w, dec)
+                            .split(' ')
+                            .next()
+                            .unwrap_or_default()
+                            .to_string(),
+                    );
                 }
             }
             if let Some((id, _)) = &last {
-                r.push(self.test_cell(d.primary(id), pct, dec).replace('\n', " "));
+                let t = d.primary(id);
+                let est = self.test_cell(t, pct, dec);
+                let est = est.split('\n').next().unwrap_or_default().to_string();
+                let p = t
+                    .map(|t| self.f.p_value(t.p_adjusted.or(t.p_value)))
+                    .unwrap_or_default();
+                r.push(format!("{est}  {p}"));
             }
             t.add_row(r);
         }
@@ -286,7 +383,11 @@ impl View<'_> {
             Design::PrePost => self.w.design_pre_post,
             Design::PostOnlyControl => self.w.design_post_only,
         };
-        let paired = if r.input.paired { self.w.paired } else { self.w.unpaired };
+        let paired = if r.input.paired {
+            self.w.paired
+        } else {
+            self.w.unpaired
+        };
         out.push_str(&format!("{}: {design}; {paired}\n", self.w.design));
         if r.input.design != Design::PostOnlyControl {
             for a in &r.input.attrition {
@@ -314,7 +415,11 @@ impl View<'_> {
         };
         let mut s = format!("{}\n", self.w.legend_values.replace("{c}", &conf));
         if r.input.design != Design::PostOnlyControl {
-            s.push_str(if r.input.paired { self.w.legend_change_paired } else { self.w.legend_change_unpaired });
+            s.push_str(if r.input.paired {
+                self.w.legend_change_paired
+            } else {
+                self.w.legend_change_unpaired
+            });
             s.push('\n');
         }
         if r.input.design != Design::PrePost {
@@ -373,7 +478,11 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str(&v.legend());
     if !report.warnings.is_empty() {
-        out.push_str(&format!("\n{} ({}):\n", v.w.warnings, report.warnings.len()));
+        out.push_str(&format!(
+            "\n{} ({}):\n",
+            v.w.warnings,
+            report.warnings.len()
+        ));
         for w in &report.warnings {
             match &w.domain {
                 Some(d) => out.push_str(&format!("  - {d}: {}\n", w.message)),
