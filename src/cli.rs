@@ -69,6 +69,9 @@ pub struct Cli {
     /// Repeat the analysis within each value of COL (strata), plus pooled.
     #[arg(long, value_name = "COL")]
     pub by: Option<String>,
+    /// The sheet of an Excel/OpenDocument workbook to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Spec file (TOML): title, labels, domain names, pass thresholds, level order.
     #[arg(long, value_name = "FILE")]
     pub spec: Option<String>,

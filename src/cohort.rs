@@ -287,6 +287,19 @@ fn map_labels(
 
 /// Build the cohort from the tables read from the command line.
 pub fn build(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult<Cohort> {
+    build_inner(tables, opts, spec).map_err(|mut e| {
+        // A spreadsheet's locations are rows, not lines.
+        if tables
+            .iter()
+            .any(|t| t.sheet.is_some() && e.file.as_deref() == Some(t.name.as_str()))
+        {
+            e.line_word = "row";
+        }
+        e
+    })
+}
+
+fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult<Cohort> {
     let Some(first) = tables.first() else {
         return Err(UserError::new("no input file").hint("give a CSV file, or - for stdin"));
     };

@@ -10,6 +10,8 @@ pub struct UserError {
     pub column: Option<String>,
     pub message: String,
     pub hint: Option<String>,
+    /// "line" for text files, "row" for spreadsheets.
+    pub line_word: &'static str,
 }
 
 impl UserError {
@@ -20,6 +22,7 @@ impl UserError {
             column: None,
             message: message.into(),
             hint: None,
+            line_word: "line",
         }
     }
     pub fn file(mut self, file: impl Into<String>) -> Self {
@@ -28,6 +31,12 @@ impl UserError {
     }
     pub fn line(mut self, line: u64) -> Self {
         self.line = Some(line);
+        self
+    }
+    /// A spreadsheet row (shown as "row N").
+    pub fn row(mut self, row: u64) -> Self {
+        self.line = Some(row);
+        self.line_word = "row";
         self
     }
     pub fn column(mut self, column: impl Into<String>) -> Self {
@@ -47,7 +56,7 @@ impl fmt::Display for UserError {
             place.push(file.clone());
         }
         if let Some(line) = self.line {
-            place.push(format!("line {line}"));
+            place.push(format!("{} {line}", self.line_word));
         }
         if let Some(col) = &self.column {
             place.push(format!("column \"{col}\""));

@@ -22,7 +22,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
     let tables = cli
         .files
         .iter()
-        .map(|f| read_path(f))
+        .map(|f| read_path(f, cli.sheet.as_deref()))
         .collect::<Result<Vec<_>, _>>()?;
     let opts = Options {
         id: cli.id.clone(),

@@ -3,3 +3,4 @@ pub mod read;
 pub mod roles;
 pub mod spec;
 pub mod values;
+pub mod workbook;

@@ -18,6 +18,8 @@ pub struct Table {
     /// `;`-separated files are read with a decimal comma (`3,5` = 3.5).
     pub decimal_comma: bool,
     pub encoding: &'static str,
+    /// The worksheet, for spreadsheet files (then `Row::line` is the sheet's row).
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,8 +35,19 @@ impl Row {
     }
 }
 
-/// Read `path` (`-` = stdin) into a [`Table`].
-pub fn read_path(path: &str) -> UResult<Table> {
+/// Spreadsheet extensions read with calamine.
+pub fn is_workbook(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// Read `path` (`-` = stdin) into a [`Table`]; `sheet` chooses a workbook's sheet.
+pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Table> {
+    if path != "-" && is_workbook(path) && !Path::new(path).is_dir() {
+        return crate::input::workbook::read_workbook(path, sheet);
+    }
     let (name, stem, bytes) = if path == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -151,29 +164,39 @@ pub fn parse_bytes(name: &str, stem: &str, bytes: &[u8]) -> UResult<Table> {
             Some(Ok(r)) => break r,
         }
     };
-    let mut headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
-    // A trailing delimiter gives an unnamed empty last column: ignore it.
-    while headers.len() > 1 && headers.last().is_some_and(|h| h.is_empty()) {
-        headers.pop();
-    }
     let lines = LineIndex::new(&text);
     let header_line = lines.line_of(header.position().map(|p| p.byte() as usize).unwrap_or(0));
-    for (i, h) in headers.iter().enumerate() {
-        if h.is_empty() {
-            return Err(UserError::new(format!("column {} has no name", i + 1))
-                .file(name)
-                .line(header_line)
-                .hint("give every column a name in the header row"));
-        }
-    }
-    let width = headers.len();
+    let headers = clean_headers(name, &header, header_line)?;
     let mut rows = Vec::new();
     for rec in records {
         let rec = rec.map_err(|e| csv_error(name, e))?;
-        if is_blank(&rec) {
+        let line = lines.line_of(rec.position().map(|p| p.byte() as usize).unwrap_or(0));
+        rows.push(Row { line, record: rec });
+    }
+    let mut t = Table {
+        name: name.to_string(),
+        stem: stem.to_string(),
+        headers,
+        rows: Vec::new(),
+        delimiter,
+        decimal_comma: delimiter == b';',
+        encoding,
+        sheet: None,
+    };
+    t.rows = check_rows(&t, rows)?;
+    Ok(t)
+}
+
+/// Drop blank rows; refuse rows whose width differs from the header's (extra empty
+/// fields, as a trailing delimiter leaves, are accepted).
+pub fn check_rows(t: &Table, rows: Vec<Row>) -> UResult<Vec<Row>> {
+    let width = t.headers.len();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let rec = &row.record;
+        if is_blank(rec) {
             continue;
         }
-        let line = lines.line_of(rec.position().map(|p| p.byte() as usize).unwrap_or(0));
         if rec.len() != width {
             let extra_empty =
                 rec.len() > width && rec.iter().skip(width).all(|f| f.trim().is_empty());
@@ -182,24 +205,34 @@ pub fn parse_bytes(name: &str, stem: &str, bytes: &[u8]) -> UResult<Table> {
                     "this row has {} fields but the header has {width} columns",
                     rec.len()
                 ))
-                .file(name)
-                .line(line)
+                .file(&t.name)
+                .line(row.line)
                 .hint(
                     "every row needs one value per column; quote values that contain the delimiter",
                 ));
             }
         }
-        rows.push(Row { line, record: rec });
+        out.push(row);
     }
-    Ok(Table {
-        name: name.to_string(),
-        stem: stem.to_string(),
-        headers,
-        rows,
-        delimiter,
-        decimal_comma: delimiter == b';',
-        encoding,
-    })
+    Ok(out)
+}
+
+/// Check a header row: trailing empty names dropped, no other empty name.
+pub fn clean_headers(name: &str, header: &csv::StringRecord, line: u64) -> UResult<Vec<String>> {
+    let mut headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    // A trailing delimiter gives an unnamed empty last column: ignore it.
+    while headers.len() > 1 && headers.last().is_some_and(|h| h.is_empty()) {
+        headers.pop();
+    }
+    for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            return Err(UserError::new(format!("column {} has no name", i + 1))
+                .file(name)
+                .line(line)
+                .hint("give every column a name in the header row"));
+        }
+    }
+    Ok(headers)
 }
 
 /// Physical line numbers from byte offsets. The csv crate's own line count skips
