@@ -354,6 +354,7 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
     let is_role = |t: usize, c: usize| {
         [id_cols[t], group_cols[t], wave_cols[t], by_cols[t]].contains(&Some(c))
             || ignored.contains(&fold(&tables[t].headers[c]))
+            || tables[t].skip.get(c).copied().unwrap_or(false)
     };
 
     // Domain columns of the first table, then located in the others.

@@ -2,5 +2,6 @@
 pub mod read;
 pub mod roles;
 pub mod spec;
+pub mod survey;
 pub mod values;
 pub mod workbook;

@@ -20,12 +20,23 @@ pub struct Table {
     pub encoding: &'static str,
     /// The worksheet, for spreadsheet files (then `Row::line` is the sheet's row).
     pub sheet: Option<String>,
+    /// Columns never analysed: survey-export metadata and `select_multiple` summaries.
+    pub skip: Vec<bool>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Row {
     pub line: u64,
     pub record: csv::StringRecord,
+}
+
+impl Table {
+    /// Survey exports: group prefixes off the names, metadata columns skipped.
+    pub fn apply_survey_headers(&mut self) {
+        let s = crate::input::survey::interpret(&self.headers);
+        self.headers = s.names;
+        self.skip = s.skip;
+    }
 }
 
 impl Row {
@@ -182,7 +193,9 @@ pub fn parse_bytes(name: &str, stem: &str, bytes: &[u8]) -> UResult<Table> {
         decimal_comma: delimiter == b';',
         encoding,
         sheet: None,
+        skip: Vec::new(),
     };
+    t.apply_survey_headers();
     t.rows = check_rows(&t, rows)?;
     Ok(t)
 }

@@ -103,7 +103,9 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Table> {
         decimal_comma: false,
         encoding: "workbook",
         sheet: Some(chosen),
+        skip: Vec::new(),
     };
+    t.apply_survey_headers();
     t.rows = check_rows(&t, rows)?;
     Ok(t)
 }
