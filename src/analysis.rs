@@ -601,7 +601,11 @@ fn analyse_group(
             conf: settings.conf_level,
             warnings: Vec::new(),
         };
-        let transitions = if d.kind == Kind::Categorical { a.transitions(d) } else { None };
+        let transitions = if d.kind == Kind::Categorical {
+            a.transitions(d)
+        } else {
+            None
+        };
         let (summary, tests, per_level) = match d.kind {
             Kind::Continuous => {
                 let (s, t) = a.continuous(&d.values);

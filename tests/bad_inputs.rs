@@ -9,7 +9,10 @@ fn corpus() {
     let cases = std::fs::read_to_string(dir.join("cases.tsv")).unwrap();
     let mut n = 0;
     let mut failures = Vec::new();
-    for line in cases.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in cases
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let parts: Vec<&str> = line.split('\t').collect();
         let [args, code, fragment] = parts[..] else {
             panic!("bad line in cases.tsv: {line}");
@@ -25,7 +28,11 @@ fn corpus() {
         n += 1;
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        let text = if code == 0 { format!("{stdout}{stderr}") } else { stderr.to_string() };
+        let text = if code == 0 {
+            format!("{stdout}{stderr}")
+        } else {
+            stderr.to_string()
+        };
         if out.status.code() != Some(code) || !text.contains(fragment) {
             failures.push(format!(
                 "{args}: expected exit {code} with {fragment:?}, got {:?}\n{stderr}",
@@ -37,7 +44,12 @@ fn corpus() {
         }
         assert!(!stderr.contains("panicked"), "{args}: panic\n{stderr}");
     }
-    assert!(failures.is_empty(), "{} of {n} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(n >= 40, "the corpus has {n} cases");
     assert!(!dir.join("no_such_folder").exists());
 }

@@ -11,14 +11,25 @@ fn evaluate() -> Command {
 }
 
 fn json_of(args: &[&str]) -> serde_json::Value {
-    let out = evaluate().args(args).args(["--format", "json"]).output().expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = evaluate()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 
 #[test]
 fn example_prints_every_domain_in_a_table() {
-    let out = evaluate().arg("examples/hidalgo/cohort.csv").output().unwrap();
+    let out = evaluate()
+        .arg("examples/hidalgo/cohort.csv")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     for d in [
@@ -35,7 +46,10 @@ fn example_prints_every_domain_in_a_table() {
         assert!(text.contains(d), "table lacks {d}");
     }
     assert!(text.contains("program: 950 participants"));
-    assert!(!text.contains("HGO-"), "a participant id leaked into the table");
+    assert!(
+        !text.contains("HGO-"),
+        "a participant id leaked into the table"
+    );
     assert!(!text.contains("NaN") && !text.contains("inf"));
 }
 
@@ -50,7 +64,9 @@ fn json_shape_and_attrition() {
     let a = &v["input"]["attrition"][0];
     assert_eq!(a["group"], "intervention");
     assert_eq!(
-        a["matched"].as_u64().unwrap() + a["baseline_only"].as_u64().unwrap() + a["followup_only"].as_u64().unwrap(),
+        a["matched"].as_u64().unwrap()
+            + a["baseline_only"].as_u64().unwrap()
+            + a["followup_only"].as_u64().unwrap(),
         a["participants"].as_u64().unwrap()
     );
     assert_eq!(v["labels"]["intervention"], "program");
@@ -81,7 +97,11 @@ fn csv_is_tidy_one_row_per_test() {
 #[test]
 fn stdin_reads_like_a_file() {
     let data = std::fs::read("testdata/cli/small.csv").unwrap();
-    let out = evaluate().args(["-", "--format", "json"]).write_stdin(data).output().unwrap();
+    let out = evaluate()
+        .args(["-", "--format", "json"])
+        .write_stdin(data)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let file = json_of(&["testdata/cli/small.csv"]);
@@ -97,7 +117,10 @@ fn fails_with(args: &[&str], fragments: &[&str]) {
 
 #[test]
 fn user_errors_name_file_line_column_and_fix() {
-    fails_with(&["testdata/cli/ragged.csv"], &["ragged.csv", "line 3", "fields"]);
+    fails_with(
+        &["testdata/cli/ragged.csv"],
+        &["ragged.csv", "line 3", "fields"],
+    );
     fails_with(
         &["testdata/cli/unknown_arm.csv"],
         &["unknown_arm.csv", "line 4", "placebo", "--intervention"],
@@ -105,18 +128,42 @@ fn user_errors_name_file_line_column_and_fix() {
     fails_with(&["testdata/cli/three_waves.csv"], &["v1, v2, v3", "--pre"]);
     fails_with(
         &["testdata/cli/text_in_numeric.csv"],
-        &["text_in_numeric.csv", "line 3", "column \"x\"", "abc", "fix:"],
+        &[
+            "text_in_numeric.csv",
+            "line 3",
+            "column \"x\"",
+            "abc",
+            "fix:",
+        ],
     );
-    fails_with(&["testdata/cli/duplicate_wave.csv"], &["line 3", "line 2", "twice"]);
-    fails_with(&["testdata/cli/no_such_file.csv"], &["no_such_file.csv", "cannot read"]);
+    fails_with(
+        &["testdata/cli/duplicate_wave.csv"],
+        &["line 3", "line 2", "twice"],
+    );
+    fails_with(
+        &["testdata/cli/no_such_file.csv"],
+        &["no_such_file.csv", "cannot read"],
+    );
     fails_with(&["testdata/cli"], &["folder"]);
-    fails_with(&["testdata/cli/small.csv", "--by", "nope"], &["--by nope", "columns are"]);
-    fails_with(&["testdata/cli/small.csv", "--conf-level", "95"], &["between 0 and 1"]);
+    fails_with(
+        &["testdata/cli/small.csv", "--by", "nope"],
+        &["--by nope", "columns are"],
+    );
+    fails_with(
+        &["testdata/cli/small.csv", "--conf-level", "95"],
+        &["between 0 and 1"],
+    );
 }
 
 #[test]
 fn three_waves_with_pre_post_drop_the_rest() {
-    let v = json_of(&["testdata/cli/three_waves.csv", "--pre", "v1", "--post", "v2"]);
+    let v = json_of(&[
+        "testdata/cli/three_waves.csv",
+        "--pre",
+        "v1",
+        "--post",
+        "v2",
+    ]);
     assert_eq!(v["labels"]["pre"], "v1");
     let w = v["warnings"].to_string();
     assert!(w.contains("1 rows of wave"), "{w}");
@@ -143,13 +190,22 @@ fn output_file_is_written_and_never_over_an_input() {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["schema"], "evaluate/1");
     let missing = dir.path().join("nope/out.json");
-    fails_with(&[inp, "--output", missing.to_str().unwrap()], &["does not exist"]);
+    fails_with(
+        &[inp, "--output", missing.to_str().unwrap()],
+        &["does not exist"],
+    );
     assert!(!Path::new(&missing).exists());
 }
 
 #[test]
 fn identical_inputs_give_identical_outputs() {
-    let a = evaluate().args(["examples/hidalgo/cohort.csv", "--format", "json"]).output().unwrap();
-    let b = evaluate().args(["examples/hidalgo/cohort.csv", "--format", "json"]).output().unwrap();
+    let a = evaluate()
+        .args(["examples/hidalgo/cohort.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    let b = evaluate()
+        .args(["examples/hidalgo/cohort.csv", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(a.stdout, b.stdout);
 }

@@ -12,7 +12,9 @@ fn cohort(bytes: &[u8]) -> Cohort {
 fn err(bytes: &[u8]) -> String {
     match parse_bytes("t.csv", "t", bytes) {
         Err(e) => e.to_string(),
-        Ok(t) => build(&[t], &Options::default(), None).expect_err("should fail").to_string(),
+        Ok(t) => build(&[t], &Options::default(), None)
+            .expect_err("should fail")
+            .to_string(),
     }
 }
 
@@ -52,7 +54,11 @@ fn every_encoding() {
     bom.extend_from_slice(LONG.as_bytes());
     check_long(&cohort(&bom));
     // Windows-1252: "sí" is 0x73 0xED.
-    let cp: Vec<u8> = LONG.replace("sí", "s\u{0}").bytes().map(|b| if b == 0 { 0xED } else { b }).collect();
+    let cp: Vec<u8> = LONG
+        .replace("sí", "s\u{0}")
+        .bytes()
+        .map(|b| if b == 0 { 0xED } else { b })
+        .collect();
     check_long(&cohort(&cp));
     let mut le = vec![0xFF, 0xFE];
     for u in LONG.encode_utf16() {
@@ -87,16 +93,24 @@ fn wide_layout_in_every_form() {
         ("score_antes", "score_despues"),
         ("Score_Antes", "Score_Después"),
     ] {
-        let text = format!("id,group,{pre},{post}\n1,program,1,2\n2,program,2,4\n3,control,1,1\n4,control,3,2\n");
+        let text = format!(
+            "id,group,{pre},{post}\n1,program,1,2\n2,program,2,4\n3,control,1,1\n4,control,3,2\n"
+        );
         let c = cohort(text.as_bytes());
         assert_eq!(c.layout, Layout::Wide, "{pre}");
         assert!(c.paired);
         assert_eq!(c.domains.len(), 1);
-        assert!(c.domains[0].name.eq_ignore_ascii_case("score"), "{}", c.domains[0].name);
+        assert!(
+            c.domains[0].name.eq_ignore_ascii_case("score"),
+            "{}",
+            c.domains[0].name
+        );
         assert_eq!(c.domains[0].values[1][1], 4.0);
     }
     // A column without its partner is skipped with a warning.
-    let c = cohort(b"group,x_pre,x_post,y_pre\nprogram,1,2,3\ncontrol,2,3,4\nprogram,1,1,1\ncontrol,5,5,5\n");
+    let c = cohort(
+        b"group,x_pre,x_post,y_pre\nprogram,1,2,3\ncontrol,2,3,4\nprogram,1,1,1\ncontrol,5,5,5\n",
+    );
     assert_eq!(c.domains.len(), 1);
     assert!(c.warnings.iter().any(|w| w.message.contains("no partner")));
 }
@@ -113,14 +127,19 @@ fn roles_labels_and_designs() {
     let c = cohort(b"id,time,x\n1,pre,1\n1,post,2\n2,pre,3\n2,post,3\n");
     assert_eq!(c.design, Design::PrePost);
     // No id matched across waves: independent samples.
-    let c = cohort(b"id,group,wave,x\n1,program,pre,1\n2,program,post,2\n3,control,pre,3\n4,control,post,3\n");
+    let c = cohort(
+        b"id,group,wave,x\n1,program,pre,1\n2,program,post,2\n3,control,pre,3\n4,control,post,3\n",
+    );
     assert!(!c.paired);
 }
 
 #[test]
 fn value_errors_name_line_and_column() {
     let e = err(b"id,group,wave,x\n1,program,pre,1\n1,program,post,inf\n2,control,pre,3\n2,control,post,3\n");
-    assert!(e.contains("line 3") && e.contains("non-finite") && e.contains("\"x\""), "{e}");
+    assert!(
+        e.contains("line 3") && e.contains("non-finite") && e.contains("\"x\""),
+        "{e}"
+    );
     let e = err(b"id,group,wave,x,x\n1,program,pre,1,2\n");
     assert!(e.contains("same name"), "{e}");
     let e = err("id,group,wave,Niño,nino\n1,program,pre,1,2\n".as_bytes());
@@ -137,7 +156,12 @@ fn value_errors_name_line_and_column() {
 fn missing_markers_count_as_missing() {
     let c = cohort(b"id,group,wave,x\n1,program,pre,NA\n1,program,post,2\n2,program,pre,.\n2,program,post,N/A\n3,control,pre,-\n3,control,post,3\n4,control,pre,null\n4,control,post,nan\n5,control,pre,ND\n5,control,post,NR\n6,program,pre,1\n");
     assert_eq!(c.domains[0].kind, Kind::Continuous);
-    let present: usize = c.domains[0].values.iter().flatten().filter(|v| !v.is_nan()).count();
+    let present: usize = c.domains[0]
+        .values
+        .iter()
+        .flatten()
+        .filter(|v| !v.is_nan())
+        .count();
     assert_eq!(present, 3);
 }
 
@@ -162,7 +186,11 @@ fn spec_renames_derives_and_orders() {
     assert_eq!(c.domains[1].levels, vec!["low", "high"]);
     assert!(c.domains[1].ordered);
     assert_eq!(c.domains[1].values[0][0], 1.0);
-    let bad = parse_spec("s.toml", "[[domain]]\ncolumn = \"score\"\n\n[[domain]]\ncolumn = \"nope\"\n").unwrap();
+    let bad = parse_spec(
+        "s.toml",
+        "[[domain]]\ncolumn = \"score\"\n\n[[domain]]\ncolumn = \"nope\"\n",
+    )
+    .unwrap();
     let e = build(&[t], &Options::default(), Some(&bad)).unwrap_err();
     assert_eq!(e.line, Some(5));
     assert!(e.to_string().contains("nope"));

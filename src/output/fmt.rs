@@ -85,7 +85,13 @@ impl Fmt {
     }
 
     /// "[42.3, 51.9]" (es: "[42,3; 51,9]"), empty when undefined.
-    pub fn interval(&self, lo: Option<f64>, hi: Option<f64>, scale: f64, decimals: usize) -> String {
+    pub fn interval(
+        &self,
+        lo: Option<f64>,
+        hi: Option<f64>,
+        scale: f64,
+        decimals: usize,
+    ) -> String {
         match (lo, hi) {
             (Some(a), Some(b)) => {
                 let sep = if self.lang == Lang::Es { "; " } else { ", " };
@@ -112,7 +118,11 @@ impl Fmt {
     /// A count with thousands separators: 12345 → "12,345" (es: "12 345").
     pub fn count(&self, n: usize) -> String {
         let s = n.to_string();
-        let sep = if self.lang == Lang::Es { '\u{202f}' } else { ',' };
+        let sep = if self.lang == Lang::Es {
+            '\u{202f}'
+        } else {
+            ','
+        };
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
             if i > 0 && (s.len() - i) % 3 == 0 {
@@ -140,7 +150,10 @@ mod tests {
         assert_eq!(f.p_value(None), "p –");
         assert_eq!(f.count(1860), "1,860");
         assert_eq!(f.count(999), "999");
-        assert_eq!(f.interval(Some(0.423), Some(0.519), 100.0, 1), "[42.3, 51.9]");
+        assert_eq!(
+            f.interval(Some(0.423), Some(0.519), 100.0, 1),
+            "[42.3, 51.9]"
+        );
         assert_eq!(f.signed(Some(-0.0), 1), "0.0");
         assert_eq!(f.signed(Some(-1.25), 1), "-1.2");
         assert_eq!(decimals_for(Some(15.0)), 1);
