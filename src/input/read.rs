@@ -1,6 +1,7 @@
 //! Reading one file: encoding, delimiter, CSV records with their physical line numbers.
 
 use crate::error::{UResult, UserError};
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
@@ -87,7 +88,7 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Table> {
 }
 
 /// Decode bytes to text: UTF-8 (BOM stripped), UTF-16 with a BOM, else Windows-1252.
-pub fn decode(name: &str, bytes: &[u8]) -> UResult<(String, &'static str)> {
+pub fn decode<'a>(name: &str, bytes: &'a [u8]) -> UResult<(Cow<'a, str>, &'static str)> {
     if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes)
         && (enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE)
     {
@@ -97,7 +98,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> UResult<(String, &'static str)> {
                 .file(name)
                 .hint("save it as CSV UTF-8"));
         }
-        return Ok((text.into_owned(), enc.name()));
+        return Ok((Cow::Owned(text.into_owned()), enc.name()));
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let nuls = body.iter().take(4096).filter(|&&b| b == 0).count();
@@ -113,10 +114,10 @@ pub fn decode(name: &str, bytes: &[u8]) -> UResult<(String, &'static str)> {
             .hint("save or export it as CSV UTF-8 (comma-delimited)"));
     }
     match std::str::from_utf8(body) {
-        Ok(s) => Ok((s.to_string(), "UTF-8")),
+        Ok(s) => Ok((Cow::Borrowed(s), "UTF-8")),
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
-            Ok((text.into_owned(), "windows-1252"))
+            Ok((Cow::Owned(text.into_owned()), "windows-1252"))
         }
     }
 }
