@@ -1,6 +1,6 @@
 //! Which tests each domain and design gets (contract §3), and the results they give.
 
-use crate::cohort::{Arm, Cohort, Domain, Kind, Participant, Warning, Wave};
+use crate::cohort::{Arm, Cohort, Domain, Kind, Warning, Wave};
 use crate::results::*;
 use crate::stats::adjust::{Adjust, p_adjust};
 use crate::stats::contingency::{chi_square, fisher_exact_2x2, stuart_maxwell};
@@ -19,43 +19,62 @@ pub struct Settings {
     pub adjust: Adjust,
 }
 
+/// The participants of one stratum, split by arm and by wave seen, so that each
+/// domain's values are gathered without scanning everyone again.
+struct Members {
+    /// `by_arm[arm]`: participants of the arm.
+    by_arm: [Vec<u32>; 2],
+    /// `present[arm][wave]`: participants of the arm with a row at the wave.
+    present: [[Vec<u32>; 2]; 2],
+}
+
+impl Members {
+    fn new(cohort: &Cohort, members: &[usize]) -> Self {
+        let mut m = Members {
+            by_arm: [Vec::new(), Vec::new()],
+            present: [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]],
+        };
+        for &i in members {
+            let p = &cohort.participants[i];
+            let a = p.arm.index();
+            m.by_arm[a].push(i as u32);
+            for w in 0..2 {
+                if p.present[w] {
+                    m.present[a][w].push(i as u32);
+                }
+            }
+        }
+        m
+    }
+}
+
 /// A domain's values restricted to the participants of one stratum.
 struct View<'a> {
     cohort: &'a Cohort,
-    members: &'a [usize],
+    members: &'a Members,
 }
 
 impl View<'_> {
-    fn participant(&self, i: usize) -> &Participant {
-        &self.cohort.participants[i]
-    }
     /// Non-missing values of `arm` at `wave`, and the count of missing cells.
     fn values(&self, values: &[Vec<f64>; 2], arm: Arm, wave: Wave) -> (Vec<f64>, usize) {
-        let mut out = Vec::new();
-        let mut missing = 0;
-        for &i in self.members {
-            let p = self.participant(i);
-            if p.arm != arm || !p.present[wave.index()] {
-                continue;
-            }
-            let v = values[wave.index()][i];
-            if v.is_nan() {
-                missing += 1;
-            } else {
+        let list = &self.members.present[arm.index()][wave.index()];
+        let col = &values[wave.index()];
+        let mut out = Vec::with_capacity(list.len());
+        for &i in list {
+            let v = col[i as usize];
+            if !v.is_nan() {
                 out.push(v);
             }
         }
+        let missing = list.len() - out.len();
         (out, missing)
     }
     /// (pre, post) of the matched participants of `arm`.
     fn pairs(&self, values: &[Vec<f64>; 2], arm: Arm) -> (Vec<f64>, Vec<f64>) {
         let mut pre = Vec::new();
         let mut post = Vec::new();
-        for &i in self.members {
-            if self.participant(i).arm != arm {
-                continue;
-            }
-            let (a, b) = (values[0][i], values[1][i]);
+        for &i in &self.members.by_arm[arm.index()] {
+            let (a, b) = (values[0][i as usize], values[1][i as usize]);
             if !a.is_nan() && !b.is_nan() {
                 pre.push(a);
                 post.push(b);
@@ -594,10 +613,14 @@ fn analyse_group(
     warnings: &mut Vec<Warning>,
     scope: &str,
 ) -> Vec<DomainResult> {
+    let members = Members::new(cohort, members);
     let mut out = Vec::new();
     for d in &cohort.domains {
         let mut a = DomainAnalysis {
-            view: View { cohort, members },
+            view: View {
+                cohort,
+                members: &members,
+            },
             conf: settings.conf_level,
             warnings: Vec::new(),
         };

@@ -1,12 +1,13 @@
 //! The typed cohort: participants (arm, stratum, which waves they were seen in) and
-//! domains (kind, levels, one value per participant and wave), built from the tables.
+//! domains (kind, levels, one value per participant and wave), built from the sources.
 
 use crate::error::{UResult, UserError};
-use crate::input::read::Table;
+use crate::input::read::{Source, field};
 use crate::input::roles::{self, side_of};
 use crate::input::spec::{DomainSpec, Label, Spec, Threshold};
-use crate::input::values::{Cell, classify, is_missing};
+use crate::input::values::{Cell, classify, is_missing, parse_number};
 use crate::text::fold;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -217,11 +218,457 @@ fn wide_base_written(name: &str) -> String {
     t.to_string()
 }
 
+/// The first source's name and header, kept while the sources are read.
+struct First {
+    name: String,
+    headers: Vec<String>,
+}
+
+/// Arm or wave labels mapped to sides (0/1) as rows come, remembering every label
+/// found, so that problems can be reported with the full list at the end.
+struct LabelMap {
+    named: [Option<String>; 2],
+    builtin: [&'static [&'static str]; 2],
+    /// Waves: at most two, one per side; other named-away labels are dropped.
+    waves: bool,
+    /// Labels as written → side; few distinct labels, so a linear scan is fastest.
+    cache: Vec<(String, Option<u8>)>,
+    /// Distinct labels (folded, as first written).
+    found: Vec<(String, String)>,
+    first_written: [Option<String>; 2],
+    unknown: Vec<(String, u64)>,
+    dropped: Vec<(String, usize)>,
+    same_side: Option<(String, String)>,
+}
+
+impl LabelMap {
+    fn new(named: [Option<String>; 2], builtin: [&'static [&'static str]; 2], waves: bool) -> Self {
+        LabelMap {
+            named,
+            builtin,
+            waves,
+            cache: Vec::new(),
+            found: Vec::new(),
+            first_written: [None, None],
+            unknown: Vec::new(),
+            dropped: Vec::new(),
+            same_side: None,
+        }
+    }
+
+    fn written(&self) -> Vec<String> {
+        self.found.iter().map(|f| f.1.clone()).collect()
+    }
+
+    /// The side of a label, or None when its rows are dropped (unknown or not chosen).
+    fn side(&mut self, raw: &str, at: u64) -> Option<u8> {
+        if let Some(&(_, s)) = self.cache.iter().find(|c| c.0 == raw) {
+            if s.is_none() {
+                self.count_dropped(raw);
+            }
+            return s;
+        }
+        let f = fold(raw);
+        if !self.found.iter().any(|x| x.0 == f) {
+            self.found.push((f.clone(), raw.to_string()));
+        }
+        let named = [self.named[0].as_deref(), self.named[1].as_deref()];
+        let choose = self.waves && named[0].is_some() && named[1].is_some();
+        let side = side_of(raw, named, self.builtin).map(|s| s as u8);
+        let side = match side {
+            Some(_) if choose && !named.iter().flatten().any(|n| fold(n) == f) => None,
+            Some(s) => {
+                match &self.first_written[s as usize] {
+                    None => self.first_written[s as usize] = Some(raw.to_string()),
+                    Some(w) if self.waves && fold(w) != f && self.same_side.is_none() => {
+                        self.same_side = Some((w.clone(), raw.to_string()));
+                    }
+                    _ => {}
+                }
+                Some(s)
+            }
+            None => None,
+        };
+        if side.is_none() && !choose {
+            self.unknown.push((raw.to_string(), at));
+        }
+        self.cache.push((raw.to_string(), side));
+        if side.is_none() {
+            self.count_dropped(raw);
+        }
+        side
+    }
+
+    fn count_dropped(&mut self, raw: &str) {
+        let f = fold(raw);
+        match self.dropped.iter_mut().find(|d| d.0 == f) {
+            Some(d) => d.1 += 1,
+            None => self.dropped.push((f, 1)),
+        }
+    }
+}
+
+const NO_CODE: u32 = u32::MAX;
+const MAX_DISTINCT: usize = 1000;
+
+/// One domain's values as they are read: numbers in `values`, text as codes into
+/// `texts` (allocated when the first text arrives). The kind is decided at the end.
+#[derive(Default)]
+struct Acc {
+    values: [Vec<f64>; 2],
+    codes: Option<[Vec<u32>; 2]>,
+    texts: Vec<String>,
+    text_index: FxHashMap<String, u32>,
+    /// Per text: cells holding it, and where it first appeared.
+    text_count: Vec<usize>,
+    text_first: Vec<u64>,
+    n_num: usize,
+    all01: bool,
+    first_nonfinite: Option<(u64, String)>,
+    numbers_before_text: bool,
+    too_many: bool,
+}
+
+enum Finished {
+    Skipped(String),
+    Domain {
+        kind: Kind,
+        levels: Vec<String>,
+        values: [Vec<f64>; 2],
+        ordered: bool,
+    },
+}
+
+impl Acc {
+    fn grow(&mut self) {
+        self.values[0].push(f64::NAN);
+        self.values[1].push(f64::NAN);
+        if let Some(c) = &mut self.codes {
+            c[0].push(NO_CODE);
+            c[1].push(NO_CODE);
+        }
+    }
+
+    fn intern(&mut self, raw: &str, at: u64) -> u32 {
+        let found = if self.texts.len() <= 8 {
+            self.texts.iter().position(|t| t == raw).map(|i| i as u32)
+        } else {
+            self.text_index.get(raw).copied()
+        };
+        if let Some(c) = found {
+            self.text_count[c as usize] += 1;
+            return c;
+        }
+        if self.texts.len() >= MAX_DISTINCT {
+            self.too_many = true;
+            return NO_CODE;
+        }
+        let c = self.texts.len() as u32;
+        self.texts.push(raw.to_string());
+        self.text_index.insert(raw.to_string(), c);
+        self.text_count.push(1);
+        self.text_first.push(at);
+        c
+    }
+
+    fn push(&mut self, w: usize, pid: u32, raw: &str, at: u64, decimal_comma: bool) {
+        if is_missing(raw) {
+            return;
+        }
+        let p = pid as usize;
+        match parse_number(raw, decimal_comma) {
+            Some(x) if x.is_finite() => {
+                self.n_num += 1;
+                if self.n_num == 1 {
+                    self.all01 = true;
+                }
+                if x != 0.0 && x != 1.0 {
+                    self.all01 = false;
+                }
+                self.values[w][p] = x;
+                if self.codes.is_some() {
+                    let c = self.intern(raw, at);
+                    if let Some(codes) = &mut self.codes {
+                        codes[w][p] = c;
+                    }
+                } else {
+                    self.numbers_before_text = true;
+                }
+            }
+            Some(_) => {
+                self.n_num += 1;
+                self.all01 = false;
+                if self.first_nonfinite.is_none() {
+                    self.first_nonfinite = Some((at, raw.to_string()));
+                }
+            }
+            None => {
+                if self.codes.is_none() {
+                    let n = self.values[0].len();
+                    self.codes = Some([vec![NO_CODE; n], vec![NO_CODE; n]]);
+                }
+                let c = self.intern(raw, at);
+                if let Some(codes) = &mut self.codes {
+                    codes[w][p] = c;
+                }
+            }
+        }
+    }
+
+    /// Decide the kind and produce the final values.
+    fn finish(
+        mut self,
+        name: &str,
+        col_name: &str,
+        spec_d: Option<&DomainSpec>,
+        spec_file: Option<&str>,
+        error_at: &dyn Fn(u64, UserError) -> UserError,
+    ) -> UResult<Finished> {
+        let numeric_error = |at: u64, raw: &str, what: &str| {
+            error_at(
+                at,
+                UserError::new(format!("{what} \"{raw}\" in numeric domain \"{col_name}\""))
+                    .column(col_name)
+                    .hint("correct the value, or mark it missing (empty or NA)"),
+            )
+        };
+        // Classify each distinct text once: yes/no words or other text.
+        let words: Vec<Option<bool>> = self
+            .texts
+            .iter()
+            .map(|t| match classify(t, false) {
+                Cell::Word(b) => Some(b),
+                _ => None,
+            })
+            .collect();
+        let mut n_word = 0;
+        let mut n_text = 0;
+        let mut first_text: Option<(u64, &str)> = None;
+        for (i, t) in self.texts.iter().enumerate() {
+            if words[i].is_some() {
+                n_word += self.text_count[i];
+            } else if self.codes.is_some() && parse_number(t, false).is_none() {
+                n_text += self.text_count[i];
+                if first_text.is_none_or(|(at, _)| self.text_first[i] < at) {
+                    first_text = Some((self.text_first[i], t));
+                }
+            }
+        }
+        let total = self.n_num + n_word + n_text;
+        if total == 0 && !self.too_many {
+            return Ok(Finished::Skipped(
+                "every value is missing; domain skipped".into(),
+            ));
+        }
+        let threshold = spec_d
+            .and_then(|s| s.pass.as_deref())
+            .and_then(Threshold::parse);
+        let spec_kind = spec_d.and_then(|s| s.kind.as_deref()).map(|k| match k {
+            "binary" => Kind::Binary,
+            "continuous" => Kind::Continuous,
+            _ => Kind::Categorical,
+        });
+        let spec_levels = spec_d.and_then(|s| s.levels.clone());
+        let text_error = |ft: Option<(u64, &str)>| match ft {
+            Some((at, raw)) => numeric_error(at, raw, "text"),
+            None => UserError::new(format!("text in numeric domain \"{col_name}\"")),
+        };
+        let kind = if threshold.is_some() {
+            if n_text + n_word > 0 || self.too_many {
+                return Err(text_error(first_text.or_else(|| {
+                    self.texts.first().map(|t| (self.text_first[0], t.as_str()))
+                })));
+            }
+            Kind::Binary
+        } else if let Some(k) = spec_kind {
+            k
+        } else if spec_levels.is_some() {
+            Kind::Categorical
+        } else if n_text == 0 && n_word == 0 && !self.too_many {
+            if let Some((at, raw)) = &self.first_nonfinite {
+                return Err(numeric_error(*at, raw, "non-finite number"));
+            }
+            if self.all01 {
+                Kind::Binary
+            } else {
+                Kind::Continuous
+            }
+        } else if n_text == 0 && !self.too_many && (self.all01 || self.n_num == 0) {
+            Kind::Binary
+        } else if self.n_num * 2 > total {
+            return Err(text_error(first_text));
+        } else {
+            Kind::Categorical
+        };
+        if kind != Kind::Categorical {
+            if let Some((at, raw)) = &self.first_nonfinite {
+                return Err(numeric_error(*at, raw, "non-finite number"));
+            }
+        }
+        let mut values = std::mem::take(&mut self.values);
+        match kind {
+            Kind::Continuous => {
+                if n_text + n_word > 0 {
+                    return Err(text_error(first_text));
+                }
+                if let Some(th) = threshold {
+                    for v in values.iter_mut().flatten() {
+                        if !v.is_nan() {
+                            *v = f64::from(u8::from(th.passes(*v)));
+                        }
+                    }
+                }
+                Ok(Finished::Domain {
+                    kind,
+                    levels: Vec::new(),
+                    values,
+                    ordered: false,
+                })
+            }
+            Kind::Binary => {
+                if let Some(th) = threshold {
+                    for v in values.iter_mut().flatten() {
+                        if !v.is_nan() {
+                            *v = f64::from(u8::from(th.passes(*v)));
+                        }
+                    }
+                }
+                if let Some(codes) = &self.codes {
+                    for w in 0..2 {
+                        for (v, &c) in values[w].iter_mut().zip(&codes[w]) {
+                            if c == NO_CODE {
+                                continue;
+                            }
+                            match words.get(c as usize).copied().flatten() {
+                                Some(b) => *v = f64::from(u8::from(b)),
+                                None if !v.is_nan() => {}
+                                None => {
+                                    let t = &self.texts[c as usize];
+                                    return Err(error_at(
+                                        self.text_first[c as usize],
+                                        UserError::new(format!("value \"{t}\" in binary domain \"{name}\""))
+                                            .column(col_name)
+                                            .hint("a binary domain holds 0/1, yes/no, sí/no or true/false"),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+                for v in values.iter().flatten() {
+                    if !v.is_nan() && *v != 0.0 && *v != 1.0 {
+                        return Err(UserError::new(format!(
+                            "value {v} in binary domain \"{name}\""
+                        ))
+                        .column(col_name)
+                        .hint("a binary domain holds 0/1, yes/no, sí/no or true/false"));
+                    }
+                }
+                Ok(Finished::Domain {
+                    kind,
+                    levels: Vec::new(),
+                    values,
+                    ordered: false,
+                })
+            }
+            Kind::Categorical => {
+                // Numbers read before the first text have no code yet: give them one.
+                let n = values[0].len();
+                let mut codes = self
+                    .codes
+                    .take()
+                    .unwrap_or_else(|| [vec![NO_CODE; n], vec![NO_CODE; n]]);
+                if self.numbers_before_text {
+                    for w in 0..2 {
+                        for i in 0..n {
+                            let v = values[w][i];
+                            if codes[w][i] == NO_CODE && !v.is_nan() {
+                                codes[w][i] = self.intern(&format!("{v}"), u64::MAX);
+                            }
+                        }
+                    }
+                }
+                // Levels: distinct texts merged ignoring case and accents, in order of
+                // first appearance, or the spec's order.
+                let mut levels: Vec<String> = Vec::new();
+                let mut folded_levels: Vec<String> = Vec::new();
+                let mut level_of: Vec<usize> = Vec::with_capacity(self.texts.len());
+                for t in &self.texts {
+                    let f = fold(t);
+                    let i = match folded_levels.iter().position(|x| *x == f) {
+                        Some(i) => i,
+                        None => {
+                            folded_levels.push(f);
+                            levels.push(t.clone());
+                            levels.len() - 1
+                        }
+                    };
+                    level_of.push(i);
+                }
+                let ordered = spec_levels.is_some();
+                if let Some(sl) = &spec_levels {
+                    let sf: Vec<String> = sl.iter().map(|l| fold(l)).collect();
+                    let mut remap = Vec::with_capacity(levels.len());
+                    for (l, f) in levels.iter().zip(&folded_levels) {
+                        match sf.iter().position(|x| x == f) {
+                            Some(i) => remap.push(i),
+                            None => {
+                                return Err(UserError::new(format!(
+                                    "value \"{l}\" of \"{col_name}\" is not one of the spec's levels ({})",
+                                    sl.join(", ")
+                                ))
+                                .file(spec_file.unwrap_or(""))
+                                .hint("add it to levels = [...] or correct the data"));
+                            }
+                        }
+                    }
+                    for x in &mut level_of {
+                        *x = remap[*x];
+                    }
+                    levels = sl.clone();
+                } else if self.too_many
+                    || levels.len() > 20
+                    || (levels.len() == total && total >= 10)
+                {
+                    let count = if self.too_many {
+                        format!("over {MAX_DISTINCT}")
+                    } else {
+                        levels.len().to_string()
+                    };
+                    return Ok(Finished::Skipped(format!(
+                        "{count} distinct text values: free text or identifiers, not a domain; skipped (use --ignore to silence)"
+                    )));
+                } else if levels.len() < 2 {
+                    return Ok(Finished::Skipped(
+                        "a single text value; domain skipped".into(),
+                    ));
+                }
+                for w in 0..2 {
+                    for i in 0..n {
+                        let c = codes[w][i];
+                        values[w][i] = if c == NO_CODE {
+                            f64::NAN
+                        } else {
+                            level_of[c as usize] as f64
+                        };
+                    }
+                }
+                Ok(Finished::Domain {
+                    kind,
+                    levels,
+                    values,
+                    ordered,
+                })
+            }
+        }
+    }
+}
+
 fn column_list(headers: &[String]) -> String {
     headers.join(", ")
 }
 
-fn named_column(t: &Table, name: &str, flag: &str) -> UResult<usize> {
+fn named_column(t: &Source, name: &str, flag: &str) -> UResult<usize> {
     roles::find_named(&t.headers, name).ok_or_else(|| {
         UserError::new(format!("{flag} {name}: there is no such column"))
             .file(&t.name)
@@ -230,7 +677,7 @@ fn named_column(t: &Table, name: &str, flag: &str) -> UResult<usize> {
     })
 }
 
-fn check_duplicate_columns(t: &Table) -> UResult<()> {
+fn check_duplicate_columns(t: &Source) -> UResult<()> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, h) in t.headers.iter().enumerate() {
         if let Some(&j) = seen.get(&fold(h)) {
@@ -251,65 +698,22 @@ fn check_duplicate_columns(t: &Table) -> UResult<()> {
     Ok(())
 }
 
-/// Map distinct labels (folded → first spelling, first line) to sides 0/1.
-fn map_labels(
-    what: &str,
-    found: &[(String, String, String, u64)],
-    named: [Option<&str>; 2],
-    builtin: [&[&str]; 2],
-    flags: [&str; 2],
-    column: &str,
-) -> UResult<HashMap<String, usize>> {
-    let mut map = HashMap::new();
-    for (folded, written, file, line) in found {
-        match side_of(written, named, builtin) {
-            Some(side) => {
-                map.insert(folded.clone(), side);
-            }
-            None => {
-                let values: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
-                return Err(UserError::new(format!(
-                    "unknown {what} label \"{written}\" (values found: {})",
-                    values.join(", ")
-                ))
-                .file(file.as_str())
-                .line(*line)
-                .column(column)
-                .hint(format!(
-                    "name the labels with {} LABEL and {} LABEL",
-                    flags[0], flags[1]
-                )));
-            }
-        }
-    }
-    Ok(map)
-}
-
-/// Build the cohort from the tables read from the command line.
-pub fn build(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult<Cohort> {
-    build_inner(tables, opts, spec).map_err(|mut e| {
-        // A spreadsheet's locations are rows, not lines.
-        if tables
-            .iter()
-            .any(|t| t.sheet.is_some() && e.file.as_deref() == Some(t.name.as_str()))
-        {
-            e.line_word = "row";
-        }
-        e
-    })
-}
-
-fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult<Cohort> {
-    let Some(first) = tables.first() else {
+/// Build the cohort from the sources read from the command line, in one pass over
+/// their records.
+pub fn build(sources: &mut [Source], opts: &Options, spec: Option<&Spec>) -> UResult<Cohort> {
+    let Some(first) = sources.first().map(|s| First {
+        name: s.name.clone(),
+        headers: s.headers.clone(),
+    }) else {
         return Err(UserError::new("no input file").hint("give a CSV file, or - for stdin"));
     };
-    for t in tables {
+    for t in sources.iter() {
         check_duplicate_columns(t)?;
     }
     let mut warnings = Vec::new();
 
     // Roles, found in each table by name.
-    let role = |t: &Table,
+    let role = |t: &Source,
                 flag_val: &Option<String>,
                 flag: &str,
                 names: &[&str]|
@@ -323,7 +727,7 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
     let mut group_cols = Vec::new();
     let mut wave_cols = Vec::new();
     let mut by_cols = Vec::new();
-    for t in tables {
+    for t in sources.iter() {
         id_cols.push(role(t, &opts.id, "--id", roles::ID_NAMES)?);
         group_cols.push(role(t, &opts.group, "--group", roles::GROUP_NAMES)?);
         wave_cols.push(role(t, &opts.wave, "--wave", roles::WAVE_NAMES)?);
@@ -332,7 +736,7 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
             None => None,
         });
     }
-    for (i, t) in tables.iter().enumerate() {
+    for (i, t) in sources.iter().enumerate() {
         if id_cols[i].is_some() != id_cols[0].is_some()
             || wave_cols[i].is_some() != wave_cols[0].is_some()
         {
@@ -348,13 +752,13 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
         }
     }
     for name in &opts.ignore {
-        named_column(first, name, "--ignore")?;
+        named_column(&sources[0], name, "--ignore")?;
     }
     let ignored: Vec<String> = opts.ignore.iter().map(|s| fold(s)).collect();
     let is_role = |t: usize, c: usize| {
         [id_cols[t], group_cols[t], wave_cols[t], by_cols[t]].contains(&Some(c))
-            || ignored.contains(&fold(&tables[t].headers[c]))
-            || tables[t].skip.get(c).copied().unwrap_or(false)
+            || ignored.contains(&fold(&sources[t].headers[c]))
+            || sources[t].skip.get(c).copied().unwrap_or(false)
     };
 
     // Domain columns of the first table, then located in the others.
@@ -376,7 +780,7 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
         layout = Layout::Wide;
     }
     let locate = |name_folded: &str| -> UResult<Vec<usize>> {
-        tables
+        sources
             .iter()
             .map(|t| {
                 t.headers
@@ -466,201 +870,93 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
         }
     }
 
-    // Arms.
-    let several = tables.len() > 1;
-    let arm_label = |t: usize, row: &crate::input::read::Row| -> Option<String> {
-        match group_cols[t] {
-            Some(c) => Some(row.get(c).to_string()),
-            None if several => Some(tables[t].stem.clone()),
-            None => None,
-        }
-    };
+    // Arms and waves: labels mapped as rows come; problems reported at the end, with
+    // every label found.
+    let several = sources.len() > 1;
     let spec_groups = spec.map(|s| s.groups.clone()).unwrap_or_default();
     let named_arms = [
-        opts.intervention
-            .as_deref()
-            .or(spec_groups.intervention.as_deref()),
-        opts.control.as_deref().or(spec_groups.control.as_deref()),
+        opts.intervention.clone().or(spec_groups.intervention),
+        opts.control.clone().or(spec_groups.control),
     ];
     let spec_waves = spec.map(|s| s.waves.clone()).unwrap_or_default();
     let named_waves = [
-        opts.pre.as_deref().or(spec_waves.pre.as_deref()),
-        opts.post.as_deref().or(spec_waves.post.as_deref()),
+        opts.pre.clone().or(spec_waves.pre),
+        opts.post.clone().or(spec_waves.post),
     ];
+    let choose_waves = named_waves[0].is_some() && named_waves[1].is_some();
     let group_col_name = group_cols[0]
         .map(|c| first.headers[c].clone())
         .unwrap_or_else(|| "(file name)".into());
     let wave_col_name = wave_cols[0]
         .map(|c| first.headers[c].clone())
         .unwrap_or_default();
-
-    let mut arm_found: Vec<(String, String, String, u64)> = Vec::new();
-    let mut wave_found: Vec<(String, String, String, u64)> = Vec::new();
-    for (ti, t) in tables.iter().enumerate() {
-        for row in &t.rows {
-            if let Some(a) = arm_label(ti, row) {
-                if is_missing(&a) {
-                    return Err(UserError::new("the arm is empty")
-                        .file(&t.name)
-                        .line(row.line)
-                        .column(group_col_name.as_str())
-                        .hint("fill in the arm of every row (or drop the row)"));
-                }
-                let f = fold(&a);
-                if !arm_found.iter().any(|x| x.0 == f) {
-                    arm_found.push((f, a, t.name.clone(), row.line));
-                }
-            }
-            if let Some(c) = wave_cols[ti] {
-                let w = row.get(c);
-                if is_missing(w) {
-                    return Err(UserError::new("the wave is empty")
-                        .file(&t.name)
-                        .line(row.line)
-                        .column(wave_col_name.as_str())
-                        .hint("fill in the wave of every row (or drop the row)"));
-                }
-                let f = fold(w);
-                if !wave_found.iter().any(|x| x.0 == f) {
-                    wave_found.push((f, w.to_string(), t.name.clone(), row.line));
-                }
-            }
-        }
-    }
-    let arm_map = map_labels(
-        "arm",
-        &arm_found,
+    let mut arm_map = LabelMap::new(
         named_arms,
         [roles::INTERVENTION_LABELS, roles::CONTROL_LABELS],
-        ["--intervention", "--control"],
-        &group_col_name,
-    )?;
-    // Waves: with both labels named, other waves are dropped; else at most two.
-    let mut dropped_waves: HashMap<String, usize> = HashMap::new();
-    let wave_map = if has_wave {
-        let both_named = named_waves[0].is_some() && named_waves[1].is_some();
-        let chosen: Vec<(String, String, String, u64)> = if both_named {
-            let named: Vec<String> = named_waves.iter().flatten().map(|s| fold(s)).collect();
-            for n in named_waves.iter().flatten() {
-                if !wave_found.iter().any(|w| w.0 == fold(n)) {
-                    let values: Vec<&str> = wave_found.iter().map(|w| w.1.as_str()).collect();
-                    return Err(UserError::new(format!(
-                        "wave \"{n}\" does not occur in the data (waves found: {})",
-                        values.join(", ")
-                    ))
-                    .file(&first.name)
-                    .column(wave_col_name.as_str())
-                    .hint("name two of the waves found with --pre and --post"));
-                }
-            }
-            wave_found
-                .iter()
-                .filter(|w| named.contains(&w.0))
-                .cloned()
-                .collect()
-        } else {
-            if wave_found.len() > 2 {
-                let values: Vec<&str> = wave_found.iter().map(|w| w.1.as_str()).collect();
-                return Err(UserError::new(format!(
-                    "{} waves found ({}); the analysis compares two",
-                    wave_found.len(),
-                    values.join(", ")
-                ))
-                .file(&first.name)
-                .column(wave_col_name.as_str())
-                .hint("choose two with --pre LABEL --post LABEL"));
-            }
-            wave_found.clone()
-        };
-        let m = map_labels(
-            "wave",
-            &chosen,
-            named_waves,
-            [roles::PRE_LABELS, roles::POST_LABELS],
-            ["--pre", "--post"],
-            &wave_col_name,
-        )?;
-        if m.len() == 2
-            && m.values()
-                .all(|&v| v == m.values().next().copied().unwrap_or(0))
-        {
-            let values: Vec<&str> = chosen.iter().map(|w| w.1.as_str()).collect();
-            return Err(UserError::new(format!(
-                "the waves {} both mean the same wave",
-                values.join(" and ")
-            ))
-            .file(&first.name)
-            .column(wave_col_name.as_str())
-            .hint("name them with --pre LABEL --post LABEL"));
-        }
-        for w in &wave_found {
-            if !m.contains_key(&w.0) {
-                dropped_waves.insert(w.0.clone(), 0);
-            }
-        }
-        m
-    } else {
-        HashMap::new()
-    };
+        false,
+    );
+    let mut wave_map = LabelMap::new(named_waves, [roles::PRE_LABELS, roles::POST_LABELS], true);
 
-    let mut labels = Labels::default();
-    for (f, written, _, _) in &arm_found {
-        match arm_map.get(f) {
-            Some(0) if labels.intervention.is_none() => labels.intervention = Some(written.clone()),
-            Some(1) if labels.control.is_none() => labels.control = Some(written.clone()),
-            _ => {}
-        }
-    }
-    for (f, written, _, _) in &wave_found {
-        match wave_map.get(f) {
-            Some(0) if labels.pre.is_none() => labels.pre = Some(written.clone()),
-            Some(1) if labels.post.is_none() => labels.post = Some(written.clone()),
-            _ => {}
-        }
-    }
-
-    // Participants, and for each row the (participant, wave) it belongs to.
+    // Participants, strata and domain values, in one pass over the records.
     let has_id = id_cols[0].is_some();
     let mut participants: Vec<Participant> = Vec::new();
-    let mut first_line: Vec<[u64; 2]> = Vec::new();
-    let mut first_file: Vec<[u32; 2]> = Vec::new();
-    let mut by_id: HashMap<String, u32> = HashMap::new();
+    // Where each participant was seen at each wave: (source << 48) | position.
+    let mut seen_at: Vec<[u64; 2]> = Vec::new();
+    let mut by_id: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut strata_values: Vec<String> = Vec::new();
-    let mut strata_index: HashMap<String, u32> = HashMap::new();
+    let mut strata_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut strata_missing = 0usize;
-    // Per table, per row: Some((participant, wave)) or None (dropped wave).
-    let mut row_map: Vec<Vec<Option<(u32, u8)>>> = Vec::with_capacity(tables.len());
     let mut rows_total = 0usize;
-    for (ti, t) in tables.iter().enumerate() {
-        let mut map = Vec::with_capacity(t.rows.len());
-        for row in &t.rows {
+    let mut accs: Vec<Acc> = domain_cols.iter().map(|_| Acc::default()).collect();
+    let mut rec = csv::ByteRecord::new();
+    let mut key = String::new();
+    for si in 0..sources.len() {
+        let (before, rest) = sources.split_at_mut(si);
+        let src = &mut rest[0];
+        let _ = before;
+        while let Some(pos) = src.next_record(&mut rec)? {
             rows_total += 1;
-            let arm = match arm_label(ti, row) {
-                Some(a) => match arm_map.get(&fold(&a)) {
-                    Some(1) => Arm::Control,
-                    _ => Arm::Intervention,
-                },
-                None => Arm::Intervention,
+            let at = ((si as u64) << 48) | pos;
+            for (col, what, name) in [
+                (group_cols[si], "arm", &group_col_name),
+                (wave_cols[si], "wave", &wave_col_name),
+            ] {
+                if let Some(c) = col
+                    && is_missing(&field(&rec, c))
+                {
+                    return Err(src.error_at(
+                        pos,
+                        UserError::new(format!("the {what} is empty"))
+                            .column(name.as_str())
+                            .hint(format!("fill in the {what} of every row (or drop the row)")),
+                    ));
+                }
+            }
+            let arm = match group_cols[si] {
+                Some(c) => arm_map.side(&field(&rec, c), at),
+                None if several => arm_map.side(&src.stem, at),
+                None => Some(0),
             };
-            let wave: u8 = match wave_cols[ti] {
-                Some(c) => match wave_map.get(&fold(row.get(c))) {
-                    Some(&w) => w as u8,
-                    None => {
-                        *dropped_waves.entry(fold(row.get(c))).or_insert(0) += 1;
-                        map.push(None);
-                        continue;
-                    }
-                },
-                None => 1,
+            let wave = match wave_cols[si] {
+                Some(c) => wave_map.side(&field(&rec, c), at),
+                None => Some(1),
             };
-            let stratum = match by_cols[ti] {
+            let (Some(arm), Some(wave)) = (arm, wave) else {
+                continue;
+            };
+            let arm = if arm == 1 {
+                Arm::Control
+            } else {
+                Arm::Intervention
+            };
+            let stratum = match by_cols[si] {
                 Some(c) => {
-                    let v = row.get(c);
-                    if is_missing(v) {
+                    let v = field(&rec, c);
+                    if is_missing(&v) {
                         strata_missing += 1;
                         None
                     } else {
-                        let f = fold(v);
+                        let f = fold(&v);
                         Some(*strata_index.entry(f).or_insert_with(|| {
                             strata_values.push(v.to_string());
                             (strata_values.len() - 1) as u32
@@ -674,64 +970,82 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
             } else {
                 std::slice::from_ref(&wave)
             };
-            let pid = match id_cols[ti] {
+            let existing = match id_cols[si] {
                 Some(c) => {
-                    let id = row.get(c);
-                    if is_missing(id) {
-                        return Err(UserError::new("the participant id is empty")
-                            .file(&t.name)
-                            .line(row.line)
-                            .column(t.headers[c].as_str())
-                            .hint("fill in the id of every row, or drop the row"));
+                    let id = field(&rec, c);
+                    if is_missing(&id) {
+                        return Err(src.error_at(
+                            pos,
+                            UserError::new("the participant id is empty")
+                                .column(src.headers[c].as_str())
+                                .hint("fill in the id of every row, or drop the row"),
+                        ));
                     }
                     // Files that are arms (no arm column) number their participants
                     // independently: key their ids by file.
-                    let key = if group_cols[ti].is_none() && several {
-                        format!("{}\u{0}{id}", t.stem)
-                    } else {
-                        id.to_string()
-                    };
-                    match by_id.get(&key) {
-                        Some(&p) => {
-                            let pu = p as usize;
-                            for &w in waves_here {
-                                if participants[pu].present[w as usize] {
-                                    let other = &tables[first_file[pu][w as usize] as usize].name;
-                                    return Err(UserError::new(format!(
-                                        "participant \"{id}\" appears twice in the same wave (also on line {} of {other})",
-                                        first_line[pu][w as usize]
-                                    ))
-                                    .file(&t.name)
-                                    .line(row.line)
-                                    .column(t.headers[c].as_str())
-                                    .hint("keep one row per participant and wave"));
-                                }
-                            }
-                            if participants[pu].arm != arm {
-                                return Err(UserError::new(format!(
-                                    "participant \"{id}\" is in a different arm here than on line {}",
-                                    first_line[pu].iter().copied().max().unwrap_or(0)
-                                ))
-                                .file(&t.name)
-                                .line(row.line)
-                                .column(group_col_name.as_str())
-                                .hint("a participant keeps one arm in every wave; correct the arm"));
-                            }
-                            p
-                        }
+                    key.clear();
+                    if group_cols[si].is_none() && several {
+                        key.push_str(&src.stem);
+                        key.push('\u{0}');
+                    }
+                    key.push_str(&id);
+                    match by_id.get(key.as_str()) {
+                        Some(&p) => Some(p),
                         None => {
-                            let p = participants.len() as u32;
-                            by_id.insert(key, p);
-                            participants.push(Participant {
-                                arm,
-                                stratum,
-                                present: [false; 2],
-                            });
-                            first_line.push([0; 2]);
-                            first_file.push([0; 2]);
-                            p
+                            by_id.insert(key.as_str().into(), participants.len() as u32);
+                            None
                         }
                     }
+                }
+                None => None,
+            };
+            let pid = match existing {
+                Some(p) => {
+                    let pu = p as usize;
+                    for &w in waves_here {
+                        if participants[pu].present[w as usize] {
+                            let other = seen_at[pu][w as usize];
+                            let (osrc, opos) = ((other >> 48) as usize, other & ((1 << 48) - 1));
+                            let oline = if osrc == si {
+                                src.line_of(opos)
+                            } else {
+                                before[osrc].line_of(opos)
+                            };
+                            let oname = if osrc == si {
+                                src.name.clone()
+                            } else {
+                                before[osrc].name.clone()
+                            };
+                            let id = field(&rec, id_cols[si].unwrap_or(0)).into_owned();
+                            return Err(src.error_at(
+                                pos,
+                                UserError::new(format!(
+                                    "participant \"{id}\" appears twice in the same wave (also on line {oline} of {oname})"
+                                ))
+                                .column(src.headers[id_cols[si].unwrap_or(0)].as_str())
+                                .hint("keep one row per participant and wave"),
+                            ));
+                        }
+                    }
+                    if participants[pu].arm != arm {
+                        let other = seen_at[pu].iter().copied().max().unwrap_or(0);
+                        let (osrc, opos) = ((other >> 48) as usize, other & ((1 << 48) - 1));
+                        let oline = if osrc == si {
+                            src.line_of(opos)
+                        } else {
+                            before[osrc].line_of(opos)
+                        };
+                        let id = field(&rec, id_cols[si].unwrap_or(0)).into_owned();
+                        return Err(src.error_at(
+                            pos,
+                            UserError::new(format!(
+                                "participant \"{id}\" is in a different arm here than on line {oline}"
+                            ))
+                            .column(group_col_name.as_str())
+                            .hint("a participant keeps one arm in every wave; correct the arm"),
+                        ));
+                    }
+                    p
                 }
                 None => {
                     let p = participants.len() as u32;
@@ -740,20 +1054,114 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
                         stratum,
                         present: [false; 2],
                     });
-                    first_line.push([0; 2]);
-                    first_file.push([0; 2]);
+                    seen_at.push([0; 2]);
+                    for a in &mut accs {
+                        a.grow();
+                    }
                     p
                 }
             };
             for &w in waves_here {
                 participants[pid as usize].present[w as usize] = true;
-                first_line[pid as usize][w as usize] = row.line;
-                first_file[pid as usize][w as usize] = ti as u32;
+                seen_at[pid as usize][w as usize] = at;
             }
-            map.push(Some((pid, wave)));
+            for (d, acc) in domain_cols.iter().zip(accs.iter_mut()) {
+                let [pre_c, post_c] = d.cols[si];
+                if layout == Layout::Wide {
+                    acc.push(0, pid, &field(&rec, pre_c), at, src.decimal_comma);
+                    acc.push(1, pid, &field(&rec, post_c), at, src.decimal_comma);
+                } else {
+                    acc.push(
+                        wave as usize,
+                        pid,
+                        &field(&rec, pre_c),
+                        at,
+                        src.decimal_comma,
+                    );
+                }
+            }
         }
-        row_map.push(map);
     }
+    let locate_at = |at: u64| -> (usize, u64) { ((at >> 48) as usize, at & ((1 << 48) - 1)) };
+    let error_at = |at: u64, e: UserError| -> UserError {
+        let (s, p) = locate_at(at);
+        match sources.get(s) {
+            Some(src) => src.error_at(p, e),
+            None => e,
+        }
+    };
+
+    // Label problems, with every label found.
+    let arm_values = arm_map.written().join(", ");
+    if let Some((label, at)) = arm_map.unknown.first() {
+        return Err(error_at(
+            *at,
+            UserError::new(format!(
+                "unknown arm label \"{label}\" (values found: {arm_values})"
+            ))
+            .column(group_col_name.as_str())
+            .hint("name the labels with --intervention LABEL and --control LABEL"),
+        ));
+    }
+    let wave_values = wave_map.written().join(", ");
+    if choose_waves {
+        for (side, n) in wave_map.named.iter().enumerate() {
+            if let Some(n) = n
+                && wave_map.first_written[side].is_none()
+            {
+                return Err(UserError::new(format!(
+                    "wave \"{n}\" does not occur in the data (waves found: {wave_values})"
+                ))
+                .file(&first.name)
+                .column(wave_col_name.as_str())
+                .hint("name two of the waves found with --pre and --post"));
+            }
+        }
+    } else if wave_map.found.len() > 2 {
+        return Err(UserError::new(format!(
+            "{} waves found ({wave_values}); the analysis compares two",
+            wave_map.found.len()
+        ))
+        .file(&first.name)
+        .column(wave_col_name.as_str())
+        .hint("choose two with --pre LABEL --post LABEL"));
+    } else if let Some((label, at)) = wave_map.unknown.first() {
+        return Err(error_at(
+            *at,
+            UserError::new(format!(
+                "unknown wave label \"{label}\" (values found: {wave_values})"
+            ))
+            .column(wave_col_name.as_str())
+            .hint("name the labels with --pre LABEL and --post LABEL"),
+        ));
+    }
+    if let Some((a, b)) = &wave_map.same_side {
+        return Err(
+            UserError::new(format!("the waves {a} and {b} both mean the same wave"))
+                .file(&first.name)
+                .column(wave_col_name.as_str())
+                .hint("name them with --pre LABEL --post LABEL"),
+        );
+    }
+    let labels = Labels {
+        intervention: arm_map.first_written[0].clone(),
+        control: arm_map.first_written[1].clone(),
+        pre: wave_map.first_written[0].clone(),
+        post: wave_map.first_written[1].clone(),
+    };
+    for (w, n) in &wave_map.dropped {
+        warnings.push(Warning::new(
+            None,
+            format!("{n} rows of wave \"{w}\" dropped (only the waves chosen with --pre/--post are compared)"),
+        ));
+    }
+    if strata_missing > 0 {
+        warnings.push(Warning::new(
+            None,
+            format!("{strata_missing} rows have no value in --by column; they count only in the pooled results"),
+        ));
+    }
+
     // Strata in natural order ("0-2" < "3-6" < "7-10"), whatever order rows came in.
     if !strata_values.is_empty() {
         let mut order: Vec<usize> = (0..strata_values.len()).collect();
@@ -768,21 +1176,6 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
             }
         }
         strata_values = order.iter().map(|&i| strata_values[i].clone()).collect();
-    }
-    let mut dropped: Vec<(String, usize)> =
-        dropped_waves.into_iter().filter(|(_, n)| *n > 0).collect();
-    dropped.sort();
-    for (w, n) in dropped {
-        warnings.push(Warning::new(
-            None,
-            format!("{n} rows of wave \"{w}\" dropped (only the waves chosen with --pre/--post are compared)"),
-        ));
-    }
-    if strata_missing > 0 {
-        warnings.push(Warning::new(
-            None,
-            format!("{strata_missing} rows have no value in --by column; they count only in the pooled results"),
-        ));
     }
 
     // Design.
@@ -819,231 +1212,55 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
         && participants.iter().any(|p| p.present == [true, true]);
 
     // Domains: kind, levels and values.
-    let n = participants.len();
     let mut domains = Vec::new();
-    for dc in &domain_cols {
+    for (dc, acc) in domain_cols.iter().zip(accs) {
         let spec_d = dc.spec.as_ref();
         let name = spec_d
             .and_then(|s| s.name.clone())
             .unwrap_or_else(|| dc.name.clone());
-        let col_name = &dc.name;
-        let threshold = spec_d
-            .and_then(|s| s.pass.as_deref())
-            .and_then(Threshold::parse);
-        // First pass: classify every non-missing cell.
-        let mut n_num = 0usize;
-        let mut n_word = 0usize;
-        let mut n_text = 0usize;
-        let mut all01 = true;
-        let mut first_text: Option<(usize, u64, String)> = None;
-        let mut first_nonfinite: Option<(usize, u64, String)> = None;
-        let mut levels: Vec<String> = Vec::new();
-        let mut level_index: HashMap<String, usize> = HashMap::new();
-        for (ti, t) in tables.iter().enumerate() {
-            for (ri, row) in t.rows.iter().enumerate() {
-                if row_map[ti][ri].is_none() {
-                    continue;
+        match acc.finish(
+            &name,
+            &dc.name,
+            spec_d,
+            spec.map(|s| s.file.as_str()),
+            &error_at,
+        )? {
+            Finished::Skipped(msg) => warnings.push(Warning::new(Some(&name), msg)),
+            Finished::Domain {
+                kind,
+                levels,
+                values,
+                ordered,
+            } => {
+                let n = participants.len();
+                if kind == Kind::Categorical
+                    && (0..n)
+                        .filter(|&i| !values[0][i].is_nan() && !values[1][i].is_nan())
+                        .count()
+                        >= 10
+                    && (0..n)
+                        .filter(|&i| !values[0][i].is_nan() && !values[1][i].is_nan())
+                        .all(|i| values[0][i] == values[1][i])
+                {
+                    let col_name = &dc.name;
+                    warnings.push(Warning::new(
+                        Some(&name),
+                        format!(
+                            "every participant has the same value at both waves: a participant attribute rather than an outcome? Use --by {col_name} to analyse within each value, or --ignore {col_name}"
+                        ),
+                    ));
                 }
-                let cols = if layout == Layout::Wide {
-                    &dc.cols[ti][..]
-                } else {
-                    &dc.cols[ti][..1]
-                };
-                for &c in cols {
-                    let raw = row.get(c);
-                    if is_missing(raw) {
-                        continue;
-                    }
-                    match classify(raw, t.decimal_comma) {
-                        Cell::Number(x) => {
-                            n_num += 1;
-                            if x != 0.0 && x != 1.0 {
-                                all01 = false;
-                            }
-                        }
-                        Cell::NonFinite => {
-                            n_num += 1;
-                            all01 = false;
-                            if first_nonfinite.is_none() {
-                                first_nonfinite = Some((ti, row.line, raw.to_string()));
-                            }
-                        }
-                        Cell::Word(_) => n_word += 1,
-                        Cell::Text => {
-                            n_text += 1;
-                            if first_text.is_none() {
-                                first_text = Some((ti, row.line, raw.to_string()));
-                            }
-                        }
-                    }
-                    if level_index.len() <= 1000 {
-                        let f = fold(raw);
-                        if !level_index.contains_key(&f) {
-                            level_index.insert(f, levels.len());
-                            levels.push(raw.to_string());
-                        }
-                    }
-                }
+                domains.push(Domain {
+                    name,
+                    label: spec_d.and_then(|s| s.label.clone()),
+                    kind,
+                    levels,
+                    higher_is_better: spec_d.and_then(|s| s.higher_is_better).unwrap_or(true),
+                    ordered,
+                    values,
+                });
             }
         }
-        let total = n_num + n_word + n_text;
-        if total == 0 {
-            warnings.push(Warning::new(
-                Some(&name),
-                "every value is missing; domain skipped",
-            ));
-            continue;
-        }
-        let spec_kind = spec_d.and_then(|s| s.kind.as_deref()).map(|k| match k {
-            "binary" => Kind::Binary,
-            "continuous" => Kind::Continuous,
-            _ => Kind::Categorical,
-        });
-        let spec_levels = spec_d.and_then(|s| s.levels.clone());
-        let numeric_error = |ti: usize, line: u64, raw: &str, what: &str| {
-            UserError::new(format!("{what} \"{raw}\" in numeric domain \"{col_name}\""))
-                .file(&tables[ti].name)
-                .line(line)
-                .column(col_name.as_str())
-                .hint("correct the value, or mark it missing (empty or NA)")
-        };
-        let kind = if threshold.is_some() {
-            if n_num < total {
-                let (ti, line, raw) = first_text.clone().unwrap_or((0, 0, String::new()));
-                return Err(numeric_error(ti, line, &raw, "text"));
-            }
-            Kind::Binary
-        } else if let Some(k) = spec_kind {
-            k
-        } else if spec_levels.is_some() {
-            Kind::Categorical
-        } else if n_text == 0 && n_word == 0 {
-            if let Some((ti, line, raw)) = &first_nonfinite {
-                return Err(numeric_error(*ti, *line, raw, "non-finite number"));
-            }
-            if all01 {
-                Kind::Binary
-            } else {
-                Kind::Continuous
-            }
-        } else if n_text == 0 && (all01 || n_num == 0) {
-            Kind::Binary
-        } else if n_num * 2 > total {
-            let (ti, line, raw) = first_text.clone().unwrap_or((0, 0, String::new()));
-            return Err(numeric_error(ti, line, &raw, "text"));
-        } else {
-            Kind::Categorical
-        };
-        if kind == Kind::Categorical && spec_levels.is_none() {
-            if levels.len() > 20 || (levels.len() == total && total >= 10) {
-                warnings.push(Warning::new(
-                    Some(&name),
-                    format!(
-                        "{} distinct text values: free text or identifiers, not a domain; skipped (use --ignore to silence)",
-                        if level_index.len() > 1000 { "over 1000".to_string() } else { levels.len().to_string() }
-                    ),
-                ));
-                continue;
-            }
-            if levels.len() < 2 {
-                warnings.push(Warning::new(
-                    Some(&name),
-                    "a single text value; domain skipped",
-                ));
-                continue;
-            }
-        }
-        if let Some(sl) = &spec_levels {
-            let folded: Vec<String> = sl.iter().map(|l| fold(l)).collect();
-            for l in &levels {
-                if !folded.contains(&fold(l)) {
-                    return Err(UserError::new(format!(
-                        "value \"{l}\" of \"{col_name}\" is not one of the spec's levels ({})",
-                        sl.join(", ")
-                    ))
-                    .file(spec.map(|s| s.file.as_str()).unwrap_or(""))
-                    .hint("add it to levels = [...] or correct the data"));
-                }
-            }
-            levels = sl.clone();
-            level_index = folded
-                .into_iter()
-                .enumerate()
-                .map(|(i, f)| (f, i))
-                .collect();
-        }
-        // Second pass: values.
-        let mut values = [vec![f64::NAN; n], vec![f64::NAN; n]];
-        for (ti, t) in tables.iter().enumerate() {
-            for (ri, row) in t.rows.iter().enumerate() {
-                let Some((pid, wave)) = row_map[ti][ri] else {
-                    continue;
-                };
-                let cells: [(usize, usize); 2] = [(dc.cols[ti][0], 0), (dc.cols[ti][1], 1)];
-                let cells = if layout == Layout::Wide {
-                    &cells[..]
-                } else {
-                    &[(dc.cols[ti][0], wave as usize)][..]
-                };
-                for &(c, w) in cells {
-                    let raw = row.get(c);
-                    if is_missing(raw) {
-                        continue;
-                    }
-                    let v = match (kind, classify(raw, t.decimal_comma)) {
-                        (Kind::Categorical, _) => level_index.get(&fold(raw)).map(|&i| i as f64),
-                        (_, Cell::Number(x)) => Some(match threshold {
-                            Some(th) => f64::from(u8::from(th.passes(x))),
-                            None => x,
-                        }),
-                        (Kind::Binary, Cell::Word(b)) => Some(f64::from(u8::from(b))),
-                        (_, Cell::NonFinite) => {
-                            return Err(numeric_error(ti, row.line, raw, "non-finite number"));
-                        }
-                        _ => return Err(numeric_error(ti, row.line, raw, "text")),
-                    };
-                    if let Some(v) = v {
-                        if kind == Kind::Binary && v != 0.0 && v != 1.0 {
-                            return Err(UserError::new(format!(
-                                "value \"{raw}\" in binary domain \"{name}\""
-                            ))
-                            .file(&t.name)
-                            .line(row.line)
-                            .column(col_name.as_str())
-                            .hint("a binary domain holds 0/1, yes/no, sí/no or true/false"));
-                        }
-                        values[w][pid as usize] = v;
-                    }
-                }
-            }
-        }
-        let matched: Vec<usize> = (0..n)
-            .filter(|&i| !values[0][i].is_nan() && !values[1][i].is_nan())
-            .collect();
-        if kind == Kind::Categorical
-            && matched.len() >= 10
-            && matched.iter().all(|&i| values[0][i] == values[1][i])
-        {
-            warnings.push(Warning::new(
-                Some(&name),
-                format!(
-                    "every participant has the same value at both waves: a participant attribute rather than an outcome? Use --by {col_name} to analyse within each value, or --ignore {col_name}"
-                ),
-            ));
-        }
-        domains.push(Domain {
-            name,
-            label: spec_d.and_then(|s| s.label.clone()),
-            kind,
-            levels: if kind == Kind::Categorical {
-                levels
-            } else {
-                Vec::new()
-            },
-            higher_is_better: spec_d.and_then(|s| s.higher_is_better).unwrap_or(true),
-            ordered: kind == Kind::Categorical && spec_levels.is_some(),
-            values,
-        });
     }
     if domains.is_empty() {
         return Err(UserError::new(
@@ -1055,7 +1272,7 @@ fn build_inner(tables: &[Table], opts: &Options, spec: Option<&Spec>) -> UResult
     }
 
     Ok(Cohort {
-        files: tables.iter().map(|t| t.name.clone()).collect(),
+        files: sources.iter().map(|t| t.name.clone()).collect(),
         layout,
         rows: rows_total,
         design,

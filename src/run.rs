@@ -19,7 +19,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
         Some(p) => Some(read_spec(p)?),
         None => None,
     };
-    let tables = cli
+    let mut tables = cli
         .files
         .iter()
         .map(|f| read_path(f, cli.sheet.as_deref()))
@@ -40,7 +40,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
             .collect(),
         by: cli.by.clone(),
     };
-    let cohort = build(&tables, &opts, spec.as_ref())?;
+    let cohort = build(&mut tables, &opts, spec.as_ref())?;
     let adjust: Adjust = cli
         .adjust
         .parse()

@@ -5,14 +5,14 @@ use evaluate::input::read::parse_bytes;
 use evaluate::input::spec::parse_spec;
 
 fn cohort(bytes: &[u8]) -> Cohort {
-    let t = parse_bytes("t.csv", "t", bytes).expect("reads");
-    build(&[t], &Options::default(), None).expect("builds")
+    let t = parse_bytes("t.csv", "t", bytes.to_vec()).expect("reads");
+    build(&mut [t], &Options::default(), None).expect("builds")
 }
 
 fn err(bytes: &[u8]) -> String {
-    match parse_bytes("t.csv", "t", bytes) {
+    match parse_bytes("t.csv", "t", bytes.to_vec()) {
         Err(e) => e.to_string(),
-        Ok(t) => build(&[t], &Options::default(), None)
+        Ok(t) => build(&mut [t], &Options::default(), None)
             .expect_err("should fail")
             .to_string(),
     }
@@ -172,13 +172,9 @@ fn spec_renames_derives_and_orders() {
         "[groups]\nintervention = \"centro\"\ncontrol = \"espera\"\n[[domain]]\ncolumn = \"score\"\nname = \"passes\"\npass = \">= 3\"\n[[domain]]\ncolumn = \"lvl\"\nlevels = [\"low\", \"high\"]\n",
     )
     .unwrap();
-    let t = parse_bytes(
-        "t.csv",
-        "t",
-        b"id,group,wave,score,lvl\n1,centro,pre,2,high\n1,centro,post,3,high\n2,espera,pre,5,low\n2,espera,post,1,LOW\n",
-    )
-    .unwrap();
-    let c = build(&[t.clone()], &Options::default(), Some(&spec)).unwrap();
+    let data = b"id,group,wave,score,lvl\n1,centro,pre,2,high\n1,centro,post,3,high\n2,espera,pre,5,low\n2,espera,post,1,LOW\n";
+    let t = parse_bytes("t.csv", "t", data.to_vec()).unwrap();
+    let c = build(&mut [t], &Options::default(), Some(&spec)).unwrap();
     assert_eq!(c.domains[0].name, "passes");
     assert_eq!(c.domains[0].kind, Kind::Binary);
     assert_eq!(c.domains[0].values[0][0], 0.0);
@@ -191,7 +187,8 @@ fn spec_renames_derives_and_orders() {
         "[[domain]]\ncolumn = \"score\"\n\n[[domain]]\ncolumn = \"nope\"\n",
     )
     .unwrap();
-    let e = build(&[t], &Options::default(), Some(&bad)).unwrap_err();
+    let t = parse_bytes("t.csv", "t", data.to_vec()).unwrap();
+    let e = build(&mut [t], &Options::default(), Some(&bad)).unwrap_err();
     assert_eq!(e.line, Some(5));
     assert!(e.to_string().contains("nope"));
 }

@@ -1,50 +1,212 @@
-//! Reading one file: encoding, delimiter, CSV records with their physical line numbers.
+//! Reading one input: encoding, delimiter, and a stream of CSV records.
+//!
+//! Files are streamed, never held whole: each record is read into one reused
+//! buffer. Fields are UTF-8, or Windows-1252 where they are not valid UTF-8 (Excel
+//! on Windows); UTF-16 with a byte-order mark is transcoded. A record's position is
+//! its byte offset; the physical line (1-based, the header being line 1) is found
+//! only when a message needs it, by counting line ends up to that offset.
 
 use crate::error::{UResult, UserError};
 use std::borrow::Cow;
-use std::io::Read;
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
 
-/// One input file as text records. The header is kept apart; each data row keeps
-/// the physical line it starts on (1-based, the header being line 1).
-#[derive(Debug, Clone)]
-pub struct Table {
-    /// The name shown to users: the path as given, or `<stdin>`.
+/// Where a record starts: a byte offset in a text file, or a sheet's row number.
+pub type Pos = u64;
+
+/// One input (file, stdin or worksheet): its header and a stream of records.
+pub struct Source {
+    /// The name shown to users: the path as given, `<stdin>`, or `book.xlsx [sheet S]`.
     pub name: String,
     /// File stem (`control` for `data/control.csv`): the arm of a file without an arm column.
     pub stem: String,
     pub headers: Vec<String>,
-    pub rows: Vec<Row>,
+    /// Columns never analysed: survey-export metadata and `select_multiple` summaries.
+    pub skip: Vec<bool>,
     pub delimiter: u8,
     /// `;`-separated files are read with a decimal comma (`3,5` = 3.5).
     pub decimal_comma: bool,
-    pub encoding: &'static str,
-    /// The worksheet, for spreadsheet files (then `Row::line` is the sheet's row).
+    /// The worksheet, for spreadsheet files (then positions are the sheet's rows).
     pub sheet: Option<String>,
-    /// Columns never analysed: survey-export metadata and `select_multiple` summaries.
-    pub skip: Vec<bool>,
+    rows: Rows,
+    text: TextOf,
 }
 
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub line: u64,
-    pub record: csv::StringRecord,
+enum Rows {
+    Csv(Box<csv::Reader<Box<dyn Read>>>),
+    Mem {
+        rows: Vec<(Pos, csv::ByteRecord)>,
+        next: usize,
+    },
 }
 
-impl Table {
+/// How to read the text again to turn a byte offset into a line number.
+#[derive(Clone)]
+enum TextOf {
+    File {
+        path: PathBuf,
+        skip: usize,
+    },
+    Bytes(std::sync::Arc<Vec<u8>>),
+    /// Positions are already line (row) numbers.
+    Lines,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("name", &self.name)
+            .field("headers", &self.headers)
+            .finish()
+    }
+}
+
+/// A field as text: trimmed; UTF-8, else decoded as Windows-1252.
+pub fn text(field: &[u8]) -> Cow<'_, str> {
+    let s = match std::str::from_utf8(field) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(field)
+                .0
+        }
+    };
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
+    }
+}
+
+/// The trimmed field `col` of a record ("" when the record is shorter).
+pub fn field(rec: &csv::ByteRecord, col: usize) -> Cow<'_, str> {
+    rec.get(col).map(text).unwrap_or(Cow::Borrowed(""))
+}
+
+pub fn is_blank(rec: &csv::ByteRecord) -> bool {
+    rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
+}
+
+impl Source {
     /// Survey exports: group prefixes off the names, metadata columns skipped.
-    pub fn apply_survey_headers(&mut self) {
+    fn apply_survey_headers(&mut self) {
         let s = crate::input::survey::interpret(&self.headers);
         self.headers = s.names;
         self.skip = s.skip;
     }
+
+    /// Read the next non-blank record into `rec`; its position, or None at the end.
+    /// Rows of another width than the header's are an error (extra empty fields, as a
+    /// trailing delimiter leaves, are accepted).
+    pub fn next_record(&mut self, rec: &mut csv::ByteRecord) -> UResult<Option<Pos>> {
+        loop {
+            let pos = match &mut self.rows {
+                Rows::Csv(r) => match r.read_byte_record(rec) {
+                    Ok(false) => return Ok(None),
+                    Ok(true) => rec.position().map(|p| p.byte()).unwrap_or(0),
+                    Err(e) => {
+                        let at = e.position().map(|p| p.byte());
+                        let mut err =
+                            UserError::new(format!("the file cannot be read as CSV: {e}"))
+                                .file(&self.name)
+                                .hint("check for an unterminated quote (\") near this line");
+                        if let Some(b) = at {
+                            err = err.line(self.line_of(b));
+                        }
+                        return Err(err);
+                    }
+                },
+                Rows::Mem { rows, next } => match rows.get_mut(*next) {
+                    None => return Ok(None),
+                    Some((pos, r)) => {
+                        *next += 1;
+                        std::mem::swap(rec, r);
+                        *pos
+                    }
+                },
+            };
+            if is_blank(rec) {
+                continue;
+            }
+            let width = self.headers.len();
+            if rec.len() != width {
+                let extra_empty = rec.len() > width
+                    && rec
+                        .iter()
+                        .skip(width)
+                        .all(|f| f.iter().all(u8::is_ascii_whitespace));
+                if !extra_empty {
+                    return Err(UserError::new(format!(
+                        "this row has {} fields but the header has {width} columns",
+                        rec.len()
+                    ))
+                    .file(&self.name)
+                    .line(self.line_of(pos))
+                    .hint("every row needs one value per column; quote values that contain the delimiter"));
+                }
+            }
+            return Ok(Some(pos));
+        }
+    }
+
+    /// The physical line (or sheet row) of a position.
+    pub fn line_of(&self, pos: Pos) -> u64 {
+        match &self.text {
+            TextOf::Lines => pos,
+            TextOf::Bytes(b) => line_at(Cursor::new(b.as_slice()), pos),
+            TextOf::File { path, skip } => match File::open(path) {
+                Ok(f) => {
+                    let mut r = BufReader::new(f);
+                    let mut sink = vec![0u8; *skip];
+                    if r.read_exact(&mut sink).is_err() {
+                        return 0;
+                    }
+                    line_at(r, pos)
+                }
+                Err(_) => 0,
+            },
+        }
+    }
+
+    /// A user error located at `pos` (line, or row for sheets).
+    pub fn error_at(&self, pos: Pos, err: UserError) -> UserError {
+        let err = err.file(&self.name);
+        if self.sheet.is_some() {
+            err.row(pos)
+        } else {
+            err.line(self.line_of(pos))
+        }
+    }
 }
 
-impl Row {
-    /// The trimmed field at `col`, or "" when the row is shorter.
-    pub fn get(&self, col: usize) -> &str {
-        self.record.get(col).map(str::trim).unwrap_or("")
+/// Count line ends (`\n`, `\r\n`, lone `\r`) before the first byte at or after
+/// `pos` that is not a line end (a record's reported start can sit on the previous
+/// line's terminator): that byte's 1-based line.
+pub fn line_at(r: impl Read, pos: Pos) -> u64 {
+    let mut line = 1u64;
+    let mut prev_cr = false;
+    let mut at = 0u64;
+    for b in BufReader::new(r).bytes() {
+        let Ok(b) = b else { break };
+        if at >= pos && b != b'\r' && b != b'\n' {
+            break;
+        }
+        match b {
+            b'\n' => {
+                if !prev_cr {
+                    line += 1;
+                }
+                prev_cr = false;
+            }
+            b'\r' => {
+                line += 1;
+                prev_cr = true;
+            }
+            _ => prev_cr = false,
+        }
+        at += 1;
     }
+    line
 }
 
 /// Spreadsheet extensions read with calamine.
@@ -55,55 +217,77 @@ pub fn is_workbook(path: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
-/// Read `path` (`-` = stdin) into a [`Table`]; `sheet` chooses a workbook's sheet.
-pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Table> {
-    if path != "-" && is_workbook(path) && !Path::new(path).is_dir() {
-        return crate::input::workbook::read_workbook(path, sheet);
-    }
-    let (name, stem, bytes) = if path == "-" {
+/// Open `path` (`-` = stdin); `sheet` chooses a workbook's sheet.
+pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
+    if path == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
             .read_to_end(&mut buf)
             .map_err(|e| UserError::new(format!("cannot read standard input: {e}")))?;
-        ("<stdin>".to_string(), "stdin".to_string(), buf)
-    } else {
-        let p = Path::new(path);
-        if p.is_dir() {
-            return Err(UserError::new("is a folder, not a data file")
-                .file(path)
-                .hint("name a .csv/.tsv file inside it"));
-        }
-        let bytes = std::fs::read(p).map_err(|e| {
+        return parse_bytes("<stdin>", "stdin", buf);
+    }
+    let p = Path::new(path);
+    if p.is_dir() {
+        return Err(UserError::new("is a folder, not a data file")
+            .file(path)
+            .hint("name a .csv/.tsv file inside it"));
+    }
+    if is_workbook(path) {
+        return crate::input::workbook::read_workbook(path, sheet);
+    }
+    let open = |p: &Path| {
+        File::open(p).map_err(|e| {
             UserError::new(format!("cannot read the file: {e}"))
                 .file(path)
                 .hint("check the path and that the file is readable")
-        })?;
-        let stem = p
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.to_string());
-        (path.to_string(), stem, bytes)
+        })
     };
-    parse_bytes(&name, &stem, &bytes)
+    let mut head = Vec::with_capacity(65536);
+    open(p)?
+        .take(65536)
+        .read_to_end(&mut head)
+        .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string());
+    if is_utf16_bom(&head) {
+        let all = std::fs::read(p)
+            .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
+        return parse_bytes(path, &stem, all);
+    }
+    check_text(path, &head)?;
+    let skip = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let mut f = BufReader::with_capacity(1 << 20, open(p)?);
+    let mut sink = [0u8; 3];
+    f.read_exact(&mut sink[..skip])
+        .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
+    let delimiter = sniff_delimiter(&String::from_utf8_lossy(&head[skip..]));
+    from_reader(
+        path,
+        &stem,
+        Box::new(f),
+        delimiter,
+        TextOf::File {
+            path: p.to_path_buf(),
+            skip,
+        },
+    )
 }
 
-/// Decode bytes to text: UTF-8 (BOM stripped), UTF-16 with a BOM, else Windows-1252.
-pub fn decode<'a>(name: &str, bytes: &'a [u8]) -> UResult<(Cow<'a, str>, &'static str)> {
-    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes)
-        && (enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE)
-    {
-        let (text, _, bad) = enc.decode(bytes);
-        if bad {
-            return Err(UserError::new("the file is not valid UTF-16 text")
-                .file(name)
-                .hint("save it as CSV UTF-8"));
-        }
-        return Ok((Cow::Owned(text.into_owned()), enc.name()));
-    }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let nuls = body.iter().take(4096).filter(|&&b| b == 0).count();
+fn is_utf16_bom(b: &[u8]) -> bool {
+    b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF])
+}
+
+/// Refuse binary data and UTF-16 without a byte-order mark.
+fn check_text(name: &str, head: &[u8]) -> UResult<()> {
+    let nuls = head.iter().filter(|&&b| b == 0).count();
     if nuls > 0 {
-        let looks_utf16 = body.len() > 1 && nuls * 3 >= body.len().min(4096);
+        let looks_utf16 = head.len() > 1 && nuls * 3 >= head.len();
         let msg = if looks_utf16 {
             "the file looks like UTF-16 text without a byte-order mark"
         } else {
@@ -113,13 +297,7 @@ pub fn decode<'a>(name: &str, bytes: &'a [u8]) -> UResult<(Cow<'a, str>, &'stati
             .file(name)
             .hint("save or export it as CSV UTF-8 (comma-delimited)"));
     }
-    match std::str::from_utf8(body) {
-        Ok(s) => Ok((Cow::Borrowed(s), "UTF-8")),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
-            Ok((Cow::Owned(text.into_owned()), "windows-1252"))
-        }
-    }
+    Ok(())
 }
 
 /// The delimiter among `,` `;` tab `|` that occurs most often in the header line
@@ -128,11 +306,14 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     let mut counts = [0usize; 4];
     let cands = [b',', b';', b'\t', b'|'];
     let mut in_quotes = false;
+    let mut seen = false;
     for &b in text.as_bytes() {
         match b {
             b'"' => in_quotes = !in_quotes,
-            b'\n' | b'\r' if !in_quotes => break,
+            b'\n' | b'\r' if !in_quotes && seen => break,
+            b'\n' | b'\r' => {}
             _ if !in_quotes => {
+                seen = seen || !b.is_ascii_whitespace();
                 if let Some(i) = cands.iter().position(|&c| c == b) {
                     counts[i] += 1;
                 }
@@ -149,91 +330,119 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     cands[best]
 }
 
-/// Parse decoded bytes into a [`Table`].
-pub fn parse_bytes(name: &str, stem: &str, bytes: &[u8]) -> UResult<Table> {
-    let (text, encoding) = decode(name, bytes)?;
-    if text.trim().is_empty() {
-        return Err(UserError::new("the file is empty")
-            .file(name)
-            .hint("export the data again with a header row and one row per participant and wave"));
+/// A source over bytes in memory (stdin, tests, UTF-16 files).
+pub fn parse_bytes(name: &str, stem: &str, bytes: Vec<u8>) -> UResult<Source> {
+    let bytes = if is_utf16_bom(&bytes) {
+        let enc = if bytes[0] == 0xFF {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        let (text, _, bad) = enc.decode(&bytes);
+        if bad {
+            return Err(UserError::new("the file is not valid UTF-16 text")
+                .file(name)
+                .hint("save it as CSV UTF-8"));
+        }
+        text.into_owned().into_bytes()
+    } else {
+        check_text(name, &bytes[..bytes.len().min(65536)])?;
+        match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => rest.to_vec(),
+            None => bytes,
+        }
+    };
+    let delimiter = sniff_delimiter(&String::from_utf8_lossy(&bytes[..bytes.len().min(65536)]));
+    let shared = std::sync::Arc::new(bytes);
+    let reader: Box<dyn Read> = Box::new(Cursor::new(SharedBytes(shared.clone())));
+    from_reader(name, stem, reader, delimiter, TextOf::Bytes(shared))
+}
+
+/// `Read` over shared bytes.
+struct SharedBytes(std::sync::Arc<Vec<u8>>);
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_slice()
     }
-    let delimiter = sniff_delimiter(&text);
-    let mut rdr = csv::ReaderBuilder::new()
+}
+
+fn from_reader(
+    name: &str,
+    stem: &str,
+    reader: Box<dyn Read>,
+    delimiter: u8,
+    text_of: TextOf,
+) -> UResult<Source> {
+    let rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut records = rdr.records();
-    let header = loop {
-        match records.next() {
-            None => {
-                return Err(UserError::new("the file has no header row")
-                    .file(name)
-                    .hint("the first line must name the columns"));
-            }
-            Some(Err(e)) => return Err(csv_error(name, e)),
-            Some(Ok(r)) if is_blank(&r) => continue,
-            Some(Ok(r)) => break r,
-        }
-    };
-    let lines = LineIndex::new(&text);
-    let header_line = lines.line_of(header.position().map(|p| p.byte() as usize).unwrap_or(0));
-    let headers = clean_headers(name, &header, header_line)?;
-    let mut rows = Vec::new();
-    for rec in records {
-        let rec = rec.map_err(|e| csv_error(name, e))?;
-        let line = lines.line_of(rec.position().map(|p| p.byte() as usize).unwrap_or(0));
-        rows.push(Row { line, record: rec });
-    }
-    let mut t = Table {
+        .buffer_capacity(1 << 16)
+        .from_reader(reader);
+    let mut src = Source {
         name: name.to_string(),
         stem: stem.to_string(),
-        headers,
-        rows: Vec::new(),
+        headers: Vec::new(),
+        skip: Vec::new(),
         delimiter,
         decimal_comma: delimiter == b';',
-        encoding,
         sheet: None,
-        skip: Vec::new(),
+        rows: Rows::Csv(Box::new(rdr)),
+        text: text_of,
     };
-    t.apply_survey_headers();
-    t.rows = check_rows(&t, rows)?;
-    Ok(t)
-}
-
-/// Drop blank rows; refuse rows whose width differs from the header's (extra empty
-/// fields, as a trailing delimiter leaves, are accepted).
-pub fn check_rows(t: &Table, rows: Vec<Row>) -> UResult<Vec<Row>> {
-    let width = t.headers.len();
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let rec = &row.record;
-        if is_blank(rec) {
-            continue;
-        }
-        if rec.len() != width {
-            let extra_empty =
-                rec.len() > width && rec.iter().skip(width).all(|f| f.trim().is_empty());
-            if !extra_empty {
-                return Err(UserError::new(format!(
-                    "this row has {} fields but the header has {width} columns",
-                    rec.len()
-                ))
-                .file(&t.name)
-                .line(row.line)
-                .hint(
-                    "every row needs one value per column; quote values that contain the delimiter",
+    let mut header = csv::ByteRecord::new();
+    // The header: the first non-blank record (read with width checks off).
+    let hpos = loop {
+        let Rows::Csv(r) = &mut src.rows else { break 0 };
+        match r.read_byte_record(&mut header) {
+            Ok(false) => {
+                return Err(UserError::new("the file is empty").file(name).hint(
+                    "export the data again with a header row and one row per participant and wave",
                 ));
             }
+            Ok(true) if is_blank(&header) => continue,
+            Ok(true) => break header.position().map(|p| p.byte()).unwrap_or(0),
+            Err(e) => {
+                return Err(
+                    UserError::new(format!("the file cannot be read as CSV: {e}"))
+                        .file(name)
+                        .hint("check for an unterminated quote (\") near this line"),
+                );
+            }
         }
-        out.push(row);
-    }
-    Ok(out)
+    };
+    let names: Vec<String> = header.iter().map(|h| text(h).into_owned()).collect();
+    src.headers = clean_headers(name, names, src.line_of(hpos))?;
+    src.apply_survey_headers();
+    Ok(src)
+}
+
+/// A source over rows already in memory (spreadsheets): positions are row numbers.
+pub fn from_rows(
+    name: String,
+    stem: String,
+    sheet: String,
+    header: Vec<String>,
+    header_row: u64,
+    rows: Vec<(Pos, csv::ByteRecord)>,
+) -> UResult<Source> {
+    let mut src = Source {
+        headers: clean_headers(&name, header, header_row)?,
+        name,
+        stem,
+        skip: Vec::new(),
+        delimiter: b',',
+        decimal_comma: false,
+        sheet: Some(sheet),
+        rows: Rows::Mem { rows, next: 0 },
+        text: TextOf::Lines,
+    };
+    src.apply_survey_headers();
+    Ok(src)
 }
 
 /// Check a header row: trailing empty names dropped, no other empty name.
-pub fn clean_headers(name: &str, header: &csv::StringRecord, line: u64) -> UResult<Vec<String>> {
-    let mut headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+fn clean_headers(name: &str, mut headers: Vec<String>, line: u64) -> UResult<Vec<String>> {
     // A trailing delimiter gives an unnamed empty last column: ignore it.
     while headers.len() > 1 && headers.last().is_some_and(|h| h.is_empty()) {
         headers.pop();
@@ -249,75 +458,44 @@ pub fn clean_headers(name: &str, header: &csv::StringRecord, line: u64) -> UResu
     Ok(headers)
 }
 
-/// Physical line numbers from byte offsets. The csv crate's own line count skips
-/// blank lines and CR-only line ends, so records are located here instead: a line
-/// ends at `\n`, `\r\n` or a lone `\r`.
-struct LineIndex<'a> {
-    bytes: &'a [u8],
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
-            }
-        }
-        LineIndex { bytes, starts }
-    }
-
-    /// The 1-based line of the first byte at or after `offset` that is not a line end
-    /// (a record's reported start can sit on the previous line's terminator).
-    fn line_of(&self, mut offset: usize) -> u64 {
-        while matches!(self.bytes.get(offset), Some(b'\r' | b'\n')) {
-            offset += 1;
-        }
-        self.starts.partition_point(|&s| s <= offset) as u64
-    }
-}
-
-fn is_blank(r: &csv::StringRecord) -> bool {
-    r.iter().all(|f| f.trim().is_empty())
-}
-
-fn csv_error(name: &str, e: csv::Error) -> UserError {
-    let line = e.position().map(|p| p.line());
-    let mut err = UserError::new(format!("the file cannot be read as CSV: {e}"))
-        .file(name)
-        .hint("check for an unterminated quote (\") near this line");
-    if let Some(l) = line {
-        err = err.line(l);
-    }
-    err
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rows(src: &mut Source) -> Vec<(u64, Vec<String>)> {
+        let mut rec = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while let Some(pos) = src.next_record(&mut rec).unwrap() {
+            out.push((
+                src.line_of(pos),
+                rec.iter().map(|f| text(f).into_owned()).collect(),
+            ));
+        }
+        out
+    }
 
     #[test]
     fn sniffs_delimiters_outside_quotes() {
         assert_eq!(sniff_delimiter("a;b;c\n1,5;2;3"), b';');
         assert_eq!(sniff_delimiter("a\tb\tc"), b'\t');
         assert_eq!(sniff_delimiter("\"x,y,z\"|b|c"), b'|');
+        assert_eq!(sniff_delimiter("\n\na;b\n"), b';');
         assert_eq!(sniff_delimiter("only"), b',');
     }
 
     #[test]
     fn reads_bom_crlf_and_trailing_delimiter() {
-        let t = parse_bytes(
+        let mut t = parse_bytes(
             "t.csv",
             "t",
-            b"\xEF\xBB\xBFid,x,\r\n1,2,\r\n\r\n,,\r\n3,4,\r\n",
+            b"\xEF\xBB\xBFid,x,\r\n1,2,\r\n\r\n,,\r\n3,4,\r\n".to_vec(),
         )
         .unwrap();
         assert_eq!(t.headers, vec!["id", "x"]);
-        assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[1].line, 5);
-        assert_eq!(t.rows[1].get(1), "4");
+        let r = rows(&mut t);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].0, 5);
+        assert_eq!(r[1].1[1], "4");
     }
 
     #[test]
@@ -327,35 +505,47 @@ mod tests {
             b"a,b\r\n1,2\r\n\r\n,,\r\n3,4\r\n",
             b"a,b\r1,2\r\r,,\r3,4\r",
         ] {
-            let t = parse_bytes("t.csv", "t", data).unwrap();
-            let lines: Vec<u64> = t.rows.iter().map(|r| r.line).collect();
+            let mut t = parse_bytes("t.csv", "t", data.to_vec()).unwrap();
+            let lines: Vec<u64> = rows(&mut t).iter().map(|r| r.0).collect();
             assert_eq!(lines, vec![2, 5], "{data:?}");
         }
         // A quoted field spanning two lines: the next record starts on line 4.
-        let t = parse_bytes("t.csv", "t", b"a,b\n\"x\ny\",2\n3,4\n").unwrap();
-        assert_eq!(t.rows[0].get(0), "x\ny");
-        assert_eq!(t.rows[1].line, 4);
+        let mut t = parse_bytes("t.csv", "t", b"a,b\n\"x\ny\",2\n3,4\n".to_vec()).unwrap();
+        let r = rows(&mut t);
+        assert_eq!(r[0].1[0], "x\ny");
+        assert_eq!(r[1].0, 4);
     }
 
     #[test]
-    fn decodes_windows_1252() {
-        let t = parse_bytes("t.csv", "t", b"empat\xEDa;x\n1;2\n").unwrap();
+    fn decodes_windows_1252_fields() {
+        let mut t = parse_bytes("t.csv", "t", b"empat\xEDa;x\ns\xED;2\n".to_vec()).unwrap();
         assert_eq!(t.headers[0], "empatía");
         assert!(t.decimal_comma);
-        assert_eq!(t.encoding, "windows-1252");
+        assert_eq!(rows(&mut t)[0].1[0], "sí");
     }
 
     #[test]
     fn ragged_row_names_its_line() {
-        let e = parse_bytes("t.csv", "t", b"a,b\n1,2\n3\n").unwrap_err();
+        let mut t = parse_bytes("t.csv", "t", b"a,b\n1,2\n3\n".to_vec()).unwrap();
+        let mut rec = csv::ByteRecord::new();
+        assert!(t.next_record(&mut rec).unwrap().is_some());
+        let e = t.next_record(&mut rec).unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("1 fields"));
     }
 
     #[test]
     fn empty_and_utf16_without_bom_are_refused() {
-        assert!(parse_bytes("t.csv", "t", b"  \n").is_err());
-        let e = parse_bytes("t.csv", "t", b"a\0,\0b\0\n\0").unwrap_err();
+        assert!(parse_bytes("t.csv", "t", b"  \n".to_vec()).is_err());
+        let e = parse_bytes("t.csv", "t", b"a\0,\0b\0\n\0".to_vec()).unwrap_err();
         assert!(e.message.contains("UTF-16"));
+    }
+
+    #[test]
+    fn line_at_counts_every_line_end() {
+        assert_eq!(line_at(&b"a\nb\r\nc\rd"[..], 0), 1);
+        assert_eq!(line_at(&b"a\nb\r\nc\rd"[..], 2), 2);
+        assert_eq!(line_at(&b"a\nb\r\nc\rd"[..], 3), 3);
+        assert_eq!(line_at(&b"a\nb\r\nc\rd"[..], 7), 4);
     }
 }

@@ -4,12 +4,17 @@ use crate::text::fold;
 
 /// Missing markers (case-insensitive): empty, NA, N/A, NaN, null, `.`, `-`, ND, NR.
 pub fn is_missing(raw: &str) -> bool {
-    let s = raw.trim();
-    s.is_empty()
-        || matches!(
-            s.to_ascii_lowercase().as_str(),
-            "na" | "n/a" | "nan" | "null" | "." | "-" | "nd" | "nr"
-        )
+    let s = raw.trim().as_bytes();
+    match s.len() {
+        0 => true,
+        1 => matches!(s[0], b'.' | b'-'),
+        2 => [b"na", b"nd", b"nr"]
+            .iter()
+            .any(|m| s.eq_ignore_ascii_case(*m)),
+        3 => [b"n/a", b"nan"].iter().any(|m| s.eq_ignore_ascii_case(*m)),
+        4 => s.eq_ignore_ascii_case(b"null"),
+        _ => false,
+    }
 }
 
 /// What one non-missing cell holds.

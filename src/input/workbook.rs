@@ -2,7 +2,7 @@
 //! same [`Table`] as a CSV file; a row's `line` is its row number in the sheet.
 
 use crate::error::{UResult, UserError};
-use crate::input::read::{Row, Table, check_rows, clean_headers};
+use crate::input::read::{Source, from_rows};
 use calamine::{Data, Reader, open_workbook_auto};
 use std::path::Path;
 
@@ -29,7 +29,7 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
-pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Table> {
+pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Source> {
     let mut book = open_workbook_auto(path).map_err(|e| {
         UserError::new(format!("cannot open the workbook: {e}"))
             .file(path)
@@ -59,11 +59,11 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Table> {
         .worksheet_range(&chosen)
         .map_err(|e| UserError::new(format!("cannot read the sheet: {e}")).file(name.as_str()))?;
     let (row0, col0) = range.start().unwrap_or((0, 0));
-    let mut header: Option<(csv::StringRecord, u64)> = None;
+    let mut header: Option<(Vec<String>, u64)> = None;
     let mut rows = Vec::new();
     for (i, cells) in range.rows().enumerate() {
         let line = u64::from(row0) + i as u64 + 1;
-        let mut rec = csv::StringRecord::new();
+        let mut texts = Vec::with_capacity(cells.len());
         for (j, d) in cells.iter().enumerate() {
             if let Data::Error(e) = d {
                 let col = column_letter(col0 + j as u32);
@@ -77,12 +77,12 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Table> {
                         ),
                 );
             }
-            rec.push_field(&cell_text(d));
+            texts.push(cell_text(d));
         }
         match &header {
-            None if rec.iter().all(|f| f.trim().is_empty()) => continue,
-            None => header = Some((rec, line)),
-            Some(_) => rows.push(Row { line, record: rec }),
+            None if texts.iter().all(|f| f.trim().is_empty()) => continue,
+            None => header = Some((texts.iter().map(|t| t.trim().to_string()).collect(), line)),
+            Some(_) => rows.push((line, csv::ByteRecord::from(texts))),
         }
     }
     let Some((hrec, hline)) = header else {
@@ -94,20 +94,7 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Table> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.to_string());
-    let mut t = Table {
-        name,
-        stem,
-        headers: clean_headers(path, &hrec, hline)?,
-        rows: Vec::new(),
-        delimiter: b',',
-        decimal_comma: false,
-        encoding: "workbook",
-        sheet: Some(chosen),
-        skip: Vec::new(),
-    };
-    t.apply_survey_headers();
-    t.rows = check_rows(&t, rows)?;
-    Ok(t)
+    from_rows(name, stem, chosen, hrec, hline, rows)
 }
 
 #[cfg(test)]
