@@ -38,3 +38,19 @@ impl TestResult {
 pub fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
+
+/// The quantile level for a two-sided interval, 1 − (1 − conf)/2 (as R's
+/// `t.test`); NaN for a level outside (0, 1), which makes every CI None.
+pub fn two_sided_prob(conf_level: f64) -> f64 {
+    if conf_level > 0.0 && conf_level < 1.0 {
+        1.0 - (1.0 - conf_level) / 2.0
+    } else {
+        f64::NAN
+    }
+}
+
+/// Whether a standard error is too small to test against: zero, or below
+/// R's "data are essentially constant" threshold 10·ε·|scale|.
+pub(crate) fn degenerate_se(se: f64, scale: f64) -> bool {
+    !se.is_finite() || se <= 0.0 || se < 10.0 * f64::EPSILON * scale.abs()
+}

@@ -1,5 +1,129 @@
-//! Regression. Stub.
-use super::TestResult;
-pub fn ancova(_post: &[f64], _pre: &[f64], _arm: &[f64], _conf_level: f64) -> TestResult {
-    TestResult::default()
+//! ANCOVA by least squares (R's `lm(post ~ arm + pre)` and `confint`).
+
+use super::dist::{t_quantile, t_two_sided};
+use super::{TestResult, finite, two_sided_prob};
+
+/// Householder QR of the columns `x` (each of length n), in place; returns
+/// R (upper triangle, p×p) or None when a column's norm after removing the
+/// earlier ones is below 1e-7 of `orig_norms` (R's `qr` tolerance, applied
+/// to the uncentred columns: the design is rank-deficient). `y` is transformed along to Qᵀy.
+fn qr_solve(mut x: Vec<Vec<f64>>, orig_norms: &[f64], y: &mut [f64]) -> Option<Vec<Vec<f64>>> {
+    let p = x.len();
+    let mut r = vec![vec![0.0; p]; p];
+    for j in 0..p {
+        let orig = orig_norms[j];
+        // Norm of the part of column j below row j.
+        let norm = x[j][j..].iter().map(|v| v * v).sum::<f64>().sqrt();
+        if orig.is_nan() || orig <= 0.0 || norm.is_nan() || norm < 1e-7 * orig {
+            return None;
+        }
+        let alpha = if x[j][j] > 0.0 { -norm } else { norm };
+        // v = x_j[j..] − alpha e_1, reflect the remaining columns and y.
+        let mut v: Vec<f64> = x[j][j..].to_vec();
+        v[0] -= alpha;
+        let vv: f64 = v.iter().map(|a| a * a).sum();
+        let reflect = |col: &mut [f64]| {
+            let dot: f64 = v.iter().zip(&col[j..]).map(|(a, b)| a * b).sum();
+            let f = 2.0 * dot / vv;
+            for (c, a) in col[j..].iter_mut().zip(&v) {
+                *c -= f * a;
+            }
+        };
+        for col in x.iter_mut().skip(j) {
+            reflect(col);
+        }
+        reflect(y);
+        for (k, col) in x.iter().enumerate().skip(j) {
+            r[j][k] = col[j];
+        }
+    }
+    Some(r)
+}
+
+/// ANCOVA: OLS of post on 1 + arm + pre over matched participants (arm 1.0
+/// or 0.0), reporting the arm coefficient with its t test (df n − 3) and
+/// t-based CI. Untestable (p None) when n < 4, the design is rank-deficient
+/// or the residual sd is 0; the estimate is still given when the design is
+/// of full rank (exactly 0 for a constant outcome).
+pub fn ancova(post: &[f64], pre: &[f64], arm: &[f64], conf_level: f64) -> TestResult {
+    let n = post.len();
+    if pre.len() != n || arm.len() != n || n < 3 {
+        return TestResult::default();
+    }
+    // Centre the covariates and the outcome: the arm slope is unchanged and
+    // the intercept column stays orthogonal to them.
+    let centre = |x: &[f64]| {
+        let m = x.iter().sum::<f64>() / n as f64;
+        x.iter().map(|v| v - m).collect::<Vec<f64>>()
+    };
+    let mut y = centre(post);
+    let design = vec![vec![1.0; n], centre(arm), centre(pre)];
+    let norm = |x: &[f64]| x.iter().map(|v| v * v).sum::<f64>().sqrt();
+    let orig_norms = [(n as f64).sqrt(), norm(arm), norm(pre)];
+    let Some(r) = qr_solve(design, &orig_norms, &mut y) else {
+        return TestResult::default();
+    };
+    let constant = post.iter().all(|&v| v == post[0]);
+    // Back-substitute R β = (Qᵀy)[..3].
+    let mut beta = [0.0; 3];
+    for i in (0..3).rev() {
+        beta[i] = (y[i] - (i + 1..3).map(|k| r[i][k] * beta[k]).sum::<f64>()) / r[i][i];
+    }
+    let estimate = if constant { 0.0 } else { beta[1] };
+    if n < 4 || constant {
+        return TestResult::estimate_only(finite(estimate));
+    }
+    let rss: f64 = y[3..].iter().map(|v| v * v).sum();
+    let df = (n - 3) as f64;
+    let sigma2 = rss / df;
+    // Var(β_arm) = σ² [(RᵀR)⁻¹]_{11}: row 1 of R⁻¹ (upper triangular).
+    let inv11 = 1.0 / r[1][1];
+    let inv12 = -r[1][2] / (r[1][1] * r[2][2]);
+    let se = (sigma2 * (inv11 * inv11 + inv12 * inv12)).sqrt();
+    // R's summary.lm calls a fit "essentially perfect" below this.
+    let ss_fit: f64 = post.iter().map(|v| v * v).sum::<f64>() / n as f64;
+    if !se.is_finite() || se <= 0.0 || sigma2 < ss_fit * 1e-30 {
+        return TestResult::estimate_only(finite(estimate));
+    }
+    let t = estimate / se;
+    let q = t_quantile(two_sided_prob(conf_level), df);
+    TestResult {
+        estimate: finite(estimate),
+        conf_low: finite(estimate - q * se),
+        conf_high: finite(estimate + q * se),
+        statistic: finite(t),
+        df: Some(df),
+        p_value: finite(t_two_sided(t, df)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untestable() {
+        let arm = [1.0, 1.0, 0.0, 0.0, 1.0];
+        let pre = [1.0, 2.0, 3.0, 4.0, 6.0];
+        let c = ancova(&[10.0; 5], &pre, &arm, 0.95);
+        assert_eq!((c.estimate, c.p_value), (Some(0.0), None));
+        // All in one arm: rank-deficient.
+        let r = ancova(
+            &[1.0, 2.0, 4.0, 3.0],
+            &[1.0, 2.0, 3.0, 5.0],
+            &[1.0; 4],
+            0.95,
+        );
+        assert_eq!(r, TestResult::default());
+        assert_eq!(ancova(&[], &[], &[], 0.95), TestResult::default());
+        // Perfect fit: post = 2 + 3 arm + pre.
+        let post: Vec<f64> = pre
+            .iter()
+            .zip(arm)
+            .map(|(p, a)| 2.0 + 3.0 * a + p)
+            .collect();
+        let f = ancova(&post, &pre, &arm, 0.95);
+        assert_eq!(f.p_value, None);
+        assert!((f.estimate.unwrap_or(0.0) - 3.0).abs() < 1e-12);
+    }
 }

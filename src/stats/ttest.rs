@@ -1,20 +1,152 @@
-//! t tests. Stub.
-use super::TestResult;
-pub fn paired_t(_changes: &[f64], _conf_level: f64) -> TestResult {
-    TestResult::default()
+//! t and z tests on means (R's `t.test`).
+
+use super::describe::{mean, variance};
+use super::dist::{norm_quantile, norm_two_sided, t_quantile, t_two_sided};
+use super::{TestResult, degenerate_se, finite, two_sided_prob};
+
+/// A t (or z, when `df` is None) result with CI estimate ± q·se.
+fn from_se(estimate: f64, se: f64, df: Option<f64>, conf_level: f64) -> TestResult {
+    let stat = estimate / se;
+    let (p, q) = match df {
+        Some(df) => (
+            t_two_sided(stat, df),
+            t_quantile(two_sided_prob(conf_level), df),
+        ),
+        None => (
+            norm_two_sided(stat),
+            norm_quantile(two_sided_prob(conf_level)),
+        ),
+    };
+    TestResult {
+        estimate: finite(estimate),
+        conf_low: finite(estimate - q * se),
+        conf_high: finite(estimate + q * se),
+        statistic: finite(stat),
+        df: df.and_then(finite),
+        p_value: finite(p),
+    }
 }
-pub fn cohens_dz(_changes: &[f64]) -> Option<f64> {
-    None
+
+/// One-sample t test of the changes against 0, df n − 1 (R's
+/// `t.test(post, pre, paired = TRUE)`). Untestable when n < 2 or the changes
+/// are constant: the mean change is still reported.
+pub fn paired_t(changes: &[f64], conf_level: f64) -> TestResult {
+    let m = mean(changes);
+    let (Some(m), Some(v)) = (m, variance(changes)) else {
+        return TestResult::estimate_only(m);
+    };
+    let se = (v / changes.len() as f64).sqrt();
+    if degenerate_se(se, m) {
+        return TestResult::estimate_only(Some(m));
+    }
+    from_se(m, se, Some((changes.len() - 1) as f64), conf_level)
 }
-pub fn welch_t(_x1: &[f64], _x0: &[f64], _conf_level: f64) -> TestResult {
-    TestResult::default()
+
+/// Cohen's d_z: mean / sd of the changes; None when the sd is 0 or n < 2.
+pub fn cohens_dz(changes: &[f64]) -> Option<f64> {
+    let m = mean(changes)?;
+    let sd = variance(changes)?.sqrt();
+    if degenerate_se(sd, m) {
+        return None;
+    }
+    finite(m / sd)
 }
-pub fn hedges_g(_x1: &[f64], _x0: &[f64]) -> Option<f64> {
-    None
+
+/// Welch two-sample t test of x1 − x0 with Satterthwaite df (R's
+/// `t.test(x1, x0)`). Untestable when a group has n < 2 or both variances
+/// are 0: the difference in means is still reported when both are non-empty.
+pub fn welch_t(x1: &[f64], x0: &[f64], conf_level: f64) -> TestResult {
+    let (m1, m0) = (mean(x1), mean(x0));
+    let diff = m1.zip(m0).map(|(a, b)| a - b);
+    let (Some(m1), Some(m0), Some(v1), Some(v0)) = (m1, m0, variance(x1), variance(x0)) else {
+        return TestResult::estimate_only(diff);
+    };
+    let (n1, n0) = (x1.len() as f64, x0.len() as f64);
+    let (se1, se0) = (v1 / n1, v0 / n0);
+    let se = (se1 + se0).sqrt();
+    if degenerate_se(se, m1.abs().max(m0.abs())) {
+        return TestResult::estimate_only(diff);
+    }
+    let df = (se1 + se0).powi(2) / (se1 * se1 / (n1 - 1.0) + se0 * se0 / (n0 - 1.0));
+    from_se(m1 - m0, se, Some(df), conf_level)
 }
-pub fn z_test(_estimate: f64, _se: f64, _conf_level: f64) -> TestResult {
-    TestResult::default()
+
+/// Hedges' g: (mean1 − mean0) / pooled sd · J, J = 1 − 3/(4(n1+n0) − 9)
+/// (Hedges & Olkin 1985). None when a group is empty, n1 + n0 < 3 or the
+/// pooled sd is 0.
+pub fn hedges_g(x1: &[f64], x0: &[f64]) -> Option<f64> {
+    let (m1, m0) = (mean(x1)?, mean(x0)?);
+    let (n1, n0) = (x1.len() as f64, x0.len() as f64);
+    if n1 + n0 < 3.0 {
+        return None;
+    }
+    let ss = |x: &[f64], v: Option<f64>| v.map_or(0.0, |v| v * (x.len() as f64 - 1.0));
+    let sp = ((ss(x1, variance(x1)) + ss(x0, variance(x0))) / (n1 + n0 - 2.0)).sqrt();
+    if degenerate_se(sp, m1.abs().max(m0.abs())) {
+        return None;
+    }
+    let j = 1.0 - 3.0 / (4.0 * (n1 + n0) - 9.0);
+    finite((m1 - m0) / sp * j)
 }
-pub fn did_z_continuous(_cells: [&[f64]; 4], _conf_level: f64) -> TestResult {
-    TestResult::default()
+
+/// Wald z test of `estimate` with standard error `se`: statistic z, normal
+/// CI, df None. Untestable (estimate kept) when se is 0 or not finite.
+pub fn z_test(estimate: f64, se: f64, conf_level: f64) -> TestResult {
+    if !estimate.is_finite() || degenerate_se(se, estimate) {
+        return TestResult::estimate_only(finite(estimate));
+    }
+    from_se(estimate, se, None, conf_level)
+}
+
+/// Difference-in-differences z for unpaired continuous data; `cells` =
+/// [post1, pre1, post0, pre0]: estimate (post1 − pre1) − (post0 − pre0) of
+/// means, SE² = Σ s²/n (s² with n − 1). Untestable if any cell has n < 2.
+pub fn did_z_continuous(cells: [&[f64]; 4], conf_level: f64) -> TestResult {
+    let means: Option<Vec<f64>> = cells.iter().map(|c| mean(c)).collect();
+    let estimate = means.as_ref().map(|m| (m[0] - m[1]) - (m[2] - m[3]));
+    let vars: Option<Vec<f64>> = cells
+        .iter()
+        .map(|c| variance(c).map(|v| v / c.len() as f64))
+        .collect();
+    let (Some(est), Some(means), Some(vars)) = (estimate, means, vars) else {
+        return TestResult::estimate_only(estimate);
+    };
+    let se = vars.iter().sum::<f64>().sqrt();
+    let scale = means.iter().fold(0.0f64, |a, m| a.max(m.abs()));
+    if degenerate_se(se, scale) {
+        return TestResult::estimate_only(Some(est));
+    }
+    z_test(est, se, conf_level)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untestable() {
+        let r = paired_t(&[3.0, 3.0, 3.0], 0.95);
+        assert_eq!(r.estimate, Some(3.0));
+        assert_eq!((r.p_value, r.statistic, r.conf_low), (None, None, None));
+        assert_eq!(paired_t(&[], 0.95), TestResult::default());
+        assert_eq!(paired_t(&[1.0], 0.95).estimate, Some(1.0));
+        assert_eq!(cohens_dz(&[2.0, 2.0]), None);
+        let w = welch_t(&[1.0], &[2.0, 3.0], 0.95);
+        assert_eq!((w.estimate, w.p_value), (Some(-1.5), None));
+        let w = welch_t(&[1.0, 1.0], &[2.0, 2.0], 0.95);
+        assert_eq!((w.estimate, w.p_value), (Some(-1.0), None));
+        assert_eq!(welch_t(&[], &[1.0, 2.0], 0.95), TestResult::default());
+        assert_eq!(z_test(1.0, 0.0, 0.95).p_value, None);
+        assert_eq!(z_test(1.0, f64::NAN, 0.95).estimate, Some(1.0));
+        let d = did_z_continuous([&[1.0, 2.0], &[1.0], &[1.0, 2.0], &[1.0, 2.0]], 0.95);
+        assert_eq!((d.estimate, d.p_value), (Some(0.5), None));
+        assert_eq!(hedges_g(&[1.0], &[1.0]), None);
+    }
+
+    #[test]
+    fn one_constant_group_is_testable() {
+        let w = welch_t(&[1.0, 1.0, 1.0], &[2.0, 3.0, 4.0], 0.95);
+        assert!(w.p_value.is_some());
+        assert!((w.df.unwrap_or(0.0) - 2.0).abs() < 1e-12);
+    }
 }
