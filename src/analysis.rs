@@ -156,7 +156,7 @@ fn two_proportions(
     if n1 == 0 || n0 == 0 {
         return ("chi_square", r);
     }
-    if !(min_expected >= 5.0) {
+    if min_expected.is_nan() || min_expected < 5.0 {
         r.p_value = Some(fisher_exact_2x2(x1, n1 - x1, x0, n0 - x0));
         ("fisher_exact", r)
     } else {

@@ -500,10 +500,10 @@ impl Acc {
         } else {
             Kind::Categorical
         };
-        if kind != Kind::Categorical {
-            if let Some((at, raw)) = &self.first_nonfinite {
-                return Err(numeric_error(*at, raw, "non-finite number"));
-            }
+        if kind != Kind::Categorical
+            && let Some((at, raw)) = &self.first_nonfinite
+        {
+            return Err(numeric_error(*at, raw, "non-finite number"));
         }
         let mut values = std::mem::take(&mut self.values);
         match kind {

@@ -3,8 +3,13 @@
 use std::fmt;
 
 /// A mistake the user can fix: names the file, line and column, and what to do.
+/// Boxed, so that `Result`s carrying it stay small; its fields read through `Deref`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UserError {
+pub struct UserError(Box<Details>);
+
+/// What a [`UserError`] says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Details {
     pub file: Option<String>,
     pub line: Option<u64>,
     pub column: Option<String>,
@@ -16,14 +21,14 @@ pub struct UserError {
 
 impl UserError {
     pub fn new(message: impl Into<String>) -> Self {
-        UserError {
+        UserError(Box::new(Details {
             file: None,
             line: None,
             column: None,
             message: message.into(),
             hint: None,
             line_word: "line",
-        }
+        }))
     }
     pub fn file(mut self, file: impl Into<String>) -> Self {
         self.file = Some(file.into());
@@ -46,6 +51,19 @@ impl UserError {
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+}
+
+impl std::ops::Deref for UserError {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for UserError {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.0
     }
 }
 

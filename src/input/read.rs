@@ -185,10 +185,9 @@ impl Source {
 pub fn line_at(r: impl Read, pos: Pos) -> u64 {
     let mut line = 1u64;
     let mut prev_cr = false;
-    let mut at = 0u64;
-    for b in BufReader::new(r).bytes() {
+    for (at, b) in BufReader::new(r).bytes().enumerate() {
         let Ok(b) = b else { break };
-        if at >= pos && b != b'\r' && b != b'\n' {
+        if at as u64 >= pos && b != b'\r' && b != b'\n' {
             break;
         }
         match b {
@@ -204,7 +203,6 @@ pub fn line_at(r: impl Read, pos: Pos) -> u64 {
             }
             _ => prev_cr = false,
         }
-        at += 1;
     }
     line
 }

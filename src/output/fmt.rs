@@ -125,7 +125,7 @@ impl Fmt {
         };
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push(sep);
             }
             out.push(c);
