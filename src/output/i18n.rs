@@ -102,3 +102,69 @@ pub fn words(lang: Lang) -> &'static Words {
         Lang::Es => &ES,
     }
 }
+
+/// Built-in arm and wave labels with their names in each language.
+const KNOWN_LABELS: &[(&str, &str, &str)] = &[
+    ("intervention", "Intervention", "Intervención"),
+    ("intervencion", "Intervention", "Intervención"),
+    ("treatment", "Treatment", "Tratamiento"),
+    ("tratamiento", "Treatment", "Tratamiento"),
+    ("treated", "Treated", "Tratados"),
+    ("program", "Program", "Programa"),
+    ("programme", "Programme", "Programa"),
+    ("programa", "Program", "Programa"),
+    ("participant", "Participants", "Participantes"),
+    ("participante", "Participants", "Participantes"),
+    ("control", "Control", "Control"),
+    ("comparison", "Comparison", "Comparación"),
+    ("comparacion", "Comparison", "Comparación"),
+    ("no participante", "Non-participants", "No participantes"),
+    ("non-participant", "Non-participants", "No participantes"),
+    ("pre", "Before", "Antes"),
+    ("before", "Before", "Antes"),
+    ("baseline", "Baseline", "Línea base"),
+    ("antes", "Before", "Antes"),
+    ("inicial", "Baseline", "Inicial"),
+    ("pretest", "Pretest", "Pretest"),
+    ("post", "After", "Después"),
+    ("after", "After", "Después"),
+    ("endline", "Endline", "Final"),
+    ("despues", "After", "Después"),
+    ("final", "Endline", "Final"),
+    ("posttest", "Posttest", "Postest"),
+];
+
+/// How an arm or wave label is shown to people: a built-in label in the output's
+/// language (`program` → "Programa" in Spanish), any other label as written with a
+/// capital first letter.
+pub fn display_label(raw: &str, lang: Lang) -> String {
+    let f = crate::text::fold(raw);
+    if let Some((_, en, es)) = KNOWN_LABELS.iter().find(|k| k.0 == f) {
+        return match lang {
+            Lang::En => en.to_string(),
+            Lang::Es => es.to_string(),
+        };
+    }
+    let mut c = raw.trim().chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_in_each_language() {
+        assert_eq!(display_label("program", Lang::Es), "Programa");
+        assert_eq!(display_label("Después", Lang::En), "After");
+        assert_eq!(
+            display_label("No participante", Lang::En),
+            "Non-participants"
+        );
+        assert_eq!(display_label("centro", Lang::Es), "Centro");
+        assert_eq!(display_label("2024-02", Lang::En), "2024-02");
+    }
+}

@@ -3,7 +3,7 @@
 //! With strata, a compact side-by-side table per domain follows the pooled blocks.
 
 use super::fmt::{Fmt, Lang, decimals_for};
-use super::i18n::{Words, words};
+use super::i18n::{Words, display_label, words};
 use crate::cohort::{Arm, Design, Kind, Wave};
 use crate::results::{DomainResult, Report, SummaryStats, TestRow};
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
@@ -17,15 +17,18 @@ struct View<'a> {
     waves: Vec<Wave>,
 }
 
-pub fn method_name(m: &str) -> &str {
+/// A test's short name for people, in the output's language.
+pub fn method_name(m: &str, lang: Lang) -> &str {
+    let es = lang == Lang::Es;
     match m {
+        "paired_t" if es => "t pareada",
         "paired_t" => "paired t",
-        "welch_t" => "Welch t",
+        "welch_t" | "did_welch_t" if es => "t de Welch",
+        "welch_t" | "did_welch_t" => "Welch t",
         "mcnemar_exact" => "McNemar",
         "chi_square" | "chi_square_independence" => "χ²",
         "fisher_exact" => "Fisher",
         "ancova" => "ANCOVA",
-        "did_welch_t" => "Welch t",
         "did_z" => "z",
         "stuart_maxwell" => "Stuart–Maxwell",
         other => other,
@@ -39,7 +42,7 @@ impl View<'_> {
             Arm::Control => &self.report.labels.control,
         };
         match (arm, l) {
-            (_, Some(l)) => l.clone(),
+            (_, Some(l)) => display_label(l, self.f.lang),
             (Arm::Intervention, None) => self.w.intervention.into(),
             (Arm::Control, None) => self.w.control.into(),
         }
@@ -50,17 +53,19 @@ impl View<'_> {
             Wave::Pre => &self.report.labels.pre,
             Wave::Post => &self.report.labels.post,
         };
-        l.clone().unwrap_or_else(|| match wave {
-            Wave::Pre => self.w.before.into(),
-            Wave::Post => self.w.after.into(),
-        })
+        l.as_deref()
+            .map(|l| display_label(l, self.f.lang))
+            .unwrap_or_else(|| match wave {
+                Wave::Pre => self.w.before.into(),
+                Wave::Post => self.w.after.into(),
+            })
     }
 
     fn p(&self, t: &TestRow) -> String {
         format!(
             "{} ({})",
             self.f.p_value(t.p_adjusted.or(t.p_value)),
-            method_name(t.method)
+            method_name(t.method, self.f.lang)
         )
     }
 
