@@ -45,7 +45,9 @@ fn example_prints_every_domain_in_a_table() {
     ] {
         assert!(text.contains(d), "table lacks {d}");
     }
-    assert!(text.contains("Program: 950 participants, 879 seen at both waves, 54 only before, 17 only after"));
+    assert!(text.contains(
+        "Program: 950 participants, 879 seen at both waves, 54 only before, 17 only after"
+    ));
     assert!(
         !text.contains("HGO-"),
         "a participant id leaked into the table"
