@@ -10,7 +10,9 @@ use crate::stats::proportions::{
 };
 use crate::stats::ranks::{mann_whitney, wilcoxon_signed_rank};
 use crate::stats::regression::ancova;
-use crate::stats::ttest::{cohens_dz, did_z_continuous, hedges_g, paired_t, welch_t};
+use crate::stats::ttest::{
+    cohens_dz, cohens_dz_ci, did_z_continuous, hedges_g, hedges_g_ci, paired_t, welch_t,
+};
 use crate::stats::{TestResult, finite};
 
 #[derive(Debug, Clone, Copy)]
@@ -101,12 +103,14 @@ fn row(comparison: &str, method: &'static str, primary: bool, n: usize, r: TestR
     }
 }
 
-fn effect(name: &'static str, value: Option<f64>) -> Option<EffectSize> {
+fn effect(name: &'static str, value: Option<f64>, ci: Option<(f64, f64)>) -> Option<EffectSize> {
+    let value = value.and_then(finite);
+    let ci = ci.filter(|_| value.is_some());
     Some(EffectSize {
         name,
-        value: value.and_then(finite),
-        conf_low: None,
-        conf_high: None,
+        value,
+        conf_low: ci.and_then(|c| finite(c.0)),
+        conf_high: ci.and_then(|c| finite(c.1)),
     })
 }
 
@@ -228,7 +232,9 @@ impl<'a> DomainAnalysis<'a> {
                     let (pre, post) = self.view.pairs(values, arm);
                     let ch: Vec<f64> = post.iter().zip(&pre).map(|(b, a)| b - a).collect();
                     let mut t = row(&id, "paired_t", true, ch.len(), paired_t(&ch, conf));
-                    t.effect_size = effect("cohens_dz", cohens_dz(&ch));
+                    let dz = cohens_dz(&ch);
+                    let ci = dz.and_then(|d| cohens_dz_ci(d, ch.len(), conf));
+                    t.effect_size = effect("cohens_dz", dz, ci);
                     tests.push(t);
                     tests.push(row(
                         &id,
@@ -258,7 +264,9 @@ impl<'a> DomainAnalysis<'a> {
                 let (x0, _) = self.view.values(values, Arm::Control, wave);
                 let n = x1.len() + x0.len();
                 let mut t = row(&id, "welch_t", true, n, welch_t(&x1, &x0, conf));
-                t.effect_size = effect("hedges_g", hedges_g(&x1, &x0));
+                let g = hedges_g(&x1, &x0);
+                let ci = g.and_then(|g| hedges_g_ci(g, x1.len(), x0.len(), conf));
+                t.effect_size = effect("hedges_g", g, ci);
                 tests.push(t);
                 tests.push(row(&id, "mann_whitney", false, n, mann_whitney(&x1, &x0)));
             }
@@ -437,7 +445,7 @@ impl<'a> DomainAnalysis<'a> {
                 ..TestResult::default()
             },
         );
-        t.effect_size = effect("cramers_v", r.as_ref().map(|c| c.cramers_v));
+        t.effect_size = effect("cramers_v", r.as_ref().map(|c| c.cramers_v), None);
         if let Some(c) = &r
             && c.min_expected < 5.0
         {

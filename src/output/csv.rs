@@ -1,4 +1,5 @@
-//! CSV: one tidy row per test (contract §4.2), per-level rows named `domain[level]`.
+//! CSV: one tidy row per test (contract §4.2): the domain's tests, its transition
+//! test (`between:improved`, ordered levels), then per-level rows named `domain[level]`.
 
 use crate::results::{DomainResult, Report, TestRow};
 
@@ -22,7 +23,9 @@ pub const HEADER: [&str; 16] = [
 ];
 
 fn num(x: Option<f64>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
+    // Debug formatting switches to exponents for tiny and huge values (1e-300, not
+    // 300 zeros) and round-trips exactly.
+    x.map(|v| format!("{v:?}")).unwrap_or_default()
 }
 
 fn push_test(
@@ -68,6 +71,11 @@ fn push_domains(
             .unwrap_or_default();
         for t in &d.tests {
             push_test(w, stratum, &d.name, &kind, t)?;
+        }
+        if let Some(tr) = &d.transitions {
+            for t in &tr.tests {
+                push_test(w, stratum, &d.name, &kind, t)?;
+            }
         }
         for l in &d.per_level {
             let name = format!("{}[{}]", d.name, l.level);

@@ -89,6 +89,32 @@ pub fn hedges_g(x1: &[f64], x0: &[f64]) -> Option<f64> {
     finite((m1 - m0) / sp * j)
 }
 
+/// Large-sample normal CI of a standardised mean difference `d` with
+/// variance `var` (Hedges & Olkin 1985, eq. 5.14): d ± z·√var.
+fn effect_ci(d: f64, var: f64, conf_level: f64) -> Option<(f64, f64)> {
+    let z = norm_quantile(two_sided_prob(conf_level));
+    let h = z * var.sqrt();
+    (h.is_finite() && d.is_finite()).then_some((d - h, d + h))
+}
+
+/// CI of Hedges' g: var(g) = (n₁+n₀)/(n₁n₀) + g²/(2(n₁+n₀)).
+pub fn hedges_g_ci(g: f64, n1: usize, n0: usize, conf_level: f64) -> Option<(f64, f64)> {
+    let (a, b) = (n1 as f64, n0 as f64);
+    if n1 == 0 || n0 == 0 {
+        return None;
+    }
+    effect_ci(g, (a + b) / (a * b) + g * g / (2.0 * (a + b)), conf_level)
+}
+
+/// CI of Cohen's dz over n pairs: var(dz) = 1/n + dz²/(2n).
+pub fn cohens_dz_ci(dz: f64, n: usize, conf_level: f64) -> Option<(f64, f64)> {
+    if n == 0 {
+        return None;
+    }
+    let n = n as f64;
+    effect_ci(dz, 1.0 / n + dz * dz / (2.0 * n), conf_level)
+}
+
 /// Wald z test of `estimate` with standard error `se`: statistic z, normal
 /// CI, df None. Untestable (estimate kept) when se is 0 or not finite.
 pub fn z_test(estimate: f64, se: f64, conf_level: f64) -> TestResult {
@@ -122,6 +148,19 @@ pub fn did_z_continuous(cells: [&[f64]; 4], conf_level: f64) -> TestResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn effect_size_intervals() {
+        // R: g <- 0.5; se <- sqrt(20/(10*10) + g^2/(2*20)); g + c(-1, 1) * qnorm(0.975) * se
+        let (lo, hi) = hedges_g_ci(0.5, 10, 10, 0.95).unwrap();
+        assert!((lo - -0.390112847771654).abs() < 1e-12, "{lo}");
+        assert!((hi - 1.390112847771654).abs() < 1e-12, "{hi}");
+        // R: d <- -0.8; se <- sqrt(1/25 + d^2/50); d + c(-1, 1) * qnorm(0.995) * se
+        let (lo, hi) = cohens_dz_ci(-0.8, 25, 0.99).unwrap();
+        assert!((lo - -1.391880512041003).abs() < 1e-12, "{lo}");
+        assert!((hi - -0.208119487958997).abs() < 1e-12, "{hi}");
+        assert!(hedges_g_ci(0.5, 0, 3, 0.95).is_none());
+    }
 
     #[test]
     fn untestable() {
