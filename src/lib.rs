@@ -2,6 +2,7 @@
 //!
 //! input → typed [`cohort`] → [`analysis`] → one [`results::Report`] → renderers in [`output`].
 pub mod analysis;
+pub mod charts;
 pub mod cli;
 pub mod cohort;
 pub mod error;

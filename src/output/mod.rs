@@ -1,7 +1,10 @@
 //! Renderers: every view is made from the one [`Report`](crate::results::Report).
 pub mod csv;
+pub mod findings;
 pub mod fmt;
+pub mod html;
 pub mod i18n;
 pub mod json;
+pub mod markdown;
 pub mod table;
 pub mod write;

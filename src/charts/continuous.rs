@@ -1,0 +1,200 @@
+//! A continuous domain: the mean before and after in each arm, with CIs, joined by
+//! a line per arm, the mean printed beside each point.
+
+use super::Ctx;
+use super::style::*;
+use crate::cohort::Arm;
+use crate::output::fmt::decimals_for;
+use crate::results::{DomainResult, SummaryStats};
+
+fn arm_colour(arm: Arm) -> Rgb {
+    match arm {
+        Arm::Intervention => PROGRAM,
+        Arm::Control => CONTROL,
+    }
+}
+
+/// Spread label centres (sorted by y) so that neighbours are at least `gap` apart.
+pub fn spread(ys: &mut [(f64, usize)], gap: f64) {
+    ys.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for _ in 0..ys.len() {
+        let mut moved = false;
+        for i in 1..ys.len() {
+            let d = ys[i].0 - ys[i - 1].0;
+            if d < gap {
+                let push = (gap - d) / 2.0;
+                ys[i - 1].0 -= push;
+                ys[i].0 += push;
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
+pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
+    let mut s = Scene::new(WIDTH);
+    let mut y = heading(&mut s, &d.label, ctx.subtitle());
+    let legend_items: Vec<(String, Rgb)> = ctx
+        .arms()
+        .into_iter()
+        .map(|a| (ctx.arm(a).to_string(), arm_colour(a)))
+        .collect();
+    y = legend(&mut s, y, &legend_items);
+
+    let sd = d.summary.iter().find_map(|r| match r.stats {
+        SummaryStats::Continuous { sd, .. } => sd,
+        _ => None,
+    });
+    let dec = decimals_for(sd);
+    let waves = ctx.waves();
+    let arms = ctx.arms();
+    // (arm, wave index, mean, low, high)
+    let mut pts = Vec::new();
+    for &arm in &arms {
+        for (wi, &w) in waves.iter().enumerate() {
+            if let Some(SummaryStats::Continuous {
+                mean: Some(m),
+                conf_low,
+                conf_high,
+                ..
+            }) = d.summary_of(arm, w).map(|r| &r.stats)
+            {
+                pts.push((arm, wi, *m, *conf_low, *conf_high));
+            }
+        }
+    }
+    let lo = pts
+        .iter()
+        .map(|p| p.3.unwrap_or(p.2))
+        .fold(f64::INFINITY, f64::min);
+    let hi = pts
+        .iter()
+        .map(|p| p.4.unwrap_or(p.2))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo.is_finite() && hi > lo {
+        let pad = (hi - lo) * 0.08;
+        (lo - pad, hi + pad)
+    } else if lo.is_finite() {
+        (lo - 1.0, lo + 1.0)
+    } else {
+        (0.0, 1.0)
+    };
+    let ticks = nice_ticks(lo, hi, 5);
+    let (t0, t1) = (
+        ticks.first().copied().unwrap_or(lo),
+        ticks.last().copied().unwrap_or(hi),
+    );
+    let tick_dec = if ticks.iter().all(|t| t.fract() == 0.0) {
+        0
+    } else {
+        dec.max(1)
+    };
+    let axis_w = ticks
+        .iter()
+        .map(|t| text_width(&ctx.f.number(Some(*t), tick_dec), SMALL, false))
+        .fold(0.0, f64::max)
+        + 10.0;
+    let left = MARGIN + axis_w;
+    let right = WIDTH - MARGIN;
+    let top = y + 34.0;
+    let bottom = top + 250.0;
+    let yv = |v: f64| bottom - (v - t0) / (t1 - t0) * (bottom - top);
+    s.text(
+        MARGIN,
+        y + 6.0,
+        ctx.w.mean_ci.replace("{c}", &ctx.conf()),
+        SMALL,
+        false,
+        MUTED,
+        Align::Left,
+    );
+    for &t in &ticks {
+        s.line(vec![(left, yv(t)), (right, yv(t))], GRID, 1.0);
+        s.text(
+            left - 8.0,
+            yv(t),
+            ctx.f.number(Some(t), tick_dec),
+            SMALL,
+            false,
+            MUTED,
+            Align::Right,
+        );
+    }
+    // Wave positions: with two waves, at 30 % and 70 % of the plot; labels outside.
+    let xw = |wi: usize| {
+        if waves.len() == 1 {
+            (left + right) / 2.0
+        } else {
+            left + (right - left) * (0.3 + 0.4 * wi as f64 / (waves.len() - 1) as f64)
+        }
+    };
+    let dodge = |arm: Arm| {
+        let k = if waves.len() == 1 { 40.0 } else { 9.0 };
+        match (arm, arms.len()) {
+            (_, 1) => 0.0,
+            (Arm::Intervention, _) => -k,
+            (Arm::Control, _) => k,
+        }
+    };
+    for &arm in &arms {
+        let line: Vec<(f64, f64)> = pts
+            .iter()
+            .filter(|p| p.0 == arm)
+            .map(|p| (xw(p.1) + dodge(arm), yv(p.2)))
+            .collect();
+        if line.len() > 1 {
+            s.line(line, arm_colour(arm), 2.5);
+        }
+    }
+    for p in &pts {
+        let x = xw(p.1) + dodge(p.0);
+        if let (Some(a), Some(b)) = (p.3, p.4) {
+            s.vwhisker(x, yv(a), yv(b), 5.0, arm_colour(p.0));
+        }
+        s.circle(x, yv(p.2), 5.5, arm_colour(p.0), true);
+    }
+    // Labels: left of the first wave, right of the last, spread apart.
+    for (wi, _) in waves.iter().enumerate() {
+        let mut ys: Vec<(f64, usize)> = pts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.1 == wi)
+            .map(|(i, p)| (yv(p.2), i))
+            .collect();
+        spread(&mut ys, line_height(SMALL) + 2.0);
+        for (ly, i) in ys {
+            let p = pts[i];
+            let x = xw(wi) + dodge(p.0);
+            let text = ctx.f.number(Some(p.2), dec);
+            let (lx, align) = if wi == 0 && waves.len() > 1 {
+                (xw(wi) - 9.0 - 18.0, Align::Right)
+            } else if waves.len() == 1 {
+                (x + 12.0, Align::Left)
+            } else {
+                (xw(wi) + 9.0 + 18.0, Align::Left)
+            };
+            s.text(lx, ly, text, SMALL, true, arm_colour(p.0), align);
+        }
+    }
+    for (wi, &w) in waves.iter().enumerate() {
+        s.text(
+            xw(wi),
+            bottom + 16.0,
+            ctx.wave(w),
+            BODY,
+            false,
+            INK,
+            Align::Center,
+        );
+    }
+    let y = bottom + 16.0 + line_height(BODY);
+    let mut lines = vec![ctx.w.caption_means.replace("{c}", &ctx.conf())];
+    lines.push(ctx.n_line(d));
+    lines.extend(ctx.test_lines(d, false, dec));
+    lines.push(ctx.adjusted_note());
+    caption(&mut s, y, &lines);
+    s
+}

@@ -1,0 +1,421 @@
+//! Findings: one or two plain-language sentences per domain, made from the results,
+//! in English or Spanish, hedged by the adjusted p-value and oriented by
+//! `higher_is_better`. Shown in the table, Markdown, the report and JSON (`findings`).
+
+use super::fmt::{Fmt, Lang, decimals_for};
+use super::i18n::{Words, words};
+use crate::cohort::{Arm, Design, Kind, Wave};
+use crate::results::{DomainResult, Report, SummaryStats, TestRow};
+use serde::Serialize;
+
+/// Significance level of the findings' wording (contract §3: alpha 0.05).
+pub const ALPHA: f64 = 0.05;
+
+/// One domain's finding.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub domain: String,
+    pub text: String,
+    /// The headline test is significant at the adjusted level.
+    pub significant: bool,
+    /// The headline estimate points the good way (per `higher_is_better`); null
+    /// when there is no estimate.
+    pub favourable: Option<bool>,
+}
+
+/// The comparison a domain's headline rests on: the difference in differences when
+/// there are two arms and two waves, the between-arm difference with one wave, the
+/// change within the one arm otherwise.
+pub fn headline_comparison(report: &Report) -> String {
+    match report.input.design {
+        Design::PrePostControl => "did".to_string(),
+        Design::PostOnlyControl => format!("between:{}", single_wave(report).name()),
+        Design::PrePost => "change:intervention".to_string(),
+    }
+}
+
+/// The wave of a one-wave design.
+pub fn single_wave(report: &Report) -> Wave {
+    report
+        .domains
+        .iter()
+        .flat_map(|d| d.summary.first())
+        .map(|s| s.wave)
+        .next()
+        .unwrap_or(Wave::Post)
+}
+
+/// The p-value used to judge a test: adjusted when there is one.
+pub fn judged_p(t: &TestRow) -> Option<f64> {
+    t.p_adjusted.or(t.p_value)
+}
+
+pub fn is_significant(t: &TestRow) -> bool {
+    judged_p(t).is_some_and(|p| p < ALPHA)
+}
+
+/// Does a difference `estimate` point the good way for this domain?
+pub fn favourable(d: &DomainResult, estimate: Option<f64>) -> Option<bool> {
+    estimate
+        .filter(|e| *e != 0.0)
+        .map(|e| (e > 0.0) == d.higher_is_better)
+}
+
+/// The pooled standard deviation of a continuous domain at `wave` (both arms), to
+/// standardise differences.
+pub fn pooled_sd(d: &DomainResult, wave: Wave) -> Option<f64> {
+    let (mut num, mut df) = (0.0, 0.0);
+    for s in d.summary.iter().filter(|s| s.wave == wave) {
+        if let SummaryStats::Continuous { sd: Some(sd), .. } = s.stats
+            && s.n >= 2
+        {
+            num += (s.n as f64 - 1.0) * sd * sd;
+            df += s.n as f64 - 1.0;
+        }
+    }
+    let v = (df > 0.0).then(|| (num / df).sqrt())?;
+    (v.is_finite() && v > 0.0).then_some(v)
+}
+
+fn proportion(d: &DomainResult, arm: Arm, wave: Wave) -> Option<f64> {
+    match d.summary_of(arm, wave).map(|s| &s.stats) {
+        Some(SummaryStats::Binary { proportion, .. }) => *proportion,
+        _ => None,
+    }
+}
+
+fn mean(d: &DomainResult, arm: Arm, wave: Wave) -> Option<f64> {
+    match d.summary_of(arm, wave).map(|s| &s.stats) {
+        Some(SummaryStats::Continuous { mean, .. }) => *mean,
+        _ => None,
+    }
+}
+
+/// Words and numbers in one language.
+struct Say<'a> {
+    report: &'a Report,
+    f: Fmt,
+    w: &'static Words,
+}
+
+impl Say<'_> {
+    fn adjusted(&self) -> bool {
+        self.report.settings.adjust.name() != "none"
+    }
+
+    /// "adjusted p < 0.001" (es "p ajustado < 0,001"), or "p = 0.04" when unadjusted.
+    fn p(&self, t: &TestRow) -> String {
+        match (t.p_adjusted, self.adjusted()) {
+            (Some(p), true) => {
+                let s = self.f.p_value(Some(p));
+                format!("{}{}", self.w.adjusted_p, s.trim_start_matches('p'))
+            }
+            _ => self.f.p_value(t.p_value),
+        }
+    }
+
+    /// A whole-number percentage: "53%" (es "53 %").
+    fn pct(&self, p: Option<f64>) -> String {
+        let n = self.f.number(p.map(|v| v * 100.0), 0);
+        match self.f.lang {
+            Lang::En => format!("{n}%"),
+            Lang::Es => format!("{n} %"),
+        }
+    }
+
+    /// A difference in proportions as points and its CI phrase: one decimal under 10.
+    fn points(&self, t: &TestRow) -> (String, String) {
+        let dec = if t.estimate.is_some_and(|e| e.abs() < 0.1) {
+            1
+        } else {
+            0
+        };
+        let n = |v: Option<f64>| self.f.number(v.map(|x| x * 100.0), dec);
+        (n(t.estimate), self.ci(n(t.conf_low), n(t.conf_high)))
+    }
+
+    fn ci(&self, lo: String, hi: String) -> String {
+        let c = self
+            .f
+            .number(Some(self.report.settings.conf_level * 100.0), 0);
+        self.w
+            .f_ci
+            .replace("{c}", &c)
+            .replace("{lo}", &lo)
+            .replace("{hi}", &hi)
+    }
+
+    /// "— a statistically significant improvement." and friends.
+    fn verdict(&self, d: &DomainResult, t: &TestRow, between: bool) -> String {
+        let v = if judged_p(t).is_none() {
+            self.w.f_untested
+        } else if !is_significant(t) {
+            self.w.f_not_sig
+        } else {
+            match (favourable(d, t.estimate), between) {
+                (Some(true), false) => self.w.f_sig_better,
+                (Some(false), false) => self.w.f_sig_worse,
+                (Some(true), true) => self.w.f_sig_favours,
+                (Some(false), true) => self.w.f_sig_against,
+                (None, _) => self.w.f_not_sig,
+            }
+        };
+        format!(" — {v}.")
+    }
+
+    fn binary<'d>(&self, d: &'d DomainResult) -> Option<(String, &'d TestRow)> {
+        let design = self.report.input.design;
+        match design {
+            Design::PrePost => {
+                let t = d.primary("change:intervention")?;
+                let (diff, ci) = self.points(t);
+                let s = self
+                    .w
+                    .f_bin_change
+                    .replace("{label}", &d.label)
+                    .replace(
+                        "{p1}",
+                        &self.pct(proportion(d, Arm::Intervention, Wave::Post)),
+                    )
+                    .replace(
+                        "{b1}",
+                        &self.pct(proportion(d, Arm::Intervention, Wave::Pre)),
+                    )
+                    .replace("{d}", &diff)
+                    .replace("{ci}", &ci)
+                    .replace("{p}", &self.p(t));
+                Some((s + &self.verdict(d, t, false), t))
+            }
+            Design::PostOnlyControl | Design::PrePostControl => {
+                let wave = if design == Design::PostOnlyControl {
+                    single_wave(self.report)
+                } else {
+                    Wave::Post
+                };
+                let b = d.primary(&format!("between:{}", wave.name()))?;
+                let (diff, ci) = self.points(b);
+                let when = if wave == Wave::Post {
+                    self.w.f_after_program
+                } else {
+                    self.w.before
+                };
+                let first = self
+                    .w
+                    .f_bin_between
+                    .replace("{label}", &d.label)
+                    .replace("{p1}", &self.pct(proportion(d, Arm::Intervention, wave)))
+                    .replace("{p0}", &self.pct(proportion(d, Arm::Control, wave)))
+                    .replace("{when}", &when.to_lowercase())
+                    .replace("{d}", &diff)
+                    .replace("{ci}", &ci)
+                    .replace("{p}", &self.p(b));
+                if design == Design::PostOnlyControl {
+                    return Some((first + &self.verdict(d, b, true), b));
+                }
+                let Some(t) = d.primary("did") else {
+                    return Some((first + &self.verdict(d, b, true), b));
+                };
+                let (diff, ci) = self.points(t);
+                let verb = if t.estimate.unwrap_or(0.0) < 0.0 {
+                    self.w.f_fell_more
+                } else {
+                    self.w.f_rose_more
+                };
+                let diff = diff.trim_start_matches('-').to_string();
+                let second = self
+                    .w
+                    .f_bin_did
+                    .replace(
+                        "{b1}",
+                        &self.pct(proportion(d, Arm::Intervention, Wave::Pre)),
+                    )
+                    .replace("{b0}", &self.pct(proportion(d, Arm::Control, Wave::Pre)))
+                    .replace("{verb}", &verb.replace("{d}", &diff))
+                    .replace("{ci}", &ci)
+                    .replace("{p}", &self.p(t));
+                Some((format!("{first}. {second}{}", self.verdict(d, t, false)), t))
+            }
+        }
+    }
+
+    fn continuous<'d>(&self, d: &'d DomainResult) -> Option<(String, &'d TestRow)> {
+        let sd = d.summary.iter().find_map(|s| match s.stats {
+            SummaryStats::Continuous { sd, .. } => sd,
+            _ => None,
+        });
+        let dec = decimals_for(sd);
+        let m = |arm, wave| self.f.number(mean(d, arm, wave), dec);
+        let design = self.report.input.design;
+        let comparison = headline_comparison(self.report);
+        let t = d.primary(&comparison)?;
+        let ci = self.ci(
+            self.f.number(t.conf_low, dec),
+            self.f.number(t.conf_high, dec),
+        );
+        let text = match design {
+            Design::PrePost => self
+                .w
+                .f_cont_change
+                .replace("{label}", &d.label)
+                .replace("{b1}", &m(Arm::Intervention, Wave::Pre))
+                .replace("{m1}", &m(Arm::Intervention, Wave::Post))
+                .replace("{d}", &self.f.signed(t.estimate, dec)),
+            Design::PostOnlyControl => {
+                let wave = single_wave(self.report);
+                self.w
+                    .f_cont_between
+                    .replace("{label}", &d.label)
+                    .replace("{m1}", &m(Arm::Intervention, wave))
+                    .replace("{m0}", &m(Arm::Control, wave))
+                    .replace("{d}", &self.f.signed(t.estimate, dec))
+            }
+            Design::PrePostControl => {
+                let first = self
+                    .w
+                    .f_cont_means
+                    .replace("{label}", &d.label)
+                    .replace("{m1}", &m(Arm::Intervention, Wave::Post))
+                    .replace("{m0}", &m(Arm::Control, Wave::Post))
+                    .replace("{b1}", &m(Arm::Intervention, Wave::Pre))
+                    .replace("{b0}", &m(Arm::Control, Wave::Pre));
+                let dir = if t.estimate.unwrap_or(0.0) < 0.0 {
+                    self.w.f_lower
+                } else {
+                    self.w.f_higher
+                };
+                let std = pooled_sd(d, Wave::Pre)
+                    .and_then(|s| t.estimate.map(|e| e / s))
+                    .map(|v| self.f.number(Some(v.abs()), 2))
+                    .unwrap_or_else(|| super::fmt::DASH.to_string());
+                let second = self
+                    .w
+                    .f_cont_did
+                    .replace("{d}", &self.f.number(t.estimate.map(f64::abs), dec))
+                    .replace("{dir}", dir)
+                    .replace("{es}", &std);
+                format!("{first}. {second}")
+            }
+        };
+        let text = text.replace("{ci}", &ci).replace("{p}", &self.p(t));
+        let between = design == Design::PostOnlyControl;
+        Some((text + &self.verdict(d, t, between), t))
+    }
+
+    fn categorical<'d>(&self, d: &'d DomainResult) -> Option<(String, &'d TestRow)> {
+        if let Some(tr) = &d.transitions
+            && let Some(t) = tr.tests.iter().find(|t| t.primary).or(tr.tests.first())
+            && tr.groups.len() == 2
+        {
+            let share = |arm: Arm| {
+                tr.groups
+                    .iter()
+                    .find(|g| g.group == arm)
+                    .and_then(|g| g.improved_proportion)
+            };
+            let (diff, ci) = self.points(t);
+            let s = self
+                .w
+                .f_cat_moved
+                .replace("{label}", &d.label)
+                .replace("{p1}", &self.pct(share(Arm::Intervention)))
+                .replace("{p0}", &self.pct(share(Arm::Control)))
+                .replace("{d}", &diff)
+                .replace("{ci}", &ci)
+                .replace("{p}", &self.p(t));
+            // Moving up is good for an ordered domain where higher is better.
+            return Some((s + &self.verdict(d, t, true), t));
+        }
+        let wave = match self.report.input.design {
+            Design::PostOnlyControl => single_wave(self.report),
+            _ => Wave::Post,
+        };
+        let t = d.primary(&format!("between:{}", wave.name()))?;
+        // The level that matters most: the best one (last when higher is better).
+        let level = if d.higher_is_better {
+            d.per_level.last()
+        } else {
+            d.per_level.first()
+        }?;
+        let share = |arm: Arm| match level
+            .summary
+            .iter()
+            .find(|s| s.group == arm && s.wave == wave)
+            .map(|s| &s.stats)
+        {
+            Some(SummaryStats::Binary { proportion, .. }) => *proportion,
+            _ => None,
+        };
+        let verdict = if is_significant(t) {
+            self.w.f_differs
+        } else {
+            self.w.f_not_differs
+        };
+        let s = self
+            .w
+            .f_cat_level
+            .replace("{label}", &d.label)
+            .replace("{level}", &level.level)
+            .replace("{p1}", &self.pct(share(Arm::Intervention)))
+            .replace("{p0}", &self.pct(share(Arm::Control)))
+            .replace("{verdict}", verdict)
+            .replace("{p}", &self.p(t));
+        Some((s + ".", t))
+    }
+}
+
+/// The findings of every domain (pooled), in the report's language.
+pub fn findings(report: &Report) -> Vec<Finding> {
+    let lang = Lang::from_code(&report.settings.lang);
+    let say = Say {
+        report,
+        f: Fmt::new(lang),
+        w: words(lang),
+    };
+    report
+        .domains
+        .iter()
+        .filter_map(|d| {
+            let (text, t) = match d.kind {
+                Kind::Binary => say.binary(d),
+                Kind::Continuous => say.continuous(d),
+                Kind::Categorical => say.categorical(d),
+            }?;
+            Some(Finding {
+                domain: d.name.clone(),
+                text,
+                significant: is_significant(t),
+                favourable: favourable(d, t.estimate),
+            })
+        })
+        .collect()
+}
+
+/// The findings as a text section (after the table).
+pub fn render_text(report: &Report) -> String {
+    let list = findings(report);
+    if list.is_empty() {
+        return String::new();
+    }
+    let w = words(Lang::from_code(&report.settings.lang));
+    let mut s = format!("{}:\n", w.findings);
+    for f in list {
+        s.push_str(&format!("  - {}\n", f.text));
+    }
+    s
+}
+
+/// The JSON API with the `findings` array appended after the report's own fields.
+pub fn render_json(report: &Report) -> anyhow::Result<String> {
+    #[derive(Serialize)]
+    struct WithFindings<'a> {
+        #[serde(flatten)]
+        report: &'a Report,
+        findings: Vec<Finding>,
+    }
+    let mut s = serde_json::to_string_pretty(&WithFindings {
+        report,
+        findings: findings(report),
+    })?;
+    s.push('\n');
+    Ok(s)
+}

@@ -1,0 +1,442 @@
+//! Markdown: pipe tables that paste cleanly into documents, with the design, the
+//! findings, the legend and the warnings. The same grids feed the HTML report.
+
+use super::findings::findings;
+use super::fmt::{Fmt, Lang, decimals_for};
+use super::i18n::{Words, words};
+use super::table::method_name;
+use crate::cohort::{Arm, Design, Kind, Wave};
+use crate::results::{DomainResult, Report, SummaryStats, TestRow};
+
+/// A table: header, rows of cells (a cell's parts are lines), right-aligned columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Vec<String>>>,
+    pub numeric: Vec<bool>,
+}
+
+/// Words and numbers in one language for the tables.
+pub struct Cells<'a> {
+    pub report: &'a Report,
+    pub f: Fmt,
+    pub w: &'static Words,
+}
+
+impl<'a> Cells<'a> {
+    pub fn new(report: &'a Report) -> Self {
+        let lang = Lang::from_code(&report.settings.lang);
+        Cells {
+            report,
+            f: Fmt::new(lang),
+            w: words(lang),
+        }
+    }
+
+    pub fn arms(&self) -> Vec<Arm> {
+        let a: Vec<Arm> = self
+            .report
+            .input
+            .attrition
+            .iter()
+            .map(|a| a.group)
+            .collect();
+        if a.is_empty() {
+            vec![Arm::Intervention]
+        } else {
+            a
+        }
+    }
+
+    pub fn waves(&self) -> Vec<Wave> {
+        match self.report.input.design {
+            Design::PostOnlyControl => vec![super::findings::single_wave(self.report)],
+            _ => vec![Wave::Pre, Wave::Post],
+        }
+    }
+
+    /// An arm's name: its label in the data, in the output's language.
+    pub fn arm(&self, arm: Arm) -> String {
+        self.w.arm_label(&self.report.labels, arm)
+    }
+
+    /// A wave's name: its label in the data, in the output's language.
+    pub fn wave(&self, wave: Wave) -> String {
+        self.w.wave_label(&self.report.labels, wave)
+    }
+
+    fn p(&self, t: &TestRow) -> String {
+        format!(
+            "{} ({})",
+            self.f.p_value(super::findings::judged_p(t)),
+            method_name(t.method, self.f.lang)
+        )
+    }
+
+    fn test(&self, t: Option<&TestRow>, pct: bool, dec: usize) -> Vec<String> {
+        let Some(t) = t else {
+            return vec![];
+        };
+        let est = if pct {
+            format!(
+                "{} {}",
+                self.f.points(t.estimate),
+                self.f.interval(t.conf_low, t.conf_high, 100.0, 1)
+            )
+        } else {
+            format!(
+                "{} {}",
+                self.f.signed(t.estimate, dec),
+                self.f.interval(t.conf_low, t.conf_high, 1.0, dec)
+            )
+        };
+        vec![est.trim_end().to_string(), self.p(t)]
+    }
+
+    fn proportion(&self, s: Option<&SummaryStats>) -> Vec<String> {
+        match s {
+            Some(SummaryStats::Binary {
+                proportion,
+                conf_low,
+                conf_high,
+                ..
+            }) => vec![
+                format!(
+                    "{} {}",
+                    self.f.percent(*proportion),
+                    self.f.interval(*conf_low, *conf_high, 100.0, 1)
+                )
+                .trim_end()
+                .to_string(),
+            ],
+            _ => vec![],
+        }
+    }
+
+    fn value(&self, d: &DomainResult, arm: Arm, wave: Wave, dec: usize) -> Vec<String> {
+        match d.summary_of(arm, wave).map(|s| &s.stats) {
+            Some(SummaryStats::Continuous {
+                mean,
+                conf_low,
+                conf_high,
+                ..
+            }) => vec![
+                format!(
+                    "{} {}",
+                    self.f.number(*mean, dec),
+                    self.f.interval(*conf_low, *conf_high, 1.0, dec)
+                )
+                .trim_end()
+                .to_string(),
+            ],
+            other => self.proportion(other),
+        }
+    }
+
+    fn n(&self, d: &DomainResult, arm: Arm) -> Vec<String> {
+        let parts: Vec<String> = self
+            .waves()
+            .iter()
+            .filter_map(|&w| d.summary_of(arm, w).map(|s| self.f.count(s.n)))
+            .collect();
+        vec![parts.join(" / ")]
+    }
+
+    pub fn kind_text(&self, kind: Kind) -> &'static str {
+        match kind {
+            Kind::Continuous => self.w.kind_continuous,
+            Kind::Binary => self.w.kind_binary,
+            Kind::Categorical => self.w.kind_categorical,
+        }
+    }
+
+    /// One domain's table: a row per arm (per arm and level when categorical), the
+    /// change, and a last row with the differences between arms and the DiD.
+    pub fn domain_grid(&self, d: &DomainResult) -> Grid {
+        let dec = decimals_for(d.summary.iter().find_map(|s| match s.stats {
+            SummaryStats::Continuous { sd, .. } => sd,
+            _ => None,
+        }));
+        let pct = d.kind != Kind::Continuous;
+        let waves = self.waves();
+        let two_waves = waves.len() == 2;
+        let mut header = vec![String::new(), "n".to_string()];
+        header.extend(waves.iter().map(|&w| self.wave(w).to_string()));
+        if two_waves {
+            header.push(self.w.change.to_string());
+        }
+        let mut rows = Vec::new();
+        for &arm in &self.arms() {
+            let change = format!("change:{}", arm.name());
+            if d.kind == Kind::Categorical {
+                for (li, level) in d.per_level.iter().enumerate() {
+                    let mut r = vec![
+                        vec![format!("{} · {}", self.arm(arm), level.level)],
+                        if li == 0 { self.n(d, arm) } else { vec![] },
+                    ];
+                    for &w in &waves {
+                        let s = level.summary.iter().find(|s| s.group == arm && s.wave == w);
+                        r.push(self.proportion(s.map(|s| &s.stats)));
+                    }
+                    if two_waves {
+                        let t = level
+                            .tests
+                            .iter()
+                            .find(|t| t.primary && t.comparison == change);
+                        r.push(self.test(t, true, 1));
+                    }
+                    rows.push(r);
+                }
+                if two_waves {
+                    let mut r = vec![
+                        vec![format!("{}: {}", self.arm(arm), self.w.shift_in_levels)],
+                        vec![],
+                    ];
+                    r.extend(waves.iter().map(|_| vec![]));
+                    r.push(
+                        d.primary(&change)
+                            .map(|t| vec![self.p(t)])
+                            .unwrap_or_default(),
+                    );
+                    rows.push(r);
+                }
+            } else {
+                let mut r = vec![vec![self.arm(arm).to_string()], self.n(d, arm)];
+                for &w in &waves {
+                    r.push(self.value(d, arm, w, dec));
+                }
+                if two_waves {
+                    r.push(self.test(d.primary(&change), pct, dec));
+                }
+                rows.push(r);
+            }
+        }
+        if let Some(tr) = &d.transitions {
+            for g in &tr.groups {
+                let mut r = vec![
+                    vec![format!("{}: {}", self.arm(g.group), self.w.improved)],
+                    vec![self.f.count(g.n)],
+                ];
+                r.extend(waves.iter().map(|_| vec![]));
+                if two_waves {
+                    r.push(vec![
+                        format!(
+                            "{} {}",
+                            self.f.percent(g.improved_proportion),
+                            self.f
+                                .interval(g.improved_conf_low, g.improved_conf_high, 100.0, 1)
+                        )
+                        .trim_end()
+                        .to_string(),
+                    ]);
+                }
+                rows.push(r);
+            }
+        }
+        if self.arms().len() == 2 {
+            let mut r = vec![
+                vec![format!(
+                    "{} − {}",
+                    self.arm(Arm::Intervention),
+                    self.arm(Arm::Control)
+                )],
+                vec![],
+            ];
+            for &w in &waves {
+                let b = d.primary(&format!("between:{}", w.name()));
+                r.push(if d.kind == Kind::Categorical {
+                    b.map(|t| vec![self.p(t)]).unwrap_or_default()
+                } else {
+                    self.test(b, pct, dec)
+                });
+            }
+            if two_waves {
+                r.push(match (d.kind, &d.transitions) {
+                    (Kind::Categorical, Some(tr)) => {
+                        let mut c = self.test(tr.tests.first(), true, 1);
+                        if let Some(first) = c.first_mut() {
+                            *first = format!("{}: {first}", self.w.improved);
+                        }
+                        c
+                    }
+                    (Kind::Categorical, None) => vec![],
+                    _ => {
+                        let mut c = self.test(d.primary("did"), pct, dec);
+                        if let Some(first) = c.first_mut() {
+                            *first = format!("{} {first}", self.w.did);
+                        }
+                        c
+                    }
+                });
+            }
+            rows.push(r);
+        }
+        let mut numeric = vec![false; header.len()];
+        numeric[1] = true;
+        Grid {
+            header,
+            rows,
+            numeric,
+        }
+    }
+
+    /// The design line and per-arm attrition lines.
+    pub fn design_lines(&self) -> (String, Vec<String>) {
+        let r = self.report;
+        let design = match r.input.design {
+            Design::PrePostControl => self.w.design_pre_post_control,
+            Design::PrePost => self.w.design_pre_post,
+            Design::PostOnlyControl => self.w.design_post_only,
+        };
+        let paired = if r.input.paired {
+            self.w.paired
+        } else {
+            self.w.unpaired
+        };
+        let mut lines = Vec::new();
+        if r.input.design != Design::PostOnlyControl {
+            for a in &r.input.attrition {
+                let line = self
+                    .w
+                    .attrition
+                    .replace("{n}", &self.f.count(a.participants))
+                    .replace("{m}", &self.f.count(a.matched))
+                    .replace("{b}", &self.f.count(a.baseline_only))
+                    .replace("{a}", &self.f.count(a.followup_only));
+                lines.push(format!("{}: {line}", self.arm(a.group)));
+            }
+        }
+        (format!("{design}; {paired}"), lines)
+    }
+
+    /// The legend under the tables.
+    pub fn legend(&self) -> Vec<String> {
+        let r = self.report;
+        let conf = self.f.number(Some(r.settings.conf_level * 100.0), 0);
+        let adjust = match r.settings.adjust.name() {
+            "holm" => "Holm",
+            "bh" => "Benjamini–Hochberg",
+            "bonferroni" => "Bonferroni",
+            _ => self.w.adjust_none,
+        };
+        let mut v = vec![self.w.legend_values.replace("{c}", &conf)];
+        if r.input.design != Design::PostOnlyControl {
+            v.push(
+                if r.input.paired {
+                    self.w.legend_change_paired
+                } else {
+                    self.w.legend_change_unpaired
+                }
+                .to_string(),
+            );
+        }
+        if r.input.design != Design::PrePost {
+            v.push(self.w.legend_between.to_string());
+        }
+        v.push(self.w.legend_p.replace("{a}", adjust));
+        v
+    }
+}
+
+/// Escape text for a Markdown table cell or line.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' | '\\' | '*' | '_' | '`' | '<' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn grid_markdown(g: &Grid) -> String {
+    let cell = |parts: &Vec<String>| {
+        parts
+            .iter()
+            .map(|p| escape(p))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let mut s = format!(
+        "| {} |\n",
+        g.header
+            .iter()
+            .map(|h| escape(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    s.push_str(&format!(
+        "|{}|\n",
+        g.numeric
+            .iter()
+            .map(|n| if *n { "---:" } else { "---" })
+            .collect::<Vec<_>>()
+            .join("|")
+    ));
+    for r in &g.rows {
+        s.push_str(&format!(
+            "| {} |\n",
+            r.iter().map(cell).collect::<Vec<_>>().join(" | ")
+        ));
+    }
+    s
+}
+
+/// The whole report as Markdown.
+pub fn render(report: &Report) -> String {
+    let c = Cells::new(report);
+    let mut s = String::new();
+    let title = report.settings.title.as_deref().unwrap_or("evaluate");
+    s.push_str(&format!("# {}\n\n", escape(title)));
+    s.push_str(&format!(
+        "{} · {} {}, {} {}\n\n",
+        escape(&report.input.files.join(", ")),
+        c.f.count(report.input.rows),
+        c.w.rows,
+        c.f.count(report.input.participants),
+        c.w.participants
+    ));
+    let (design, attrition) = c.design_lines();
+    s.push_str(&format!("**{}**: {}\n\n", c.w.design, escape(&design)));
+    for a in &attrition {
+        s.push_str(&format!("- {}\n", escape(a)));
+    }
+    if !attrition.is_empty() {
+        s.push('\n');
+    }
+    let found = findings(report);
+    if !found.is_empty() {
+        s.push_str(&format!("## {}\n\n", c.w.findings));
+        for f in &found {
+            s.push_str(&format!("- {}\n", escape(&f.text)));
+        }
+        s.push('\n');
+    }
+    for d in &report.domains {
+        s.push_str(&format!(
+            "## {} ({})\n\n",
+            escape(&d.label),
+            escape(c.kind_text(d.kind))
+        ));
+        s.push_str(&grid_markdown(&c.domain_grid(d)));
+        s.push('\n');
+    }
+    for l in c.legend() {
+        s.push_str(&format!("{}  \n", escape(&l)));
+    }
+    if !report.warnings.is_empty() {
+        s.push_str(&format!("\n## {}\n\n", c.w.warnings));
+        for w in &report.warnings {
+            match &w.domain {
+                Some(d) => s.push_str(&format!("- {}: {}\n", escape(d), escape(&w.message))),
+                None => s.push_str(&format!("- {}\n", escape(&w.message))),
+            }
+        }
+    }
+    s
+}
