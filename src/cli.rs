@@ -8,6 +8,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -33,6 +35,14 @@ pub struct Cli {
     /// Write the output to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Write charts (PNG at 2× and SVG: overview, effects, one per domain) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+
+    /// Write a self-contained HTML report (findings, charts, tables, methods) to FILE.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
 
     /// Confidence level of every interval.
     #[arg(long, default_value_t = 0.95, value_parser = parse_conf, value_name = "LEVEL")]

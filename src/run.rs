@@ -63,9 +63,19 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
 /// Render in the chosen format.
 pub fn render(report: &Report, format: Format) -> anyhow::Result<String> {
     match format {
-        Format::Table => Ok(output::table::render(report)),
-        Format::Json => output::json::render(report),
+        Format::Table => {
+            let findings = output::findings::render_text(report);
+            let table = output::table::render(report);
+            Ok(if findings.is_empty() {
+                table
+            } else {
+                format!("{table}\n{findings}")
+            })
+        }
+        Format::Json => output::findings::render_json(report),
         Format::Csv => output::csv::render(report),
+        Format::Markdown => Ok(output::markdown::render(report)),
+        Format::Html => output::html::render(report),
     }
 }
 
@@ -74,7 +84,17 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
     if let Some(out) = &cli.output {
         output::write::check_not_input(out, &cli.files)?;
     }
+    if let Some(out) = &cli.report {
+        output::write::check_not_input(out, &cli.files)?;
+    }
     let report = report(cli)?;
+    if let Some(dir) = &cli.charts {
+        crate::charts::write_all(&report, dir, &cli.files)?;
+    }
+    if let Some(out) = &cli.report {
+        let html = output::html::render(&report)?;
+        output::write::write_atomic(out, html.as_bytes(), &cli.files)?;
+    }
     let text = render(&report, cli.format)?;
     if !cli.quiet && cli.format != Format::Table {
         for w in &report.warnings {
