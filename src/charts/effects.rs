@@ -237,7 +237,11 @@ pub fn scene(ctx: &Ctx) -> Option<Scene> {
         Design::PrePost => ctx.w.caption_change.to_string(),
     });
     if !sd.is_empty() {
-        lines.push(ctx.w.caption_standardised.to_string());
+        lines.push(if ctx.report.input.design == Design::PostOnlyControl {
+            ctx.w.caption_standardised_between.to_string()
+        } else {
+            ctx.w.caption_standardised.to_string()
+        });
     }
     lines.push(ctx.adjusted_note());
     caption(&mut s, y - 8.0, &lines);

@@ -257,6 +257,22 @@ pub fn write_png_to(scene: &Scene, path: &Path, scale: f64) -> anyhow::Result<()
     Ok(())
 }
 
+/// Draw the chart at `scale` into an RGB buffer (what the PNG holds): width, height,
+/// pixels.
+pub fn to_rgb(scene: &Scene, scale: f64) -> anyhow::Result<(u32, u32, Vec<u8>)> {
+    let (w, h) = (
+        (scene.width * scale).ceil() as u32,
+        (scene.height * scale).ceil() as u32,
+    );
+    let mut buf = vec![0u8; w as usize * h as usize * 3];
+    {
+        let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        style::paint(&area, scene, scale, BITMAP_TEXT_DY).map_err(draw_error)?;
+        area.present().map_err(draw_error)?;
+    }
+    Ok((w, h, buf))
+}
+
 /// Write every chart into `dir` (created if needed) as PNG and SVG; returns the files.
 pub fn write_all(report: &Report, dir: &Path, inputs: &[String]) -> anyhow::Result<Vec<PathBuf>> {
     let fail = |e: std::io::Error| {
