@@ -177,7 +177,7 @@ fn section(ctx: &Ctx, s: &mut Scene, mut y: f64, heading: &str, rows: &[Row], un
     for &t in &ticks {
         let colour = if t == 0.0 { INK } else { GRID };
         let w = if t == 0.0 { 1.5 } else { 1.0 };
-        grid.line(vec![(x(t), top), (x(t), y)], colour, w);
+        grid.line(vec![(x(t), top + line_height(BODY)), (x(t), y)], colour, w);
     }
     s.shapes.splice(grid_at..grid_at, grid.shapes);
     for &t in &ticks {
