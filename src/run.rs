@@ -40,7 +40,12 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
             .collect(),
         by: cli.by.clone(),
     };
+    let timing = std::env::var_os("EVALUATE_TIMING").is_some();
+    let t0 = std::time::Instant::now();
     let cohort = build(&mut tables, &opts, spec.as_ref())?;
+    if timing {
+        eprintln!("timing: read and pair {:.3} s", t0.elapsed().as_secs_f64());
+    }
     let adjust: Adjust = cli
         .adjust
         .parse()
@@ -50,14 +55,19 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
         Some(Lang::En) => "en".to_string(),
         None => cohort.lang.clone().unwrap_or_else(|| "en".into()),
     };
-    Ok(analyse(
+    let t1 = std::time::Instant::now();
+    let report = analyse(
         &cohort,
         Settings {
             conf_level: cli.conf_level,
             adjust,
         },
         &lang,
-    ))
+    );
+    if timing {
+        eprintln!("timing: analyse {:.3} s", t1.elapsed().as_secs_f64());
+    }
+    Ok(report)
 }
 
 /// Render in the chosen format.
