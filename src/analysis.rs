@@ -14,6 +14,7 @@ use crate::stats::ttest::{
     cohens_dz, cohens_dz_ci, did_z_continuous, hedges_g, hedges_g_ci, paired_t, welch_t,
 };
 use crate::stats::{TestResult, finite};
+use rayon::prelude::*;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
@@ -100,6 +101,7 @@ fn row(comparison: &str, method: &'static str, primary: bool, n: usize, r: TestR
         p_value: r.p_value.and_then(finite),
         p_adjusted: None,
         effect_size: None,
+        suppressed: false,
     }
 }
 
@@ -220,6 +222,7 @@ impl<'a> DomainAnalysis<'a> {
                         conf_low: s.conf_low,
                         conf_high: s.conf_high,
                     },
+                    suppressed: false,
                 });
             }
         }
@@ -335,6 +338,7 @@ impl<'a> DomainAnalysis<'a> {
                         conf_low: ci.map(|c| c.0),
                         conf_high: ci.map(|c| c.1),
                     },
+                    suppressed: false,
                 });
             }
         }
@@ -497,6 +501,7 @@ impl<'a> DomainAnalysis<'a> {
                 improved_conf_high: ci.map(|c| c.1),
                 unchanged_proportion: proportion(same, n),
                 declined_proportion: proportion(down, n),
+                suppressed: false,
             });
         }
         let mut tests = Vec::new();
@@ -532,6 +537,7 @@ impl<'a> DomainAnalysis<'a> {
                             proportion: proportion(c as usize, x.len()),
                             conf_low: ci.map(|c| c.0),
                             conf_high: ci.map(|c| c.1),
+                            suppressed: false,
                         }
                     })
                     .collect();
@@ -541,6 +547,7 @@ impl<'a> DomainAnalysis<'a> {
                     n: x.len(),
                     missing,
                     stats: SummaryStats::Categorical { levels },
+                    suppressed: false,
                 });
             }
         }
@@ -622,67 +629,82 @@ fn analyse_group(
     scope: &str,
 ) -> Vec<DomainResult> {
     let members = Members::new(cohort, members);
-    let mut out = Vec::new();
-    for d in &cohort.domains {
-        let mut a = DomainAnalysis {
-            view: View {
-                cohort,
-                members: &members,
-            },
-            conf: settings.conf_level,
-            warnings: Vec::new(),
-        };
-        let transitions = if d.kind == Kind::Categorical {
-            a.transitions(d)
-        } else {
-            None
-        };
-        let (summary, tests, per_level) = match d.kind {
-            Kind::Continuous => {
-                let (s, t) = a.continuous(&d.values);
-                (s, t, Vec::new())
-            }
-            Kind::Binary => {
-                let (s, t) = a.binary(&d.values);
-                (s, t, Vec::new())
-            }
-            Kind::Categorical => a.categorical(d),
-        };
-        for t in &tests {
-            if t.p_value.is_none() && !matches!(t.method, "risk_ratio" | "odds_ratio") {
-                a.warnings.push(Warning::new(
-                    Some(&d.name),
-                    format!(
-                        "{} {}: cannot be tested (too few observations or no variation); p-value is null",
-                        t.comparison, t.method
-                    ),
-                ));
-            }
-        }
-        for mut w in a.warnings {
+    // Domains are independent: analyse them in parallel, keep their order.
+    let results: Vec<(DomainResult, Vec<Warning>)> = cohort
+        .domains
+        .par_iter()
+        .map(|d| analyse_domain(cohort, &members, d, settings, lang))
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for (d, ws) in results {
+        for mut w in ws {
             if !scope.is_empty() {
                 w.message = format!("{scope}: {}", w.message);
             }
             warnings.push(w);
         }
-        out.push(DomainResult {
-            name: d.name.clone(),
-            label: d
-                .label
-                .as_ref()
-                .and_then(|l| l.get(lang))
-                .unwrap_or(&d.name)
-                .to_string(),
-            kind: d.kind,
-            higher_is_better: d.higher_is_better,
-            summary,
-            tests,
-            per_level,
-            transitions,
-        });
+        out.push(d);
     }
     adjust_family(&mut out, settings.adjust);
     out
+}
+
+/// One domain's summaries and tests, and its warnings.
+fn analyse_domain(
+    cohort: &Cohort,
+    members: &Members,
+    d: &Domain,
+    settings: Settings,
+    lang: &str,
+) -> (DomainResult, Vec<Warning>) {
+    let mut a = DomainAnalysis {
+        view: View { cohort, members },
+        conf: settings.conf_level,
+        warnings: Vec::new(),
+    };
+    let transitions = if d.kind == Kind::Categorical {
+        a.transitions(d)
+    } else {
+        None
+    };
+    let (summary, tests, per_level) = match d.kind {
+        Kind::Continuous => {
+            let (s, t) = a.continuous(&d.values);
+            (s, t, Vec::new())
+        }
+        Kind::Binary => {
+            let (s, t) = a.binary(&d.values);
+            (s, t, Vec::new())
+        }
+        Kind::Categorical => a.categorical(d),
+    };
+    for t in &tests {
+        if t.p_value.is_none() && !matches!(t.method, "risk_ratio" | "odds_ratio") {
+            a.warnings.push(Warning::new(
+                Some(&d.name),
+                format!(
+                    "{} {}: cannot be tested (too few observations or no variation); p-value is null",
+                    t.comparison, t.method
+                ),
+            ));
+        }
+    }
+    let result = DomainResult {
+        name: d.name.clone(),
+        label: d
+            .label
+            .as_ref()
+            .and_then(|l| l.get(lang))
+            .unwrap_or(&d.name)
+            .to_string(),
+        kind: d.kind,
+        higher_is_better: d.higher_is_better,
+        summary,
+        tests,
+        per_level,
+        transitions,
+    };
+    (result, a.warnings)
 }
 
 /// `p_adjusted` over the primary tests of each comparison id across domains.
@@ -779,6 +801,7 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
             adjust: settings.adjust,
             title: cohort.title.clone(),
             lang: lang.to_string(),
+            min_cell: None,
         },
         warnings,
         domains,

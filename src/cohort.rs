@@ -899,15 +899,33 @@ pub fn build(sources: &mut [Source], opts: &Options, spec: Option<&Spec>) -> URe
 
     // Participants, strata and domain values, in one pass over the records.
     let has_id = id_cols[0].is_some();
-    let mut participants: Vec<Participant> = Vec::new();
+    // Sized for the expected rows (one participant per row at most, half in the usual
+    // long file): no rehashing or regrowth on big files.
+    let expected: usize = sources
+        .iter()
+        .map(|s| s.estimated_rows)
+        .sum::<usize>()
+        .min(1 << 28);
+    let mut participants: Vec<Participant> = Vec::with_capacity(expected / 2);
     // Where each participant was seen at each wave: (source << 48) | position.
     let mut seen_at: Vec<[u64; 2]> = Vec::new();
-    let mut by_id: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut by_id: FxHashMap<Box<str>, u32> = FxHashMap::with_capacity_and_hasher(
+        if has_id { expected / 2 } else { 0 },
+        Default::default(),
+    );
     let mut strata_values: Vec<String> = Vec::new();
     let mut strata_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut strata_missing = 0usize;
     let mut rows_total = 0usize;
-    let mut accs: Vec<Acc> = domain_cols.iter().map(|_| Acc::default()).collect();
+    let mut accs: Vec<Acc> = domain_cols
+        .iter()
+        .map(|_| {
+            let mut a = Acc::default();
+            a.values[0].reserve(expected / 2);
+            a.values[1].reserve(expected / 2);
+            a
+        })
+        .collect();
     let mut rec = csv::ByteRecord::new();
     let mut key = String::new();
     for si in 0..sources.len() {

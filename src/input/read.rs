@@ -31,6 +31,9 @@ pub struct Source {
     pub sheet: Option<String>,
     rows: Rows,
     text: TextOf,
+    /// A guess at the number of records (file size / average line length), for
+    /// sizing tables; 0 when unknown.
+    pub estimated_rows: usize,
 }
 
 enum Rows {
@@ -265,7 +268,7 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
     f.read_exact(&mut sink[..skip])
         .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
     let delimiter = sniff_delimiter(&String::from_utf8_lossy(&head[skip..]));
-    from_reader(
+    let mut src = from_reader(
         path,
         &stem,
         Box::new(f),
@@ -274,7 +277,11 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
             path: p.to_path_buf(),
             skip,
         },
-    )
+    )?;
+    let lines_in_head = head.iter().filter(|&&b| b == b'\n').count().max(1);
+    let size = std::fs::metadata(p).map(|m| m.len() as usize).unwrap_or(0);
+    src.estimated_rows = size / (head.len() / lines_in_head).max(1);
+    Ok(src)
 }
 
 fn is_utf16_bom(b: &[u8]) -> bool {
@@ -387,6 +394,7 @@ fn from_reader(
         sheet: None,
         rows: Rows::Csv(Box::new(rdr)),
         text: text_of,
+        estimated_rows: 0,
     };
     let mut header = csv::ByteRecord::new();
     // The header: the first non-blank record (read with width checks off).
@@ -432,6 +440,7 @@ pub fn from_rows(
         delimiter: b',',
         decimal_comma: false,
         sheet: Some(sheet),
+        estimated_rows: rows.len(),
         rows: Rows::Mem { rows, next: 0 },
         text: TextOf::Lines,
     };

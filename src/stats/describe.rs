@@ -32,7 +32,7 @@ pub fn variance(x: &[f64]) -> Option<f64> {
 /// A sorted copy (total order; NaN-free input assumed).
 pub(crate) fn sorted(x: &[f64]) -> Vec<f64> {
     let mut s = x.to_vec();
-    s.sort_by(|a, b| a.total_cmp(b));
+    s.sort_unstable_by(|a, b| a.total_cmp(b));
     s
 }
 

@@ -6,19 +6,22 @@ use super::{TestResult, finite};
 
 /// Average ranks (1-based) of `x` and the sizes of its tie groups.
 fn rank(x: &[f64]) -> (Vec<f64>, Vec<usize>) {
-    let mut idx: Vec<usize> = (0..x.len()).collect();
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    // Sort (value, index) pairs: contiguous memory, so millions of values sort in
+    // well under a second (an index sort that looks values up is cache-bound).
+    // Ties get the average rank, so their order among themselves does not matter.
+    let mut pairs: Vec<(f64, u32)> = x.iter().enumerate().map(|(i, &v)| (v, i as u32)).collect();
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut ranks = vec![0.0; x.len()];
     let mut ties = Vec::new();
     let mut i = 0;
-    while i < idx.len() {
+    while i < pairs.len() {
         let mut j = i + 1;
-        while j < idx.len() && x[idx[j]] == x[idx[i]] {
+        while j < pairs.len() && pairs[j].0 == pairs[i].0 {
             j += 1;
         }
         let avg = (i + j + 1) as f64 / 2.0; // mean of ranks i+1..=j
-        for &k in &idx[i..j] {
-            ranks[k] = avg;
+        for &(_, k) in &pairs[i..j] {
+            ranks[k as usize] = avg;
         }
         ties.push(j - i);
         i = j;
