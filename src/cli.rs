@@ -88,6 +88,11 @@ pub struct Cli {
     /// Language of labels in human-readable output.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Withhold every count or percentage resting on fewer than N children (and
+    /// whatever would give one back), in every output. Off by default; 5 is usual
+    /// for data on children. See docs/suppression.md.
+    #[arg(long, value_name = "N", value_parser = parse_min_cell)]
+    pub min_cell: Option<usize>,
     /// Do not print warnings on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -101,5 +106,14 @@ fn parse_conf(s: &str) -> Result<f64, String> {
         Ok(v)
     } else {
         Err(format!("{s} is not between 0 and 1; use e.g. 0.95 or 0.99"))
+    }
+}
+
+fn parse_min_cell(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "\"{s}\" is not a whole number of children of 1 or more; use e.g. 5"
+        )),
     }
 }

@@ -1,6 +1,6 @@
 //! `evaluate`: program-evaluation statistics.
 //!
-//! input → typed [`cohort`] → [`analysis`] → one [`results::Report`] → renderers in [`output`].
+//! input → typed [`cohort`] → [`analysis`] → one [`results::Report`] → [`privacy`] (`--min-cell`) → renderers in [`output`].
 pub mod analysis;
 pub mod charts;
 pub mod cli;
@@ -8,6 +8,7 @@ pub mod cohort;
 pub mod error;
 pub mod input;
 pub mod output;
+pub mod privacy;
 pub mod results;
 pub mod run;
 pub mod stats;

@@ -3,6 +3,7 @@
 use crate::cohort::{Arm, Design, Kind, Labels, Layout, Warning, Wave};
 use crate::stats::adjust::Adjust;
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 pub const SCHEMA: &str = "evaluate/1";
 
@@ -46,6 +47,14 @@ pub struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     pub lang: String,
+    /// `--min-cell N`: values resting on fewer than N children are withheld
+    /// (see `privacy` and docs/suppression.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_cell: Option<usize>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,7 +81,7 @@ pub struct Transitions {
     pub tests: Vec<TestRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TransitionGroup {
     pub group: Arm,
     pub n: usize,
@@ -86,16 +95,91 @@ pub struct TransitionGroup {
     pub improved_conf_high: Option<f64>,
     pub unchanged_proportion: Option<f64>,
     pub declined_proportion: Option<f64>,
+    /// Withheld (`--min-cell`): the table, the counts and the shares serialise as null.
+    pub suppressed: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl Serialize for TransitionGroup {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let shown = !self.suppressed;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("group", &self.group)?;
+        m.serialize_entry("n", &self.n)?;
+        m.serialize_entry("table", &shown.then_some(&self.table))?;
+        m.serialize_entry("improved", &shown.then_some(self.improved))?;
+        m.serialize_entry("unchanged", &shown.then_some(self.unchanged))?;
+        m.serialize_entry("declined", &shown.then_some(self.declined))?;
+        m.serialize_entry("improved_proportion", &self.improved_proportion)?;
+        m.serialize_entry("improved_conf_low", &self.improved_conf_low)?;
+        m.serialize_entry("improved_conf_high", &self.improved_conf_high)?;
+        m.serialize_entry("unchanged_proportion", &self.unchanged_proportion)?;
+        m.serialize_entry("declined_proportion", &self.declined_proportion)?;
+        if self.suppressed {
+            m.serialize_entry("suppressed", &true)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SummaryRow {
     pub group: Arm,
     pub wave: Wave,
     pub n: usize,
     pub missing: usize,
-    #[serde(flatten)]
     pub stats: SummaryStats,
+    /// Some value of the row is withheld (`--min-cell`); withheld values are null
+    /// (a binary row's count too). Serialised only when true.
+    pub suppressed: bool,
+}
+
+impl Serialize for SummaryRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("group", &self.group)?;
+        m.serialize_entry("wave", &self.wave)?;
+        m.serialize_entry("n", &self.n)?;
+        m.serialize_entry("missing", &self.missing)?;
+        match &self.stats {
+            SummaryStats::Continuous {
+                mean,
+                sd,
+                median,
+                q1,
+                q3,
+                min,
+                max,
+                conf_low,
+                conf_high,
+            } => {
+                m.serialize_entry("mean", mean)?;
+                m.serialize_entry("sd", sd)?;
+                m.serialize_entry("median", median)?;
+                m.serialize_entry("q1", q1)?;
+                m.serialize_entry("q3", q3)?;
+                m.serialize_entry("min", min)?;
+                m.serialize_entry("max", max)?;
+                m.serialize_entry("conf_low", conf_low)?;
+                m.serialize_entry("conf_high", conf_high)?;
+            }
+            SummaryStats::Binary {
+                count,
+                proportion,
+                conf_low,
+                conf_high,
+            } => {
+                m.serialize_entry("count", &(!self.suppressed).then_some(*count))?;
+                m.serialize_entry("proportion", proportion)?;
+                m.serialize_entry("conf_low", conf_low)?;
+                m.serialize_entry("conf_high", conf_high)?;
+            }
+            SummaryStats::Categorical { levels } => m.serialize_entry("levels", levels)?,
+        }
+        if self.suppressed {
+            m.serialize_entry("suppressed", &true)?;
+        }
+        m.end()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,13 +207,30 @@ pub enum SummaryStats {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct LevelSummary {
     pub level: String,
     pub count: usize,
     pub proportion: Option<f64>,
     pub conf_low: Option<f64>,
     pub conf_high: Option<f64>,
+    /// Withheld (`--min-cell`): count, proportion and CI serialise as null.
+    pub suppressed: bool,
+}
+
+impl Serialize for LevelSummary {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("level", &self.level)?;
+        m.serialize_entry("count", &(!self.suppressed).then_some(self.count))?;
+        m.serialize_entry("proportion", &self.proportion)?;
+        m.serialize_entry("conf_low", &self.conf_low)?;
+        m.serialize_entry("conf_high", &self.conf_high)?;
+        if self.suppressed {
+            m.serialize_entry("suppressed", &true)?;
+        }
+        m.end()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,6 +247,9 @@ pub struct TestRow {
     pub p_value: Option<f64>,
     pub p_adjusted: Option<f64>,
     pub effect_size: Option<EffectSize>,
+    /// Withheld (`--min-cell`): every number but `n` is null.
+    #[serde(skip_serializing_if = "is_false")]
+    pub suppressed: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -56,7 +56,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
         None => cohort.lang.clone().unwrap_or_else(|| "en".into()),
     };
     let t1 = std::time::Instant::now();
-    let report = analyse(
+    let mut report = analyse(
         &cohort,
         Settings {
             conf_level: cli.conf_level,
@@ -66,6 +66,10 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
     );
     if timing {
         eprintln!("timing: analyse {:.3} s", t1.elapsed().as_secs_f64());
+    }
+    // Small-cell suppression on the one results model, before any renderer.
+    if let Some(n) = cli.min_cell {
+        crate::privacy::suppress(&mut report, n);
     }
     Ok(report)
 }
