@@ -240,7 +240,7 @@ fn keys(d: &DomainResult, unit: Unit) -> Vec<Key> {
     out
 }
 
-fn tests_of<'a>(d: &'a DomainResult, level: Option<usize>) -> Option<&'a [TestRow]> {
+fn tests_of(d: &DomainResult, level: Option<usize>) -> Option<&[TestRow]> {
     match level {
         None => Some(&d.tests),
         Some(i) => d.per_level.get(i).map(|l| &l.tests[..]),

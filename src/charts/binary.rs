@@ -5,11 +5,13 @@ use super::Ctx;
 use super::overview::{arm_wave_legend, bar_colour};
 use super::style::*;
 use crate::output::fmt::Lang;
+use crate::privacy::row_withheld;
 use crate::results::{DomainResult, SummaryRow, SummaryStats};
 
 /// Vertical bars for rows of binary summaries (shared with per-level charts).
-/// Returns the y below the axis labels.
-pub fn bars(ctx: &Ctx, s: &mut Scene, y: f64, summary: &[SummaryRow]) -> f64 {
+/// Returns the y below the axis labels, and whether a bar is withheld.
+pub fn bars(ctx: &Ctx, s: &mut Scene, y: f64, summary: &[SummaryRow]) -> (f64, bool) {
+    let mut any_withheld = false;
     let waves = ctx.waves();
     let arms = ctx.arms();
     let two = waves.len() == 2;
@@ -35,6 +37,21 @@ pub fn bars(ctx: &Ctx, s: &mut Scene, y: f64, summary: &[SummaryRow]) -> f64 {
         for (ai, &arm) in arms.iter().enumerate() {
             let x0 = centre - total / 2.0 + ai as f64 * (bar_w + inner);
             let xm = x0 + bar_w / 2.0;
+            let row = summary.iter().find(|r| r.group == arm && r.wave == w);
+            if row.is_some_and(row_withheld) {
+                any_withheld = true;
+                s.hatched(x0, yv(1.0), x0 + bar_w, yv(0.0), HATCH);
+                s.text(
+                    xm,
+                    yv(1.0) - 12.0,
+                    ctx.withheld(),
+                    SMALL,
+                    true,
+                    INK,
+                    Align::Center,
+                );
+                continue;
+            }
             let Some(SummaryStats::Binary {
                 proportion,
                 conf_low,
@@ -74,17 +91,19 @@ pub fn bars(ctx: &Ctx, s: &mut Scene, y: f64, summary: &[SummaryRow]) -> f64 {
             Align::Center,
         );
     }
-    bottom + 16.0 + line_height(BODY)
+    (bottom + 16.0 + line_height(BODY), any_withheld)
 }
 
 pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
     let mut s = Scene::new(WIDTH);
     let mut y = heading(&mut s, &d.label, ctx.subtitle());
     y = legend_groups(&mut s, y, &arm_wave_legend(ctx));
-    y = bars(ctx, &mut s, y, &d.summary);
+    let (y, any_withheld) = bars(ctx, &mut s, y, &d.summary);
     let mut lines = vec![ctx.w.caption_bars.replace("{c}", &ctx.conf())];
     lines.push(ctx.n_line(d));
     lines.extend(ctx.test_lines(d, true, 1));
+    let any_test = d.tests.iter().any(|t| t.suppressed);
+    lines.extend(ctx.withheld_note(any_withheld || any_test));
     lines.push(ctx.adjusted_note());
     caption(&mut s, y, &lines);
     s

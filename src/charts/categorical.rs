@@ -34,6 +34,7 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
     let left = MARGIN + label_w + 10.0;
     let right = WIDTH - MARGIN;
     let bar = 30.0;
+    let mut any_withheld = false;
     y += 4.0;
     for &arm in &arms {
         for &w in &waves {
@@ -53,12 +54,14 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
                 Align::Left,
             );
             let mut x = left;
+            let mut withheld_here = false;
             for (li, level) in levels.iter().enumerate() {
-                let p = ls
-                    .iter()
-                    .find(|l| &l.level == level)
-                    .and_then(|l| l.proportion)
-                    .unwrap_or(0.0);
+                let found = ls.iter().find(|l| &l.level == level);
+                if found.is_some_and(|l| l.suppressed) {
+                    withheld_here = true;
+                    continue;
+                }
+                let p = found.and_then(|l| l.proportion).unwrap_or(0.0);
                 let wdt = p * (right - left);
                 if wdt <= 0.0 {
                     continue;
@@ -84,6 +87,23 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
                 }
                 x += wdt;
             }
+            // Withheld levels together, after the others: hatched, "<5".
+            if withheld_here && right - x > 0.5 {
+                any_withheld = true;
+                s.hatched(x, y, right, y + bar, HATCH);
+                let text = ctx.withheld();
+                if text_width(&text, SMALL, true) + 10.0 <= right - x {
+                    s.text_on_white(
+                        (x + right) / 2.0,
+                        mid,
+                        text,
+                        SMALL,
+                        true,
+                        INK,
+                        Align::Center,
+                    );
+                }
+            }
             y += bar + 8.0;
         }
         y += 8.0;
@@ -108,15 +128,25 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
             .groups
             .iter()
             .map(|g| {
-                format!(
-                    "{} {}",
-                    ctx.arm(g.group),
+                let share = if g.suppressed {
+                    any_withheld = true;
+                    ctx.withheld()
+                } else {
                     ctx.f.percent(g.improved_proportion)
-                )
+                };
+                format!("{} {share}", ctx.arm(g.group))
             })
             .collect();
         let mut line = format!("{}: {}", capitalise(ctx.w.improved), shares.join(", "));
-        if let Some(t) = tr.tests.iter().find(|t| t.primary).or(tr.tests.first()) {
+        if let Some(t) = tr.tests.iter().find(|t| t.primary).or(tr.tests.first())
+            && t.suppressed
+        {
+            line.push_str(&format!(
+                "; {} {}",
+                ctx.w.difference.to_lowercase(),
+                ctx.withheld()
+            ));
+        } else if let Some(t) = tr.tests.iter().find(|t| t.primary).or(tr.tests.first()) {
             line.push_str(&format!(
                 "; {} {} {}; {}",
                 ctx.w.difference.to_lowercase(),
@@ -127,6 +157,8 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
         }
         lines.push(line + ".");
     }
+    let any_test = d.tests.iter().any(|t| t.suppressed);
+    lines.extend(ctx.withheld_note(any_withheld || any_test));
     lines.push(ctx.adjusted_note());
     caption(&mut s, y, &lines);
     s

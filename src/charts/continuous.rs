@@ -5,7 +5,16 @@ use super::Ctx;
 use super::style::*;
 use crate::cohort::Arm;
 use crate::output::fmt::decimals_for;
+use crate::privacy::row_withheld;
 use crate::results::{DomainResult, SummaryStats};
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
 
 fn arm_colour(arm: Arm) -> Rgb {
     match arm {
@@ -193,7 +202,24 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
     let y = bottom + 16.0 + line_height(BODY);
     let mut lines = vec![ctx.w.caption_means.replace("{c}", &ctx.conf())];
     lines.push(ctx.n_line(d));
+    // Withheld means (`--min-cell`) are not drawn; say which.
+    let withheld: Vec<String> = arms
+        .iter()
+        .flat_map(|&a| waves.iter().map(move |&w| (a, w)))
+        .filter(|&(a, w)| d.summary_of(a, w).is_some_and(row_withheld))
+        .map(|(a, w)| format!("{} {}", ctx.arm(a), ctx.wave(w).to_lowercase()))
+        .collect();
+    if !withheld.is_empty() {
+        lines.push(format!(
+            "{} ({}): {}.",
+            capitalise(ctx.w.withheld),
+            ctx.withheld(),
+            withheld.join(", ")
+        ));
+    }
     lines.extend(ctx.test_lines(d, false, dec));
+    let any_test = d.tests.iter().any(|t| t.suppressed);
+    lines.extend(ctx.withheld_note(!withheld.is_empty() || any_test));
     lines.push(ctx.adjusted_note());
     caption(&mut s, y, &lines);
     s

@@ -14,7 +14,8 @@ use crate::results::{DomainResult, TestRow};
 /// One row of the plot, already on its section's scale.
 struct Row {
     label: String,
-    estimate: f64,
+    /// None when withheld (`--min-cell`): the row has its label and "<5" only.
+    estimate: Option<f64>,
     low: Option<f64>,
     high: Option<f64>,
     text: String,
@@ -30,6 +31,17 @@ fn row(
     scale: f64,
     pct: bool,
 ) -> Option<Row> {
+    if t.suppressed {
+        return Some(Row {
+            label,
+            estimate: None,
+            low: None,
+            high: None,
+            text: format!("{} · {}", ctx.withheld(), ctx.w.withheld),
+            significant: false,
+            favourable: None,
+        });
+    }
     let e = t.estimate? * scale;
     let text = if pct {
         format!(
@@ -49,7 +61,7 @@ fn row(
     };
     Some(Row {
         label,
-        estimate: e,
+        estimate: Some(e),
         low: t.conf_low.map(|v| v * scale),
         high: t.conf_high.map(|v| v * scale),
         text,
@@ -110,8 +122,11 @@ fn section(ctx: &Ctx, s: &mut Scene, mut y: f64, heading: &str, rows: &[Row], un
     let mut lo: f64 = 0.0;
     let mut hi: f64 = 0.0;
     for r in rows {
-        lo = lo.min(r.low.unwrap_or(r.estimate)).min(r.estimate);
-        hi = hi.max(r.high.unwrap_or(r.estimate)).max(r.estimate);
+        let Some(e) = r.estimate else {
+            continue;
+        };
+        lo = lo.min(r.low.unwrap_or(e)).min(e);
+        hi = hi.max(r.high.unwrap_or(e)).max(e);
     }
     let ticks = nice_ticks(lo, hi, 5);
     let (t0, t1) = (
@@ -170,7 +185,9 @@ fn section(ctx: &Ctx, s: &mut Scene, mut y: f64, heading: &str, rows: &[Row], un
         if let (Some(a), Some(b)) = (r.low, r.high) {
             s.hwhisker(x(a), x(b), mid, 5.0, colour);
         }
-        s.circle(x(r.estimate), mid, 5.5, colour, r.significant);
+        if let Some(e) = r.estimate {
+            s.circle(x(e), mid, 5.5, colour, r.significant);
+        }
         y += 24.0;
     }
     let mut grid = Scene::new(width);
@@ -243,6 +260,8 @@ pub fn scene(ctx: &Ctx) -> Option<Scene> {
             ctx.w.caption_standardised.to_string()
         });
     }
+    let any = pp.iter().chain(&sd).any(|r| r.estimate.is_none());
+    lines.extend(ctx.withheld_note(any));
     lines.push(ctx.adjusted_note());
     caption(&mut s, y - 8.0, &lines);
     Some(s)

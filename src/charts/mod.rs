@@ -82,7 +82,27 @@ impl<'a> Ctx<'a> {
 
     /// "p = 0.003" using the adjusted p-value when there is one.
     pub fn p(&self, t: &TestRow) -> String {
+        if t.suppressed {
+            return self.withheld();
+        }
         self.f.p_value(crate::output::findings::judged_p(t))
+    }
+
+    /// "<5" (`--min-cell`).
+    pub fn withheld(&self) -> String {
+        crate::privacy::marker(self.report.settings.min_cell)
+    }
+
+    /// The caption line saying what "<5" means, when `any` value of the chart is
+    /// withheld.
+    pub fn withheld_note(&self, any: bool) -> Option<String> {
+        let n = self.report.settings.min_cell.filter(|_| any)?;
+        Some(
+            self.w
+                .legend_withheld
+                .replace("{m}", &self.withheld())
+                .replace("{n}", &n.to_string()),
+        )
     }
 
     /// "p-values adjusted across domains (Holm)." or nothing when unadjusted.
@@ -100,6 +120,9 @@ impl<'a> Ctx<'a> {
     /// (difference in differences, or change), each with its CI and adjusted p.
     pub fn test_lines(&self, d: &DomainResult, pct: bool, dec: usize) -> Vec<String> {
         let est = |t: &TestRow| {
+            if t.suppressed {
+                return self.withheld();
+            }
             let (e, ci) = if pct {
                 (
                     self.f.points(t.estimate),

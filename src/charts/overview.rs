@@ -5,6 +5,7 @@ use super::Ctx;
 use super::style::*;
 use crate::cohort::{Arm, Design, Kind, Wave};
 use crate::output::findings::headline_comparison;
+use crate::privacy::row_withheld;
 use crate::results::{DomainResult, SummaryStats};
 
 /// The fill of an arm at a wave: the arm's colour, lighter before.
@@ -32,6 +33,7 @@ pub fn headline_word(ctx: &Ctx) -> &'static str {
 /// "Effect +31.0 pp · p < 0.001" for a binary-like domain.
 pub fn headline_text(ctx: &Ctx, d: &DomainResult) -> String {
     match d.primary(&headline_comparison(ctx.report)) {
+        Some(t) if t.suppressed => format!("{} {}", headline_word(ctx), ctx.withheld()),
         Some(t) => format!(
             "{} {} · {}",
             headline_word(ctx),
@@ -90,6 +92,7 @@ pub fn scene(ctx: &Ctx) -> Option<Scene> {
     let grid_at = s.shapes.len();
     let mut blocks: Vec<(f64, f64)> = Vec::new();
     let mut ns: Vec<usize> = Vec::new();
+    let mut any_withheld = false;
 
     for d in &domains {
         // Row heading: label, and the headline estimate on the right (or below).
@@ -123,6 +126,22 @@ pub fn scene(ctx: &Ctx) -> Option<Scene> {
                     continue;
                 };
                 ns.push(row.n);
+                let mid = y + bar / 2.0;
+                if row_withheld(row) {
+                    any_withheld = true;
+                    s.hatched(x(0.0), y, x(1.0), y + bar, HATCH);
+                    s.text_on_white(
+                        x(0.0) + 6.0,
+                        mid,
+                        format!("{} · {}", ctx.withheld(), ctx.w.withheld),
+                        SMALL,
+                        false,
+                        INK,
+                        Align::Left,
+                    );
+                    y += bar + gap;
+                    continue;
+                }
                 let SummaryStats::Binary {
                     proportion,
                     conf_low,
@@ -132,7 +151,6 @@ pub fn scene(ctx: &Ctx) -> Option<Scene> {
                 else {
                     continue;
                 };
-                let mid = y + bar / 2.0;
                 let p = proportion.unwrap_or(0.0);
                 s.rect(x(0.0), y, x(p), y + bar, bar_colour(arm, w, two));
                 let mut end = x(p);
@@ -190,6 +208,7 @@ pub fn scene(ctx: &Ctx) -> Option<Scene> {
         Design::PrePost => ctx.w.caption_change.to_string(),
     });
     lines.push(ctx.w.n_range.replace("{n}", &n));
+    lines.extend(ctx.withheld_note(any_withheld));
     lines.push(ctx.adjusted_note());
     caption(&mut s, y, &lines);
     Some(s)

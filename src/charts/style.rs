@@ -67,6 +67,9 @@ pub const MUTED: Rgb = Rgb(0x55, 0x55, 0x55);
 pub const AXIS: Rgb = Rgb(0x88, 0x88, 0x88);
 pub const GRID: Rgb = Rgb(0xE2, 0xE2, 0xE2);
 pub const WHITE_C: Rgb = Rgb(0xFF, 0xFF, 0xFF);
+/// Fill and lines of a withheld bar (`--min-cell`).
+pub const HATCH_FILL: Rgb = Rgb(0xF4, 0xF4, 0xF4);
+pub const HATCH: Rgb = Rgb(0xB0, 0xB0, 0xB0);
 
 /// Program arm, control arm; "before" is the arm's colour lightened.
 pub const PROGRAM: Rgb = BLUE;
@@ -331,6 +334,37 @@ impl Scene {
             WHITE_C,
         );
         self.text(x, y, text, size, bold, color, align);
+    }
+
+    /// A withheld bar (`--min-cell`): a pale box hatched with 45° lines, so that it
+    /// reads as "no value shown" and not as a value.
+    pub fn hatched(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, color: Rgb) {
+        let (x0, x1) = (x0.min(x1), x0.max(x1));
+        let (y0, y1) = (y0.min(y1), y0.max(y1));
+        self.rect(x0, y0, x1, y1, HATCH_FILL);
+        let step = 7.0;
+        // Lines x − y = k, from the top-left corner to the bottom-right one.
+        let mut k = x0 - y1 + step;
+        while k < x1 - y0 {
+            // Clip the line to the box.
+            let (ax, ay) = if k + y0 >= x0 {
+                (k + y0, y0)
+            } else {
+                (x0, x0 - k)
+            };
+            let (bx, by) = if k + y1 <= x1 {
+                (k + y1, y1)
+            } else {
+                (x1, x1 - k)
+            };
+            self.line(vec![(ax, ay), (bx, by)], color, 1.0);
+            k += step;
+        }
+        self.line(
+            vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)],
+            color,
+            1.0,
+        );
     }
 
     /// A horizontal CI whisker with end caps.

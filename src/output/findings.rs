@@ -5,6 +5,7 @@
 use super::fmt::{Fmt, Lang, decimals_for};
 use super::i18n::{Words, words};
 use crate::cohort::{Arm, Design, Kind, Wave};
+use crate::privacy::row_withheld;
 use crate::results::{DomainResult, Report, SummaryStats, TestRow};
 use serde::Serialize;
 
@@ -363,6 +364,19 @@ impl Say<'_> {
     }
 }
 
+/// Does a domain's finding rest on a withheld value (`--min-cell`)? Then it is not
+/// told at all: a sentence with holes would invite working the holes out.
+fn withheld_in(d: &DomainResult, t: &TestRow) -> bool {
+    t.suppressed
+        || d.summary.iter().any(row_withheld)
+        || d.per_level
+            .iter()
+            .any(|l| l.summary.iter().any(row_withheld))
+        || d.transitions
+            .as_ref()
+            .is_some_and(|tr| tr.groups.iter().any(|g| g.suppressed))
+}
+
 /// The findings of every domain (pooled), in the report's language.
 pub fn findings(report: &Report) -> Vec<Finding> {
     let lang = Lang::from_code(&report.settings.lang);
@@ -380,6 +394,20 @@ pub fn findings(report: &Report) -> Vec<Finding> {
                 Kind::Continuous => say.continuous(d),
                 Kind::Categorical => say.categorical(d),
             }?;
+            if let Some(n) = report.settings.min_cell
+                && withheld_in(d, t)
+            {
+                return Some(Finding {
+                    domain: d.name.clone(),
+                    text: say
+                        .w
+                        .f_withheld
+                        .replace("{label}", &d.label)
+                        .replace("{n}", &n.to_string()),
+                    significant: false,
+                    favourable: None,
+                });
+            }
             Some(Finding {
                 domain: d.name.clone(),
                 text,

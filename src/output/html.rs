@@ -349,6 +349,7 @@ fn strata(c: &Cells) -> String {
                 x.primary(&comparison)
             };
             match t {
+                Some(t) if t.suppressed => (c.withheld(), String::new()),
                 Some(t) if pct => (
                     format!(
                         "{} {}",

@@ -112,6 +112,12 @@ pub struct Words {
     pub n_range: &'static str,
     pub sd_unit: &'static str,
     pub mean_ci: &'static str,
+    /// `--min-cell`: what the "<N" marker means (`{m}` the marker, `{n}` N).
+    pub legend_withheld: &'static str,
+    /// `--min-cell`: a finding whose numbers are withheld.
+    pub f_withheld: &'static str,
+    /// `--min-cell`: a chart bar or point that is withheld.
+    pub withheld: &'static str,
 }
 
 pub const EN: Words = Words {
@@ -223,6 +229,9 @@ pub const EN: Words = Words {
     n_range: "n = {n} children per group and wave.",
     sd_unit: "SD",
     mean_ci: "Mean ({c}% CI)",
+    legend_withheld: "{m}: withheld to protect children's privacy: the value rests on fewer than {n} children, or would let such a value be worked out (--min-cell {n}).",
+    f_withheld: "{label}: not reported to protect children's privacy (it rests on fewer than {n} children in some group).",
+    withheld: "withheld",
 };
 
 pub const ES: Words = Words {
@@ -334,6 +343,9 @@ pub const ES: Words = Words {
     n_range: "n = {n} niños y niñas por grupo y medición.",
     sd_unit: "DE",
     mean_ci: "Media (IC {c} %)",
+    legend_withheld: "{m}: dato omitido para proteger la privacidad de niñas y niños: se basa en menos de {n} niños, o permitiría deducir un dato así (--min-cell {n}).",
+    f_withheld: "{label}: no se informa para proteger la privacidad de niñas y niños (se basa en menos de {n} niños en algún grupo).",
+    withheld: "omitido",
 };
 
 pub fn words(lang: Lang) -> &'static Words {

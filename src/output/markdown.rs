@@ -6,7 +6,8 @@ use super::fmt::{Fmt, Lang, decimals_for};
 use super::i18n::{Words, words};
 use super::table::method_name;
 use crate::cohort::{Arm, Design, Kind, Wave};
-use crate::results::{DomainResult, Report, SummaryStats, TestRow};
+use crate::privacy::{marker, row_withheld};
+use crate::results::{DomainResult, Report, SummaryRow, SummaryStats, TestRow};
 
 /// A table: header, rows of cells (a cell's parts are lines), right-aligned columns.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +66,15 @@ impl<'a> Cells<'a> {
         self.w.wave_label(&self.report.labels, wave)
     }
 
+    /// "<5" (`--min-cell`).
+    pub fn withheld(&self) -> String {
+        marker(self.report.settings.min_cell)
+    }
+
     fn p(&self, t: &TestRow) -> String {
+        if t.suppressed {
+            return self.withheld();
+        }
         format!(
             "{} ({})",
             self.f.p_value(super::findings::judged_p(t)),
@@ -77,6 +86,9 @@ impl<'a> Cells<'a> {
         let Some(t) = t else {
             return vec![];
         };
+        if t.suppressed {
+            return vec![self.withheld()];
+        }
         let est = if pct {
             format!(
                 "{} {}",
@@ -93,8 +105,11 @@ impl<'a> Cells<'a> {
         vec![est.trim_end().to_string(), self.p(t)]
     }
 
-    fn proportion(&self, s: Option<&SummaryStats>) -> Vec<String> {
-        match s {
+    fn proportion(&self, row: Option<&SummaryRow>) -> Vec<String> {
+        if row.is_some_and(row_withheld) {
+            return vec![self.withheld()];
+        }
+        match row.map(|r| &r.stats) {
             Some(SummaryStats::Binary {
                 proportion,
                 conf_low,
@@ -114,7 +129,11 @@ impl<'a> Cells<'a> {
     }
 
     fn value(&self, d: &DomainResult, arm: Arm, wave: Wave, dec: usize) -> Vec<String> {
-        match d.summary_of(arm, wave).map(|s| &s.stats) {
+        let row = d.summary_of(arm, wave);
+        if row.is_some_and(row_withheld) {
+            return vec![self.withheld()];
+        }
+        match row.map(|s| &s.stats) {
             Some(SummaryStats::Continuous {
                 mean,
                 conf_low,
@@ -129,7 +148,7 @@ impl<'a> Cells<'a> {
                 .trim_end()
                 .to_string(),
             ],
-            other => self.proportion(other),
+            _ => self.proportion(row),
         }
     }
 
@@ -176,7 +195,7 @@ impl<'a> Cells<'a> {
                     ];
                     for &w in &waves {
                         let s = level.summary.iter().find(|s| s.group == arm && s.wave == w);
-                        r.push(self.proportion(s.map(|s| &s.stats)));
+                        r.push(self.proportion(s));
                     }
                     if two_waves {
                         let t = level
@@ -218,7 +237,9 @@ impl<'a> Cells<'a> {
                     vec![self.f.count(g.n)],
                 ];
                 r.extend(waves.iter().map(|_| vec![]));
-                if two_waves {
+                if two_waves && g.suppressed {
+                    r.push(vec![self.withheld()]);
+                } else if two_waves {
                     r.push(vec![
                         format!(
                             "{} {}",
@@ -334,6 +355,14 @@ impl<'a> Cells<'a> {
             v.push(self.w.legend_between.to_string());
         }
         v.push(self.w.legend_p.replace("{a}", adjust));
+        if let Some(n) = r.settings.min_cell {
+            v.push(
+                self.w
+                    .legend_withheld
+                    .replace("{m}", &self.withheld())
+                    .replace("{n}", &n.to_string()),
+            );
+        }
         v
     }
 }

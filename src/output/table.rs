@@ -5,7 +5,8 @@
 use super::fmt::{Fmt, Lang, decimals_for};
 use super::i18n::{Words, display_label, words};
 use crate::cohort::{Arm, Design, Kind, Wave};
-use crate::results::{DomainResult, Report, SummaryStats, TestRow};
+use crate::privacy::{marker, row_withheld};
+use crate::results::{DomainResult, Report, SummaryRow, SummaryStats, TestRow};
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
 /// Everything a block needs to print in one language.
@@ -61,7 +62,15 @@ impl View<'_> {
             })
     }
 
+    /// "<5" (`--min-cell`).
+    fn withheld(&self) -> String {
+        marker(self.report.settings.min_cell)
+    }
+
     fn p(&self, t: &TestRow) -> String {
+        if t.suppressed {
+            return self.withheld();
+        }
         format!(
             "{} ({})",
             self.f.p_value(t.p_adjusted.or(t.p_value)),
@@ -74,6 +83,9 @@ impl View<'_> {
         let Some(t) = t else {
             return String::new();
         };
+        if t.suppressed {
+            return self.withheld();
+        }
         let est = if pct {
             format!(
                 "{} {}",
@@ -90,8 +102,11 @@ impl View<'_> {
         format!("{}\n{}", est.trim_end(), self.p(t))
     }
 
-    fn proportion_cell(&self, stats: Option<&SummaryStats>) -> String {
-        match stats {
+    fn proportion_cell(&self, row: Option<&SummaryRow>) -> String {
+        if row.is_some_and(row_withheld) {
+            return self.withheld();
+        }
+        match row.map(|r| &r.stats) {
             Some(SummaryStats::Binary {
                 proportion,
                 conf_low,
@@ -109,7 +124,11 @@ impl View<'_> {
     }
 
     fn value_cell(&self, d: &DomainResult, arm: Arm, wave: Wave, dec: usize) -> String {
-        match d.summary_of(arm, wave).map(|s| &s.stats) {
+        let row = d.summary_of(arm, wave);
+        if row.is_some_and(row_withheld) {
+            return self.withheld();
+        }
+        match row.map(|s| &s.stats) {
             Some(SummaryStats::Continuous {
                 mean,
                 conf_low,
@@ -122,7 +141,7 @@ impl View<'_> {
                     self.f.interval(*conf_low, *conf_high, 1.0, dec)
                 )
             }
-            other => self.proportion_cell(other),
+            _ => self.proportion_cell(row),
         }
     }
 
@@ -199,7 +218,7 @@ impl View<'_> {
                         let mut r = vec![format!("{} · {}", self.arm_label(arm), level.level), n];
                         for &w in &self.waves {
                             let s = level.summary.iter().find(|s| s.group == arm && s.wave == w);
-                            r.push(self.proportion_cell(s.map(|s| &s.stats)));
+                            r.push(self.proportion_cell(s));
                         }
                         if two_waves {
                             let c = level
@@ -208,6 +227,9 @@ impl View<'_> {
                                 .find(|t| t.primary && t.comparison == change);
                             r.push(
                                 c.map(|t| {
+                                    if t.suppressed {
+                                        return self.withheld();
+                                    }
                                     format!(
                                         "{} {}",
                                         self.f.points(t.estimate),
@@ -236,12 +258,20 @@ impl View<'_> {
                             self.f.count(g.n),
                         ];
                         r.extend(self.waves.iter().map(|_| String::new()));
-                        r.push(format!(
-                            "{} {}",
-                            self.f.percent(g.improved_proportion),
-                            self.f
-                                .interval(g.improved_conf_low, g.improved_conf_high, 100.0, 1)
-                        ));
+                        r.push(if g.suppressed {
+                            self.withheld()
+                        } else {
+                            format!(
+                                "{} {}",
+                                self.f.percent(g.improved_proportion),
+                                self.f.interval(
+                                    g.improved_conf_low,
+                                    g.improved_conf_high,
+                                    100.0,
+                                    1
+                                )
+                            )
+                        });
                         t.add_row(r);
                     }
                 }
@@ -357,6 +387,7 @@ impl View<'_> {
                 let est = self.test_cell(t, pct, dec);
                 let est = est.split('\n').next().unwrap_or_default().to_string();
                 let p = t
+                    .filter(|t| !t.suppressed)
                     .map(|t| self.f.p_value(t.p_adjusted.or(t.p_value)))
                     .unwrap_or_default();
                 r.push(format!("{est}  {p}"));
@@ -433,6 +464,16 @@ impl View<'_> {
         }
         s.push_str(&self.w.legend_p.replace("{a}", adjust));
         s.push('\n');
+        if let Some(n) = r.settings.min_cell {
+            s.push_str(
+                &self
+                    .w
+                    .legend_withheld
+                    .replace("{m}", &self.withheld())
+                    .replace("{n}", &n.to_string()),
+            );
+            s.push('\n');
+        }
         s
     }
 }
