@@ -54,20 +54,47 @@ pub fn median(x: &[f64]) -> Option<f64> {
 /// Quantile of already sorted data by R's type 7 (linear interpolation
 /// between order statistics at h = (n − 1)p); None when empty or p ∉ [0, 1].
 pub fn quantile7(sorted: &[f64], p: f64) -> Option<f64> {
-    let n = sorted.len();
+    quantile7_at(sorted.len(), p, |i| sorted[i])
+}
+
+/// Order-statistic indices a type-7 quantile reads: ⌊h⌋ and ⌈h⌉, h = (n − 1)p.
+fn quantile7_indices(n: usize, p: f64) -> [usize; 2] {
+    let index = (n - 1) as f64 * p;
+    [
+        (index.floor() as usize).min(n - 1),
+        (index.ceil() as usize).min(n - 1),
+    ]
+}
+
+/// Type-7 quantile given a way to read the i-th order statistic.
+fn quantile7_at(n: usize, p: f64, at: impl Fn(usize) -> f64) -> Option<f64> {
     if n == 0 || !(0.0..=1.0).contains(&p) {
         return None;
     }
     let index = (n - 1) as f64 * p;
     let lo = index.floor();
-    let hi = index.ceil();
-    let (lo_i, hi_i) = ((lo as usize).min(n - 1), (hi as usize).min(n - 1));
-    let q = sorted[lo_i];
-    if index > lo && sorted[hi_i] != q {
+    let [lo_i, hi_i] = quantile7_indices(n, p);
+    let q = at(lo_i);
+    if index > lo && at(hi_i) != q {
         let h = index - lo;
-        return finite((1.0 - h) * q + h * sorted[hi_i]);
+        return finite((1.0 - h) * q + h * at(hi_i));
     }
     finite(q)
+}
+
+/// Put the order statistics at `ks` in place (as a full sort would), by selection:
+/// O(n) instead of O(n log n) for the few that quantiles need.
+fn select_order_stats(buf: &mut [f64], ks: &mut Vec<usize>) {
+    ks.sort_unstable();
+    ks.dedup();
+    let mut start = 0;
+    for &k in ks.iter() {
+        if k < start || k >= buf.len() {
+            continue;
+        }
+        buf[start..].select_nth_unstable_by(k - start, |a, b| a.total_cmp(b));
+        start = k + 1;
+    }
 }
 
 /// Summary of one group at one wave.
@@ -89,8 +116,18 @@ pub struct Summary {
 /// CI of the mean (R's `t.test(x)$conf.int`). The CI is None when n < 2 or
 /// when the data are constant (sd = 0), where R's `t.test` refuses too.
 pub fn describe(x: &[f64], conf_level: f64) -> Summary {
-    let s = sorted(x);
-    let n = s.len();
+    let n = x.len();
+    // Only the order statistics the median and quartiles read are put in place.
+    let mut s = x.to_vec();
+    if n > 0 {
+        let mut ks: Vec<usize> = [0.25, 0.5, 0.75]
+            .iter()
+            .flat_map(|&p| quantile7_indices(n, p))
+            .collect();
+        select_order_stats(&mut s, &mut ks);
+    }
+    let min = x.iter().copied().min_by(f64::total_cmp);
+    let max = x.iter().copied().max_by(f64::total_cmp);
     let mean = mean(x);
     let sd = variance(x).map(f64::sqrt);
     let (mut conf_low, mut conf_high) = (None, None);
@@ -106,11 +143,12 @@ pub fn describe(x: &[f64], conf_level: f64) -> Summary {
         n,
         mean,
         sd,
-        median: median(&s),
-        q1: quantile7(&s, 0.25),
-        q3: quantile7(&s, 0.75),
-        min: s.first().copied().and_then(finite),
-        max: s.last().copied().and_then(finite),
+        // Type 7 at p = ½ is the usual median (mean of the middle two when n is even).
+        median: quantile7_at(n, 0.5, |i| s[i]),
+        q1: quantile7_at(n, 0.25, |i| s[i]),
+        q3: quantile7_at(n, 0.75, |i| s[i]),
+        min: min.and_then(finite),
+        max: max.and_then(finite),
         conf_low,
         conf_high,
     }
