@@ -1,5 +1,7 @@
 //! CSV: one tidy row per test (contract §4.2): the domain's tests, its transition
 //! test (`between:improved`, ordered levels), then per-level rows named `domain[level]`.
+//! With `--min-cell`, a last column `suppressed` says which rows are withheld (their
+//! numbers are empty).
 
 use crate::results::{DomainResult, Report, TestRow};
 
@@ -30,6 +32,7 @@ fn num(x: Option<f64>) -> String {
 
 fn push_test(
     w: &mut csv::Writer<Vec<u8>>,
+    flag: bool,
     stratum: &str,
     domain: &str,
     kind: &str,
@@ -39,28 +42,36 @@ fn push_test(
         Some(e) => (e.name.to_string(), num(e.value)),
         None => (String::new(), String::new()),
     };
-    w.write_record([
+    let suppressed = if t.suppressed { "true" } else { "false" };
+    let owned = [
+        t.n.to_string(),
+        num(t.estimate),
+        num(t.conf_low),
+        num(t.conf_high),
+        num(t.statistic),
+        num(t.df),
+        num(t.p_value),
+        num(t.p_adjusted),
+    ];
+    let mut record: Vec<&str> = vec![
         stratum,
         domain,
         kind,
         &t.comparison,
         t.method,
         if t.primary { "true" } else { "false" },
-        &t.n.to_string(),
-        &num(t.estimate),
-        &num(t.conf_low),
-        &num(t.conf_high),
-        &num(t.statistic),
-        &num(t.df),
-        &num(t.p_value),
-        &num(t.p_adjusted),
-        &ename,
-        &evalue,
-    ])
+    ];
+    record.extend(owned.iter().map(String::as_str));
+    record.extend([ename.as_str(), evalue.as_str()]);
+    if flag {
+        record.push(suppressed);
+    }
+    w.write_record(record)
 }
 
 fn push_domains(
     w: &mut csv::Writer<Vec<u8>>,
+    flag: bool,
     stratum: &str,
     domains: &[DomainResult],
 ) -> csv::Result<()> {
@@ -70,17 +81,17 @@ fn push_domains(
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
         for t in &d.tests {
-            push_test(w, stratum, &d.name, &kind, t)?;
+            push_test(w, flag, stratum, &d.name, &kind, t)?;
         }
         if let Some(tr) = &d.transitions {
             for t in &tr.tests {
-                push_test(w, stratum, &d.name, &kind, t)?;
+                push_test(w, flag, stratum, &d.name, &kind, t)?;
             }
         }
         for l in &d.per_level {
             let name = format!("{}[{}]", d.name, l.level);
             for t in &l.tests {
-                push_test(w, stratum, &name, "binary", t)?;
+                push_test(w, flag, stratum, &name, "binary", t)?;
             }
         }
     }
@@ -89,10 +100,20 @@ fn push_domains(
 
 pub fn render(report: &Report) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER)?;
-    push_domains(&mut w, "", &report.domains)?;
+    let flag = report.settings.min_cell.is_some();
+    if flag {
+        w.write_record(HEADER.iter().chain(&["suppressed"]))?;
+    } else {
+        w.write_record(HEADER)?;
+    }
+    push_domains(&mut w, flag, "", &report.domains)?;
     for s in &report.strata {
-        push_domains(&mut w, &format!("{}={}", s.column, s.value), &s.domains)?;
+        push_domains(
+            &mut w,
+            flag,
+            &format!("{}={}", s.column, s.value),
+            &s.domains,
+        )?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }
