@@ -10,6 +10,7 @@ use crate::text::fold;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::HashMap;
+use xxhash_rust::xxh3::xxh3_128;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -909,7 +910,10 @@ pub fn build(sources: &mut [Source], opts: &Options, spec: Option<&Spec>) -> URe
     let mut participants: Vec<Participant> = Vec::with_capacity(expected / 2);
     // Where each participant was seen at each wave: (source << 48) | position.
     let mut seen_at: Vec<[u64; 2]> = Vec::new();
-    let mut by_id: FxHashMap<Box<str>, u32> = FxHashMap::with_capacity_and_hasher(
+    // Ids are keyed by their 128-bit XXH3 hash: no string stored or compared per
+    // lookup (the table stays small and cache-friendly). Two distinct ids share a
+    // hash with probability about n²/2¹²⁹: 4·10⁻²⁶ for five million participants.
+    let mut by_id: FxHashMap<u128, u32> = FxHashMap::with_capacity_and_hasher(
         if has_id { expected / 2 } else { 0 },
         Default::default(),
     );
@@ -1007,10 +1011,10 @@ pub fn build(sources: &mut [Source], opts: &Options, spec: Option<&Spec>) -> URe
                         key.push('\u{0}');
                     }
                     key.push_str(&id);
-                    match by_id.get(key.as_str()) {
-                        Some(&p) => Some(p),
-                        None => {
-                            by_id.insert(key.as_str().into(), participants.len() as u32);
+                    match by_id.entry(xxh3_128(key.as_bytes())) {
+                        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(participants.len() as u32);
                             None
                         }
                     }
