@@ -4,7 +4,7 @@
 //! is escaped. Prints on A4.
 
 use super::findings::{findings, headline_comparison, judged_p};
-use super::markdown::{Cells, Grid};
+use super::grid::{Cells, Grid};
 use crate::charts;
 use crate::cohort::Kind;
 use crate::results::{DomainResult, Report, TestRow};

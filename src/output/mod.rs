@@ -2,6 +2,7 @@
 pub mod csv;
 pub mod findings;
 pub mod fmt;
+pub mod grid;
 pub mod html;
 pub mod i18n;
 pub mod json;
