@@ -707,8 +707,9 @@ fn analyse_domain(
     (result, a.warnings)
 }
 
-/// `p_adjusted` over the primary tests of each comparison id across domains.
-fn adjust_family(domains: &mut [DomainResult], method: Adjust) {
+/// `p_adjusted` over the primary tests of each comparison id across domains
+/// (one stratum). Tests with `p_value: null` are left out of the family.
+pub(crate) fn adjust_family(domains: &mut [DomainResult], method: Adjust) {
     let mut ids: Vec<String> = Vec::new();
     for d in domains.iter() {
         for t in &d.tests {

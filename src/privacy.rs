@@ -21,10 +21,9 @@
 //!    tests (adjusted p-values of other domains could give a withheld p-value back),
 //!    and drops expected counts from warnings.
 
+use crate::analysis::adjust_family;
 use crate::cohort::{Arm, Kind, Wave};
 use crate::results::{DomainResult, Report, SummaryRow, SummaryStats, TestRow};
-use crate::stats::adjust::p_adjust;
-use crate::stats::finite;
 
 /// The marker shown instead of a withheld value: "<5".
 pub fn marker(min_cell: Option<usize>) -> String {
@@ -568,33 +567,9 @@ fn blank(d: &mut DomainResult) {
 /// across domains, within a stratum), with withheld tests out of the family.
 fn readjust(report: &mut Report) {
     let method = report.settings.adjust;
-    let families = std::iter::once(&mut report.domains)
-        .chain(report.strata.iter_mut().map(|s| &mut s.domains));
-    for domains in families {
-        let mut ids: Vec<String> = Vec::new();
-        for d in domains.iter() {
-            for t in d.tests.iter().filter(|t| t.primary) {
-                if !ids.contains(&t.comparison) {
-                    ids.push(t.comparison.clone());
-                }
-            }
-        }
-        for id in ids {
-            let mut places = Vec::new();
-            let mut ps = Vec::new();
-            for (di, d) in domains.iter().enumerate() {
-                for (ti, t) in d.tests.iter().enumerate() {
-                    if t.primary && t.comparison == id {
-                        places.push((di, ti));
-                        ps.push(t.p_value);
-                    }
-                }
-            }
-            let adj = p_adjust(&ps, method);
-            for ((di, ti), p) in places.into_iter().zip(adj) {
-                domains[di].tests[ti].p_adjusted = p.and_then(finite);
-            }
-        }
+    adjust_family(&mut report.domains, method);
+    for s in &mut report.strata {
+        adjust_family(&mut s.domains, method);
     }
 }
 
