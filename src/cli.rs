@@ -93,7 +93,7 @@ pub struct Cli {
     /// for data on children. See docs/suppression.md.
     #[arg(long, value_name = "N", value_parser = parse_min_cell)]
     pub min_cell: Option<usize>,
-    /// Do not print warnings on stderr.
+    /// No warnings and no progress bar on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }

@@ -702,6 +702,16 @@ fn check_duplicate_columns(t: &Source) -> UResult<()> {
 /// Build the cohort from the sources read from the command line, in one pass over
 /// their records.
 pub fn build(sources: &mut [Source], opts: &Options, spec: Option<&Spec>) -> UResult<Cohort> {
+    build_with_progress(sources, opts, spec, &mut |_| {})
+}
+
+/// [`build`], calling `progress` with the bytes read so far every 65,536 rows.
+pub fn build_with_progress(
+    sources: &mut [Source],
+    opts: &Options,
+    spec: Option<&Spec>,
+    progress: &mut dyn FnMut(u64),
+) -> UResult<Cohort> {
     let Some(first) = sources.first().map(|s| First {
         name: s.name.clone(),
         headers: s.headers.clone(),
@@ -936,8 +946,12 @@ pub fn build(sources: &mut [Source], opts: &Options, spec: Option<&Spec>) -> URe
         let (before, rest) = sources.split_at_mut(si);
         let src = &mut rest[0];
         let _ = before;
+        let done_before: u64 = before.iter().map(|s| s.size).sum();
         while let Some(pos) = src.next_record(&mut rec)? {
             rows_total += 1;
+            if rows_total.is_multiple_of(65_536) {
+                progress(done_before + pos);
+            }
             let at = ((si as u64) << 48) | pos;
             for (col, what, name) in [
                 (group_cols[si], "arm", &group_col_name),

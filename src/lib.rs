@@ -9,6 +9,7 @@ pub mod error;
 pub mod input;
 pub mod output;
 pub mod privacy;
+pub mod progress;
 pub mod results;
 pub mod run;
 pub mod stats;

@@ -2,10 +2,11 @@
 
 use crate::analysis::{Settings, analyse};
 use crate::cli::{Cli, Format, Lang};
-use crate::cohort::{Options, build};
+use crate::cohort::{Options, build_with_progress};
 use crate::error::UserError;
 use crate::input::{read::read_path, spec::read_spec};
 use crate::output;
+use crate::progress::Progress;
 use crate::results::Report;
 use crate::stats::adjust::Adjust;
 use std::io::Write;
@@ -42,7 +43,18 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
     };
     let timing = std::env::var_os("EVALUATE_TIMING").is_some();
     let t0 = std::time::Instant::now();
-    let cohort = build(&mut tables, &opts, spec.as_ref())?;
+    let mut progress = Progress::new(tables.iter().map(|t| t.size).sum(), cli.quiet);
+    let cohort = build_with_progress(&mut tables, &opts, spec.as_ref(), &mut |done| {
+        progress.update(done)
+    });
+    let cohort = match cohort {
+        Ok(c) => c,
+        Err(e) => {
+            progress.finish();
+            return Err(e.into());
+        }
+    };
+    progress.analysing();
     if timing {
         eprintln!("timing: read and pair {:.3} s", t0.elapsed().as_secs_f64());
     }
@@ -64,6 +76,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
         },
         &lang,
     );
+    progress.finish();
     if timing {
         eprintln!("timing: analyse {:.3} s", t1.elapsed().as_secs_f64());
     }

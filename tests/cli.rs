@@ -211,3 +211,13 @@ fn identical_inputs_give_identical_outputs() {
         .unwrap();
     assert_eq!(a.stdout, b.stdout);
 }
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let out = evaluate()
+        .args(["examples/hidalgo/cohort.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("reading") && !err.contains('\u{1b}'), "{err}");
+}

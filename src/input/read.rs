@@ -34,6 +34,8 @@ pub struct Source {
     /// A guess at the number of records (file size / average line length), for
     /// sizing tables; 0 when unknown.
     pub estimated_rows: usize,
+    /// Size in bytes (files; 0 when unknown), for progress reports.
+    pub size: u64,
 }
 
 enum Rows {
@@ -281,6 +283,7 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
     let lines_in_head = head.iter().filter(|&&b| b == b'\n').count().max(1);
     let size = std::fs::metadata(p).map(|m| m.len() as usize).unwrap_or(0);
     src.estimated_rows = size / (head.len() / lines_in_head).max(1);
+    src.size = size as u64;
     Ok(src)
 }
 
@@ -395,6 +398,7 @@ fn from_reader(
         rows: Rows::Csv(Box::new(rdr)),
         text: text_of,
         estimated_rows: 0,
+        size: 0,
     };
     let mut header = csv::ByteRecord::new();
     // The header: the first non-blank record (read with width checks off).
@@ -441,6 +445,7 @@ pub fn from_rows(
         decimal_comma: false,
         sheet: Some(sheet),
         estimated_rows: rows.len(),
+        size: 0,
         rows: Rows::Mem { rows, next: 0 },
         text: TextOf::Lines,
     };
