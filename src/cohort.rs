@@ -202,17 +202,23 @@ fn wide_part(name: &str) -> Option<(String, usize, String)> {
 fn wide_base_written(name: &str) -> String {
     let f = fold(name);
     let t = name.trim();
+    // Folding maps one character to one, so affixes are cut by characters (a
+    // written affix may hold accents: "_Después").
+    let chars: Vec<char> = t.chars().collect();
+    let cut = |from: usize, to: usize| chars[from..to].iter().collect::<String>();
     for (pre, post) in WIDE_SUFFIXES {
         for s in [pre, post] {
-            if f.ends_with(s) && t.len() >= s.len() {
-                return t[..t.len() - s.len()].to_string();
+            let k = s.chars().count();
+            if f.ends_with(s) && chars.len() >= k {
+                return cut(0, chars.len() - k);
             }
         }
     }
     for (pre, post) in WIDE_PREFIXES {
         for s in [pre, post] {
-            if f.starts_with(s) && t.len() >= s.len() {
-                return t[s.len()..].to_string();
+            let k = s.chars().count();
+            if f.starts_with(s) && chars.len() >= k {
+                return cut(k, chars.len());
             }
         }
     }
@@ -943,9 +949,9 @@ pub fn build_with_progress(
     let mut rec = csv::ByteRecord::new();
     let mut key = String::new();
     for si in 0..sources.len() {
+        // Earlier sources stay readable (for "also on line N of FILE" messages).
         let (before, rest) = sources.split_at_mut(si);
         let src = &mut rest[0];
-        let _ = before;
         let done_before: u64 = before.iter().map(|s| s.size).sum();
         while let Some(pos) = src.next_record(&mut rec)? {
             rows_total += 1;
@@ -1329,4 +1335,20 @@ pub fn build_with_progress(
         title: spec.and_then(|s| s.title.clone()),
         lang: spec.and_then(|s| s.lang.clone()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_names_keep_their_spelling() {
+        assert_eq!(wide_base_written("Empatía_pre"), "Empatía");
+        assert_eq!(wide_base_written("niño_Después"), "niño");
+        assert_eq!(wide_base_written("PRE_lectura"), "lectura");
+        assert_eq!(
+            wide_part("x_antes").map(|p| p.2),
+            Some("x_despues".to_string())
+        );
+    }
 }
