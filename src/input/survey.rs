@@ -74,30 +74,32 @@ pub fn interpret(headers: &[String]) -> SurveyHeaders {
             is_export: false,
         };
     }
-    // ODK Central separates groups with '-'; Kobo (and ODK Briefcase) with '/'.
-    let odk_dash = export && headers.iter().any(|h| fold(h).starts_with("meta-"));
-    let split = |h: &str| -> Vec<String> {
-        let parts: Vec<&str> = if odk_dash && !h.contains('/') {
-            h.split('-').collect()
-        } else {
-            h.split('/').collect()
-        };
-        parts.iter().map(|p| p.trim().to_string()).collect()
+    // The group separator: ODK Central writes '-' (`meta-instanceID`); KoboToolbox
+    // writes '/' by default and '.' when asked; a header with '/' always splits there.
+    let group_sep = if headers.iter().any(|h| fold(h).starts_with("meta-")) {
+        '-'
+    } else if headers.iter().any(|h| h.contains('/')) {
+        '/'
+    } else if headers
+        .iter()
+        .any(|h| !h.starts_with('_') && h.contains('.'))
+    {
+        '.'
+    } else {
+        '/'
     };
+    let sep_of = |h: &str| if h.contains('/') { '/' } else { group_sep };
     let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
-    let segs: Vec<Vec<String>> = headers.iter().map(|h| split(h)).collect();
-    let sep = |i: usize| {
-        if odk_dash && !headers[i].contains('/') {
-            "-"
-        } else {
-            "/"
-        }
-    };
+    let segs: Vec<Vec<String>> = headers
+        .iter()
+        .map(|h| h.split(sep_of(h)).map(|p| p.trim().to_string()).collect())
+        .collect();
+    let sep = |i: usize| sep_of(&headers[i]).to_string();
     let mut names = Vec::with_capacity(headers.len());
     let mut skip = vec![false; headers.len()];
     for (i, s) in segs.iter().enumerate() {
         let n = s.len();
-        let parent = (n >= 2).then(|| fold(&s[..n - 1].join(sep(i))));
+        let parent = (n >= 2).then(|| fold(&s[..n - 1].join(&sep(i))));
         let is_choice = parent.as_ref().is_some_and(|p| folded.contains(p));
         let short = if is_choice {
             format!("{}/{}", s[n - 2], s[n - 1])
@@ -207,6 +209,30 @@ mod tests {
             s.skip,
             vec![true, false, false, false, true, true, true, true]
         );
+    }
+
+    #[test]
+    fn kobo_dot_separator() {
+        let s = interpret(&h(&[
+            "datos.folio",
+            "datos.grupo",
+            "datos.momento",
+            "hab.actividades",
+            "hab.actividades.juego",
+            "_uuid",
+            "_index",
+        ]));
+        assert_eq!(
+            s.names[..5],
+            h(&[
+                "folio",
+                "grupo",
+                "momento",
+                "actividades",
+                "actividades/juego"
+            ])[..]
+        );
+        assert_eq!(s.skip, vec![false, false, false, true, false, true, true]);
     }
 
     #[test]
