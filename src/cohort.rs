@@ -316,6 +316,18 @@ impl LabelMap {
 }
 
 const NO_CODE: u32 = u32::MAX;
+
+/// Text with about one distinct value per participant (five or more values, held by
+/// at most twice as many participants) is names or identifiers, not levels: printing
+/// it as levels would publish them.
+fn identifier_like(levels: usize, codes: &[Vec<u32>; 2]) -> bool {
+    let holders = codes[0]
+        .iter()
+        .zip(&codes[1])
+        .filter(|(a, b)| **a != NO_CODE || **b != NO_CODE)
+        .count();
+    levels >= 5 && levels * 2 >= holders
+}
 const MAX_DISTINCT: usize = 1000;
 
 /// One domain's values as they are read: numbers in `values`, text as codes into
@@ -636,6 +648,7 @@ impl Acc {
                 } else if self.too_many
                     || levels.len() > 20
                     || (levels.len() == total && total >= 10)
+                    || identifier_like(levels.len(), &codes)
                 {
                     let count = if self.too_many {
                         format!("over {MAX_DISTINCT}")
@@ -778,6 +791,18 @@ pub fn build_with_progress(
             || sources[t].skip.get(c).copied().unwrap_or(false)
     };
 
+    // Each file's header folded once: columns are found by name in constant time
+    // (100,000 columns must not mean 10¹⁰ comparisons).
+    let header_index: Vec<FxHashMap<String, usize>> = sources
+        .iter()
+        .map(|t| {
+            let mut m = FxHashMap::default();
+            for (i, h) in t.headers.iter().enumerate() {
+                m.entry(fold(h)).or_insert(i);
+            }
+            m
+        })
+        .collect();
     // Domain columns of the first table, then located in the others.
     let candidates: Vec<usize> = (0..first.headers.len())
         .filter(|&c| !is_role(0, c))
@@ -785,13 +810,17 @@ pub fn build_with_progress(
     let has_wave = wave_cols[0].is_some();
     let mut layout = Layout::Long;
     let mut domain_cols: Vec<DomainCols> = Vec::new();
+    let is_candidate: Vec<bool> = (0..first.headers.len()).map(|c| !is_role(0, c)).collect();
+    let candidate_named = |folded: &str| -> Option<usize> {
+        header_index
+            .first()
+            .and_then(|m| m.get(folded).copied())
+            .filter(|&d| is_candidate[d])
+    };
     if !has_wave
         && candidates.iter().any(|&c| {
-            wide_part(&first.headers[c]).is_some_and(|(_, _, partner)| {
-                candidates
-                    .iter()
-                    .any(|&d| fold(&first.headers[d]) == partner)
-            })
+            wide_part(&first.headers[c])
+                .is_some_and(|(_, _, partner)| candidate_named(&partner).is_some())
         })
     {
         layout = Layout::Wide;
@@ -799,18 +828,16 @@ pub fn build_with_progress(
     let locate = |name_folded: &str| -> UResult<Vec<usize>> {
         sources
             .iter()
-            .map(|t| {
-                t.headers
-                    .iter()
-                    .position(|h| fold(h) == name_folded)
-                    .ok_or_else(|| {
-                        UserError::new(format!(
-                            "column \"{name_folded}\" of the first file is missing here"
-                        ))
-                        .file(&t.name)
-                        .line(1)
-                        .hint("files read together need the same columns (in any order)")
-                    })
+            .zip(&header_index)
+            .map(|(t, index)| {
+                index.get(name_folded).copied().ok_or_else(|| {
+                    UserError::new(format!(
+                        "column \"{name_folded}\" of the first file is missing here"
+                    ))
+                    .file(&t.name)
+                    .line(1)
+                    .hint("files read together need the same columns (in any order)")
+                })
             })
             .collect()
     };
@@ -823,10 +850,7 @@ pub fn build_with_progress(
             let h = &first.headers[c];
             match wide_part(h) {
                 Some((_base, w, partner)) => {
-                    let Some(&p) = candidates
-                        .iter()
-                        .find(|&&d| fold(&first.headers[d]) == partner)
-                    else {
+                    let Some(p) = candidate_named(&partner) else {
                         warnings.push(Warning::new(
                             Some(h),
                             format!("column \"{h}\" has no partner column \"{partner}\"; skipped"),

@@ -53,3 +53,18 @@ fn corpus() {
     assert!(n >= 40, "the corpus has {n} cases");
     assert!(!dir.join("no_such_folder").exists());
 }
+
+/// A text column of names (one per child, repeated at both waves) is not printed as
+/// levels anywhere.
+#[test]
+fn names_in_a_text_column_are_not_levels() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/bad");
+    let out = Command::cargo_bin("evaluate")
+        .unwrap()
+        .current_dir(&dir)
+        .args(["names_column.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Surname"));
+}

@@ -211,12 +211,10 @@ fn two_thousand_columns() {
     within(&r, 20, 300.0);
 }
 
-/// 100,000 columns. Known limit (issue 6): building the cohort looks each domain
-/// column up by folded name in every file's header, O(columns²): 5,000 columns take
-/// 3.3 s, 10,000 take 10.5 s, 20,000 take 41 s and 100,000 take 11 minutes (release
-/// build, 1.25 GB peak). Run with `cargo test --release --test resources -- --ignored`.
+/// 100,000 columns: every column found by name in constant time (each header is
+/// folded once), so this takes seconds (release: 3.7 s, 0.7 GB for CSV output;
+/// 661 s when each domain column was looked up by scanning the header).
 #[test]
-#[ignore = "O(columns²) column lookup in cohort::build: 100,000 columns take ~11 min"]
 fn a_hundred_thousand_columns() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wide.csv");
