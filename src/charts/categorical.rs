@@ -118,7 +118,7 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
                     ctx.arm(crate::cohort::Arm::Intervention),
                     ctx.arm(crate::cohort::Arm::Control).to_lowercase(),
                     ctx.wave(*w).to_lowercase(),
-                    ctx.p(t)
+                    ctx.p_short(t)
                 ));
             }
         }
@@ -152,7 +152,7 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
                 ctx.w.difference.to_lowercase(),
                 ctx.f.points(t.estimate),
                 ctx.f.interval(t.conf_low, t.conf_high, 100.0, 1),
-                ctx.p(t)
+                ctx.p_short(t)
             ));
         }
         lines.push(line + ".");

@@ -48,7 +48,7 @@ fn row(
             "{} {} · {}",
             ctx.f.points(t.estimate),
             ctx.f.interval(t.conf_low, t.conf_high, 100.0, 1),
-            ctx.p(t)
+            ctx.p_short(t)
         )
     } else {
         format!(
@@ -56,7 +56,7 @@ fn row(
             ctx.f.signed(Some(e), 2),
             ctx.w.sd_unit,
             ctx.f.interval(t.conf_low, t.conf_high, scale, 2),
-            ctx.p(t)
+            ctx.p_short(t)
         )
     };
     Some(Row {

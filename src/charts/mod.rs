@@ -8,10 +8,9 @@ pub mod effects;
 pub mod overview;
 pub mod style;
 
-use crate::cohort::{Arm, Kind, Wave};
+use crate::cohort::{Arm, Kind};
 use crate::error::UserError;
-use crate::output::fmt::{Fmt, Lang};
-use crate::output::i18n::{Words, words};
+use crate::output::grid::Cells;
 use crate::output::write::{check_not_input, write_atomic};
 use crate::results::{DomainResult, Report, TestRow};
 use plotters::prelude::*;
@@ -19,57 +18,11 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use style::Scene;
 
-/// Everything a chart needs to speak one language.
-pub struct Ctx<'a> {
-    pub report: &'a Report,
-    pub f: Fmt,
-    pub w: &'static Words,
-}
+/// Everything a chart needs to speak one language: the same cells the tables use
+/// (labels, arms, waves, numbers), plus the chart-only helpers below.
+pub type Ctx<'a> = crate::output::grid::Cells<'a>;
 
-impl<'a> Ctx<'a> {
-    pub fn new(report: &'a Report) -> Self {
-        let lang = Lang::from_code(&report.settings.lang);
-        Ctx {
-            report,
-            f: Fmt::new(lang),
-            w: words(lang),
-        }
-    }
-
-    pub fn arms(&self) -> Vec<Arm> {
-        let arms: Vec<Arm> = self
-            .report
-            .input
-            .attrition
-            .iter()
-            .map(|a| a.group)
-            .collect();
-        if arms.is_empty() {
-            vec![Arm::Intervention]
-        } else {
-            arms
-        }
-    }
-
-    pub fn waves(&self) -> Vec<Wave> {
-        match self.report.input.design {
-            crate::cohort::Design::PostOnlyControl => {
-                vec![crate::output::findings::single_wave(self.report)]
-            }
-            _ => vec![Wave::Pre, Wave::Post],
-        }
-    }
-
-    /// An arm's name: its label in the data, in the output's language.
-    pub fn arm(&self, arm: Arm) -> String {
-        self.w.arm_label(&self.report.labels, arm)
-    }
-
-    /// A wave's name: its label in the data, in the output's language.
-    pub fn wave(&self, wave: Wave) -> String {
-        self.w.wave_label(&self.report.labels, wave)
-    }
-
+impl Cells<'_> {
     pub fn subtitle(&self) -> Option<&str> {
         self.report.settings.title.as_deref()
     }
@@ -80,17 +33,13 @@ impl<'a> Ctx<'a> {
             .number(Some(self.report.settings.conf_level * 100.0), 0)
     }
 
-    /// "p = 0.003" using the adjusted p-value when there is one.
-    pub fn p(&self, t: &TestRow) -> String {
+    /// "p = 0.003" using the adjusted p-value when there is one (no test name: the
+    /// tables' `Cells::p` adds it).
+    pub fn p_short(&self, t: &TestRow) -> String {
         if t.suppressed {
             return self.withheld();
         }
         self.f.p_value(crate::output::findings::judged_p(t))
-    }
-
-    /// "<5" (`--min-cell`).
-    pub fn withheld(&self) -> String {
-        crate::privacy::marker(self.report.settings.min_cell)
     }
 
     /// The caption line saying what "<5" means, when `any` value of the chart is
@@ -134,7 +83,7 @@ impl<'a> Ctx<'a> {
                     self.f.interval(t.conf_low, t.conf_high, 1.0, dec),
                 )
             };
-            format!("{} {ci}", e).trim_end().to_string() + "; " + &self.p(t)
+            format!("{} {ci}", e).trim_end().to_string() + "; " + &self.p_short(t)
         };
         let mut out = Vec::new();
         if self.arms().len() == 2 {

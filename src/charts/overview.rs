@@ -38,7 +38,7 @@ pub fn headline_text(ctx: &Ctx, d: &DomainResult) -> String {
             "{} {} · {}",
             headline_word(ctx),
             ctx.f.points(t.estimate),
-            ctx.p(t)
+            ctx.p_short(t)
         ),
         None => String::new(),
     }
