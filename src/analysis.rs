@@ -15,6 +15,7 @@ use crate::stats::ttest::{
 };
 use crate::stats::{TestResult, finite};
 use rayon::prelude::*;
+use std::cell::OnceCell;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
@@ -52,6 +53,7 @@ impl Members {
 }
 
 /// A domain's values restricted to the participants of one stratum.
+#[derive(Clone, Copy)]
 struct View<'a> {
     cohort: &'a Cohort,
     members: &'a Members,
@@ -84,6 +86,131 @@ impl View<'_> {
             }
         }
         (pre, post)
+    }
+}
+
+/// Where gathered values come from: a domain's values, or one level of a
+/// categorical domain as 0/1 (made from the domain's gathered values, so a level
+/// never needs arrays over every participant).
+enum From<'a> {
+    Values(&'a [Vec<f64>; 2]),
+    Level(&'a Gathered<'a>, usize),
+}
+
+/// One set of values gathered for the stratum once: each arm × wave and each arm's
+/// pairs, computed when first asked for.
+struct Gathered<'a> {
+    view: View<'a>,
+    from: From<'a>,
+    /// By arm and wave: the non-missing values and the count of missing cells.
+    x: ByArmWave<(Vec<f64>, usize)>,
+    pairs: [OnceCell<(Vec<f64>, Vec<f64>)>; 2],
+    ones: ByArmWave<(usize, usize, usize)>,
+}
+
+type ByArmWave<T> = [[OnceCell<T>; 2]; 2];
+
+fn is_level(v: f64, level: usize) -> f64 {
+    f64::from(u8::from(v as usize == level))
+}
+
+impl<'a> Gathered<'a> {
+    fn new(view: View<'a>, values: &'a [Vec<f64>; 2]) -> Self {
+        Gathered {
+            view,
+            from: From::Values(values),
+            x: Default::default(),
+            pairs: Default::default(),
+            ones: Default::default(),
+        }
+    }
+    /// Level `level` of a categorical domain as 0/1.
+    fn level(parent: &'a Gathered<'a>, level: usize) -> Self {
+        Gathered {
+            view: parent.view,
+            from: From::Level(parent, level),
+            x: Default::default(),
+            pairs: Default::default(),
+            ones: Default::default(),
+        }
+    }
+    fn values(&self, arm: Arm, wave: Wave) -> (&[f64], usize) {
+        let (x, missing) = self.x[arm.index()][wave.index()].get_or_init(|| match self.from {
+            From::Values(v) => self.view.values(v, arm, wave),
+            From::Level(parent, level) => {
+                let (x, missing) = parent.values(arm, wave);
+                (x.iter().map(|&v| is_level(v, level)).collect(), missing)
+            }
+        });
+        (x, *missing)
+    }
+    /// Binary values: (ones, non-missing, missing) of `arm` at `wave`, counted
+    /// without gathering the values.
+    fn ones(&self, arm: Arm, wave: Wave) -> (usize, usize, usize) {
+        *self.ones[arm.index()][wave.index()].get_or_init(|| match self.from {
+            From::Values(v) => {
+                let list = &self.view.members.present[arm.index()][wave.index()];
+                let col = &v[wave.index()];
+                let (mut ones, mut n) = (0, 0);
+                for &i in list {
+                    let x = col[i as usize];
+                    n += usize::from(!x.is_nan());
+                    ones += usize::from(x == 1.0);
+                }
+                (ones, n, list.len() - n)
+            }
+            From::Level(parent, level) => {
+                let (x, missing) = parent.values(arm, wave);
+                let ones = x.iter().filter(|&&v| v as usize == level).count();
+                (ones, x.len(), missing)
+            }
+        })
+    }
+
+    /// Binary values of matched participants of `arm`: the paired 2×2 table
+    /// ([1→1, 1→0, 0→1, 0→0]) and the changes (post − pre).
+    fn binary_pairs(&self, arm: Arm) -> ([usize; 4], Vec<f64>) {
+        let mut cells = [0usize; 4];
+        let mut changes = Vec::new();
+        let mut add = |a: f64, b: f64| {
+            let k = match (a == 1.0, b == 1.0) {
+                (true, true) => 0,
+                (true, false) => 1,
+                (false, true) => 2,
+                (false, false) => 3,
+            };
+            cells[k] += 1;
+            changes.push(b - a);
+        };
+        match self.from {
+            From::Values(v) => {
+                for &i in &self.view.members.by_arm[arm.index()] {
+                    let (a, b) = (v[0][i as usize], v[1][i as usize]);
+                    if !a.is_nan() && !b.is_nan() {
+                        add(a, b);
+                    }
+                }
+            }
+            From::Level(parent, level) => {
+                let (pre, post) = parent.pairs(arm);
+                for (&a, &b) in pre.iter().zip(post) {
+                    add(is_level(a, level), is_level(b, level));
+                }
+            }
+        }
+        (cells, changes)
+    }
+
+    fn pairs(&self, arm: Arm) -> (&[f64], &[f64]) {
+        let (a, b) = self.pairs[arm.index()].get_or_init(|| match self.from {
+            From::Values(v) => self.view.pairs(v, arm),
+            From::Level(parent, level) => {
+                let (a, b) = parent.pairs(arm);
+                let bin = |x: &[f64]| x.iter().map(|&v| is_level(v, level)).collect();
+                (bin(a), bin(b))
+            }
+        });
+        (a, b)
     }
 }
 
@@ -122,10 +249,6 @@ fn change_id(arm: Arm) -> String {
 
 fn between_id(wave: Wave) -> String {
     format!("between:{}", wave.name())
-}
-
-fn count_ones(x: &[f64]) -> usize {
-    x.iter().filter(|&&v| v == 1.0).count()
 }
 
 fn proportion(count: usize, n: usize) -> Option<f64> {
@@ -201,11 +324,12 @@ impl<'a> DomainAnalysis<'a> {
 
     fn continuous(&mut self, values: &[Vec<f64>; 2]) -> (Vec<SummaryRow>, Vec<TestRow>) {
         let conf = self.conf;
+        let g = Gathered::new(self.view, values);
         let mut summary = Vec::new();
         for &arm in self.arms() {
             for &wave in self.waves() {
-                let (x, missing) = self.view.values(values, arm, wave);
-                let s = describe(&x, conf);
+                let (x, missing) = g.values(arm, wave);
+                let s = describe(x, conf);
                 summary.push(SummaryRow {
                     group: arm,
                     wave,
@@ -232,8 +356,8 @@ impl<'a> DomainAnalysis<'a> {
             for &arm in self.arms() {
                 let id = change_id(arm);
                 if self.paired() {
-                    let (pre, post) = self.view.pairs(values, arm);
-                    let ch: Vec<f64> = post.iter().zip(&pre).map(|(b, a)| b - a).collect();
+                    let (pre, post) = g.pairs(arm);
+                    let ch: Vec<f64> = post.iter().zip(pre).map(|(b, a)| b - a).collect();
                     let mut t = row(&id, "paired_t", true, ch.len(), paired_t(&ch, conf));
                     let dz = cohens_dz(&ch);
                     let ci = dz.and_then(|d| cohens_dz_ci(d, ch.len(), conf));
@@ -248,14 +372,14 @@ impl<'a> DomainAnalysis<'a> {
                     ));
                     changes.push(ch);
                 } else {
-                    let (pre, _) = self.view.values(values, arm, Wave::Pre);
-                    let (post, _) = self.view.values(values, arm, Wave::Post);
+                    let (pre, _) = g.values(arm, Wave::Pre);
+                    let (post, _) = g.values(arm, Wave::Post);
                     tests.push(row(
                         &id,
                         "welch_t",
                         true,
                         pre.len() + post.len(),
-                        welch_t(&post, &pre, conf),
+                        welch_t(post, pre, conf),
                     ));
                 }
             }
@@ -263,15 +387,15 @@ impl<'a> DomainAnalysis<'a> {
         if self.arms().len() == 2 {
             for &wave in self.waves() {
                 let id = between_id(wave);
-                let (x1, _) = self.view.values(values, Arm::Intervention, wave);
-                let (x0, _) = self.view.values(values, Arm::Control, wave);
+                let (x1, _) = g.values(Arm::Intervention, wave);
+                let (x0, _) = g.values(Arm::Control, wave);
                 let n = x1.len() + x0.len();
-                let mut t = row(&id, "welch_t", true, n, welch_t(&x1, &x0, conf));
-                let g = hedges_g(&x1, &x0);
+                let mut t = row(&id, "welch_t", true, n, welch_t(x1, x0, conf));
+                let g = hedges_g(x1, x0);
                 let ci = g.and_then(|g| hedges_g_ci(g, x1.len(), x0.len(), conf));
                 t.effect_size = effect("hedges_g", g, ci);
                 tests.push(t);
-                tests.push(row(&id, "mann_whitney", false, n, mann_whitney(&x1, &x0)));
+                tests.push(row(&id, "mann_whitney", false, n, mann_whitney(x1, x0)));
             }
         }
         if self.both() {
@@ -286,7 +410,7 @@ impl<'a> DomainAnalysis<'a> {
                 ));
                 let (mut pre, mut post, mut arm) = (Vec::new(), Vec::new(), Vec::new());
                 for a in [Arm::Intervention, Arm::Control] {
-                    let (p, q) = self.view.pairs(values, a);
+                    let (p, q) = g.pairs(a);
                     arm.extend(std::iter::repeat_n(
                         f64::from(u8::from(a == Arm::Intervention)),
                         p.len(),
@@ -302,39 +426,38 @@ impl<'a> DomainAnalysis<'a> {
                     ancova(&post, &pre, &arm, conf),
                 ));
             } else {
-                let cells: Vec<Vec<f64>> = [
+                let cells: Vec<&[f64]> = [
                     (Arm::Intervention, Wave::Post),
                     (Arm::Intervention, Wave::Pre),
                     (Arm::Control, Wave::Post),
                     (Arm::Control, Wave::Pre),
                 ]
                 .iter()
-                .map(|&(a, w)| self.view.values(values, a, w).0)
+                .map(|&(a, w)| g.values(a, w).0)
                 .collect();
-                let n = cells.iter().map(Vec::len).sum();
-                let r = did_z_continuous([&cells[0], &cells[1], &cells[2], &cells[3]], conf);
+                let n = cells.iter().map(|c| c.len()).sum();
+                let r = did_z_continuous([cells[0], cells[1], cells[2], cells[3]], conf);
                 tests.push(row("did", "did_z", true, n, r));
             }
         }
         (summary, tests)
     }
 
-    fn binary(&mut self, values: &[Vec<f64>; 2]) -> (Vec<SummaryRow>, Vec<TestRow>) {
+    fn binary(&mut self, g: &Gathered) -> (Vec<SummaryRow>, Vec<TestRow>) {
         let conf = self.conf;
         let mut summary = Vec::new();
         for &arm in self.arms() {
             for &wave in self.waves() {
-                let (x, missing) = self.view.values(values, arm, wave);
-                let count = count_ones(&x);
-                let ci = wilson(count, x.len(), conf);
+                let (count, n, missing) = g.ones(arm, wave);
+                let ci = wilson(count, n, conf);
                 summary.push(SummaryRow {
                     group: arm,
                     wave,
-                    n: x.len(),
+                    n,
                     missing,
                     stats: SummaryStats::Binary {
                         count,
-                        proportion: proportion(count, x.len()),
+                        proportion: proportion(count, n),
                         conf_low: ci.map(|c| c.0),
                         conf_high: ci.map(|c| c.1),
                     },
@@ -343,8 +466,8 @@ impl<'a> DomainAnalysis<'a> {
             }
         }
         let counts = |arm: Arm, wave: Wave| {
-            let (x, _) = self.view.values(values, arm, wave);
-            (count_ones(&x), x.len())
+            let (ones, n, _) = g.ones(arm, wave);
+            (ones, n)
         };
         let mut tests = Vec::new();
         let mut changes: Vec<Vec<f64>> = Vec::new();
@@ -352,20 +475,10 @@ impl<'a> DomainAnalysis<'a> {
             for &arm in self.arms() {
                 let id = change_id(arm);
                 if self.paired() {
-                    let (pre, post) = self.view.pairs(values, arm);
-                    let mut cells = [0usize; 4];
-                    for (a, b) in pre.iter().zip(&post) {
-                        let k = match (*a == 1.0, *b == 1.0) {
-                            (true, true) => 0,
-                            (true, false) => 1,
-                            (false, true) => 2,
-                            (false, false) => 3,
-                        };
-                        cells[k] += 1;
-                    }
+                    let (cells, ch) = g.binary_pairs(arm);
                     let r = mcnemar_exact(cells[0], cells[1], cells[2], cells[3], conf);
-                    tests.push(row(&id, "mcnemar_exact", true, pre.len(), r));
-                    changes.push(post.iter().zip(&pre).map(|(b, a)| b - a).collect());
+                    tests.push(row(&id, "mcnemar_exact", true, ch.len(), r));
+                    changes.push(ch);
                 } else {
                     let (x1, n1) = counts(arm, Wave::Post);
                     let (x0, n0) = counts(arm, Wave::Pre);
@@ -423,11 +536,11 @@ impl<'a> DomainAnalysis<'a> {
         (summary, tests)
     }
 
-    fn level_counts(&self, values: &[Vec<f64>; 2], arm: Arm, wave: Wave, k: usize) -> Vec<f64> {
-        let (x, _) = self.view.values(values, arm, wave);
+    fn level_counts(g: &Gathered, arm: Arm, wave: Wave, k: usize) -> Vec<f64> {
+        let (x, _) = g.values(arm, wave);
         let mut c = vec![0.0; k];
         for v in x {
-            if let Some(slot) = c.get_mut(v as usize) {
+            if let Some(slot) = c.get_mut(*v as usize) {
                 *slot += 1.0;
             }
         }
@@ -520,11 +633,12 @@ impl<'a> DomainAnalysis<'a> {
         let conf = self.conf;
         let k = d.levels.len();
         let values = &d.values;
+        let g = Gathered::new(self.view, values);
         let mut summary = Vec::new();
         for &arm in self.arms() {
             for &wave in self.waves() {
-                let (x, missing) = self.view.values(values, arm, wave);
-                let counts = self.level_counts(values, arm, wave, k);
+                let (x, missing) = g.values(arm, wave);
+                let counts = Self::level_counts(&g, arm, wave, k);
                 let levels = d
                     .levels
                     .iter()
@@ -556,9 +670,9 @@ impl<'a> DomainAnalysis<'a> {
             for &arm in self.arms() {
                 let id = change_id(arm);
                 if self.paired() {
-                    let (pre, post) = self.view.pairs(values, arm);
+                    let (pre, post) = g.pairs(arm);
                     let mut table = vec![vec![0.0; k]; k];
-                    for (a, b) in pre.iter().zip(&post) {
+                    for (a, b) in pre.iter().zip(post) {
                         table[*a as usize][*b as usize] += 1.0;
                     }
                     let r = stuart_maxwell(&table);
@@ -576,8 +690,8 @@ impl<'a> DomainAnalysis<'a> {
                     ));
                 } else {
                     let table = vec![
-                        self.level_counts(values, arm, Wave::Pre, k),
-                        self.level_counts(values, arm, Wave::Post, k),
+                        Self::level_counts(&g, arm, Wave::Pre, k),
+                        Self::level_counts(&g, arm, Wave::Post, k),
                     ];
                     let t = self.independence(&d.name, &id, &table);
                     tests.push(t);
@@ -587,8 +701,8 @@ impl<'a> DomainAnalysis<'a> {
         if self.arms().len() == 2 {
             for &wave in self.waves() {
                 let table = vec![
-                    self.level_counts(values, Arm::Intervention, wave, k),
-                    self.level_counts(values, Arm::Control, wave, k),
+                    Self::level_counts(&g, Arm::Intervention, wave, k),
+                    Self::level_counts(&g, Arm::Control, wave, k),
                 ];
                 let t = self.independence(&d.name, &between_id(wave), &table);
                 tests.push(t);
@@ -596,19 +710,7 @@ impl<'a> DomainAnalysis<'a> {
         }
         let mut per_level = Vec::new();
         for (li, level) in d.levels.iter().enumerate() {
-            let bin = [0, 1].map(|w| {
-                values[w]
-                    .iter()
-                    .map(|&v| {
-                        if v.is_nan() {
-                            v
-                        } else {
-                            f64::from(u8::from(v as usize == li))
-                        }
-                    })
-                    .collect::<Vec<f64>>()
-            });
-            let (summary, tests) = self.binary(&bin);
+            let (summary, tests) = self.binary(&Gathered::level(&g, li));
             per_level.push(LevelResult {
                 level: level.clone(),
                 summary,
@@ -673,7 +775,7 @@ fn analyse_domain(
             (s, t, Vec::new())
         }
         Kind::Binary => {
-            let (s, t) = a.binary(&d.values);
+            let (s, t) = a.binary(&Gathered::new(a.view, &d.values));
             (s, t, Vec::new())
         }
         Kind::Categorical => a.categorical(d),

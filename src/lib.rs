@@ -14,3 +14,4 @@ pub mod results;
 pub mod run;
 pub mod stats;
 pub mod text;
+pub mod timing;

@@ -1,4 +1,5 @@
 //! Input: reading files (encoding, delimiter), column roles, values and the spec file.
+pub mod blocks;
 pub mod read;
 pub mod roles;
 pub mod spec;

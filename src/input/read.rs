@@ -7,9 +7,10 @@
 //! only when a message needs it, by counting line ends up to that offset.
 
 use crate::error::{UResult, UserError};
+use crate::input::blocks::{BLOCK_BYTES, BlockSource, Blocks};
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufReader, Cursor, Read};
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Where a record starts: a byte offset in a text file, or a sheet's row number.
@@ -36,10 +37,13 @@ pub struct Source {
     pub estimated_rows: usize,
     /// Size in bytes (files; 0 when unknown), for progress reports.
     pub size: u64,
+    /// Where the first record after the header starts (byte offset in the text,
+    /// after any byte-order mark).
+    data_start: u64,
 }
 
 enum Rows {
-    Csv(Box<csv::Reader<Box<dyn Read>>>),
+    Csv(Box<csv::Reader<Box<dyn Read + Send + Sync>>>),
     Mem {
         rows: Vec<(Pos, csv::ByteRecord)>,
         next: usize,
@@ -92,6 +96,28 @@ pub fn is_blank(rec: &csv::ByteRecord) -> bool {
     rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
 }
 
+/// Rows of another width than the header's are an error (extra empty fields, as a
+/// trailing delimiter leaves, are accepted). The error still needs its place.
+pub fn check_width(rec: &csv::ByteRecord, width: usize) -> Result<(), UserError> {
+    if rec.len() != width {
+        let extra_empty = rec.len() > width
+            && rec
+                .iter()
+                .skip(width)
+                .all(|f| f.iter().all(u8::is_ascii_whitespace));
+        if !extra_empty {
+            return Err(UserError::new(format!(
+                "this row has {} fields but the header has {width} columns",
+                rec.len()
+            ))
+            .hint(
+                "every row needs one value per column; quote values that contain the delimiter",
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Source {
     /// Survey exports: group prefixes off the names, metadata columns skipped.
     fn apply_survey_headers(&mut self) {
@@ -133,25 +159,46 @@ impl Source {
             if is_blank(rec) {
                 continue;
             }
-            let width = self.headers.len();
-            if rec.len() != width {
-                let extra_empty = rec.len() > width
-                    && rec
-                        .iter()
-                        .skip(width)
-                        .all(|f| f.iter().all(u8::is_ascii_whitespace));
-                if !extra_empty {
-                    return Err(UserError::new(format!(
-                        "this row has {} fields but the header has {width} columns",
-                        rec.len()
-                    ))
-                    .file(&self.name)
-                    .line(self.line_of(pos))
-                    .hint("every row needs one value per column; quote values that contain the delimiter"));
-                }
-            }
+            check_width(rec, self.headers.len()).map_err(|e| self.error_at(pos, e))?;
             return Ok(Some(pos));
         }
+    }
+
+    /// The records after the header in blocks of whole records (see
+    /// [`crate::input::blocks`]); the source's own record stream is left as it is.
+    pub fn blocks(&mut self) -> UResult<Blocks> {
+        let source = match (&mut self.rows, &self.text) {
+            (Rows::Mem { rows, next }, _) => {
+                let rows = std::mem::take(rows).split_off((*next).min(rows.len()));
+                BlockSource::Records(rows.into_iter())
+            }
+            (_, TextOf::Bytes(b)) => BlockSource::Shared {
+                bytes: b.clone(),
+                at: self.data_start as usize,
+            },
+            (_, TextOf::File { path, skip }) => {
+                let mut f = File::open(path).map_err(|e| {
+                    UserError::new(format!("cannot read the file: {e}")).file(&self.name)
+                })?;
+                f.seek(SeekFrom::Start(*skip as u64 + self.data_start))
+                    .map_err(|e| {
+                        UserError::new(format!("cannot read the file: {e}")).file(&self.name)
+                    })?;
+                BlockSource::Stream {
+                    reader: Box::new(f),
+                    name: self.name.clone(),
+                    carry: Vec::new(),
+                    offset: self.data_start,
+                    done: false,
+                }
+            }
+            (_, TextOf::Lines) => BlockSource::Records(Vec::new().into_iter()),
+        };
+        Ok(Blocks {
+            source,
+            delimiter: self.delimiter,
+            block_bytes: BLOCK_BYTES,
+        })
     }
 
     /// The physical line (or sheet row) of a position.
@@ -362,7 +409,7 @@ pub fn parse_bytes(name: &str, stem: &str, bytes: Vec<u8>) -> UResult<Source> {
     };
     let delimiter = sniff_delimiter(&String::from_utf8_lossy(&bytes[..bytes.len().min(65536)]));
     let shared = std::sync::Arc::new(bytes);
-    let reader: Box<dyn Read> = Box::new(Cursor::new(SharedBytes(shared.clone())));
+    let reader: Box<dyn Read + Send + Sync> = Box::new(Cursor::new(SharedBytes(shared.clone())));
     from_reader(name, stem, reader, delimiter, TextOf::Bytes(shared))
 }
 
@@ -377,7 +424,7 @@ impl AsRef<[u8]> for SharedBytes {
 fn from_reader(
     name: &str,
     stem: &str,
-    reader: Box<dyn Read>,
+    reader: Box<dyn Read + Send + Sync>,
     delimiter: u8,
     text_of: TextOf,
 ) -> UResult<Source> {
@@ -399,6 +446,7 @@ fn from_reader(
         text: text_of,
         estimated_rows: 0,
         size: 0,
+        data_start: 0,
     };
     let mut header = csv::ByteRecord::new();
     // The header: the first non-blank record (read with width checks off).
@@ -421,6 +469,9 @@ fn from_reader(
             }
         }
     };
+    if let Rows::Csv(r) = &src.rows {
+        src.data_start = r.position().byte();
+    }
     let names: Vec<String> = header.iter().map(|h| text(h).into_owned()).collect();
     src.headers = clean_headers(name, names, src.line_of(hpos))?;
     src.apply_survey_headers();
@@ -448,6 +499,7 @@ pub fn from_rows(
         size: 0,
         rows: Rows::Mem { rows, next: 0 },
         text: TextOf::Lines,
+        data_start: 0,
     };
     src.apply_survey_headers();
     Ok(src)

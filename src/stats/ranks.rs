@@ -29,6 +29,59 @@ fn rank(x: &[f64]) -> (Vec<f64>, Vec<usize>) {
     (ranks, ties)
 }
 
+/// The sum of the average ranks of the values `selected` picks, and the sizes of
+/// the tie groups in ascending order of value: what both rank tests need.
+fn rank_sum(x: &[f64], selected: impl Fn(usize) -> bool) -> (f64, Vec<usize>) {
+    if let Some(r) = rank_sum_counted(x, &selected) {
+        return r;
+    }
+    let (ranks, ties) = rank(x);
+    let sum = ranks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| selected(*i))
+        .map(|(_, r)| r)
+        .sum();
+    (sum, ties)
+}
+
+/// [`rank_sum`] in linear time for data with few distinct values (scores, counts,
+/// ratings): count each value instead of sorting them all. Ranks are multiples of
+/// ½ and their sums stay below 2⁵², so every sum is exact in any order, and the tie
+/// groups come in the same ascending order as from the sort: the result is the
+/// same to the last bit. None when there are too many distinct values.
+fn rank_sum_counted(x: &[f64], selected: &impl Fn(usize) -> bool) -> Option<(f64, Vec<usize>)> {
+    const MAX_DISTINCT: usize = 1 << 12;
+    let mut count: rustc_hash::FxHashMap<u64, (usize, usize)> = Default::default();
+    for (i, &v) in x.iter().enumerate() {
+        // 0 and −0 are one value.
+        let key = if v == 0.0 { 0 } else { v.to_bits() };
+        let c = count.entry(key).or_insert((0, 0));
+        c.0 += 1;
+        if selected(i) {
+            c.1 += 1;
+        }
+        if count.len() > MAX_DISTINCT {
+            return None;
+        }
+    }
+    let mut distinct: Vec<(f64, usize, usize)> = count
+        .into_iter()
+        .map(|(k, (t, s))| (f64::from_bits(k), t, s))
+        .collect();
+    distinct.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut below = 0;
+    let mut sum = 0.0;
+    let mut ties = Vec::with_capacity(distinct.len());
+    for (_, t, s) in distinct {
+        let avg = (2 * below + t + 1) as f64 / 2.0; // mean of ranks below+1..=below+t
+        sum += avg * s as f64;
+        ties.push(t);
+        below += t;
+    }
+    Some((sum, ties))
+}
+
 /// Two-sided normal-approximation p with continuity correction ½·sign(z)
 /// (sign(0) = 0, as R's `sign`).
 fn normal_p(z: f64, sigma: f64) -> f64 {
@@ -78,13 +131,7 @@ pub fn wilcoxon_signed_rank(changes: &[f64]) -> TestResult {
     }
     let zeros = n < rounded.len();
     let abs: Vec<f64> = nonzero.iter().map(|v| v.abs()).collect();
-    let (ranks, ties) = rank(&abs);
-    let v: f64 = ranks
-        .iter()
-        .zip(&nonzero)
-        .filter(|(_, x)| **x > 0.0)
-        .map(|(r, _)| r)
-        .sum();
+    let (v, ties) = rank_sum(&abs, |i| nonzero[i] > 0.0);
     let nf = n as f64;
     let mean = nf * (nf + 1.0) / 4.0;
     let p = if n < 50 && ties.len() == n && !zeros {
@@ -118,9 +165,9 @@ pub fn mann_whitney(x1: &[f64], x0: &[f64]) -> TestResult {
         return TestResult::default();
     }
     let all: Vec<f64> = x1.iter().chain(x0).copied().collect();
-    let (ranks, ties) = rank(&all);
+    let (r1, ties) = rank_sum(&all, |i| i < n1);
     let (f1, f0) = (n1 as f64, n0 as f64);
-    let w = ranks[..n1].iter().sum::<f64>() - f1 * (f1 + 1.0) / 2.0;
+    let w = r1 - f1 * (f1 + 1.0) / 2.0;
     if ties.len() == 1 {
         // Untestable; W = n1·n0/2 as R reports it.
         return TestResult {

@@ -1,16 +1,24 @@
 //! The typed cohort: participants (arm, stratum, which waves they were seen in) and
 //! domains (kind, levels, one value per participant and wave), built from the sources.
 
+mod ids;
+mod rows;
+
 use crate::error::{UResult, UserError};
+use crate::input::blocks::Block;
 use crate::input::read::{Source, field};
 use crate::input::roles::{self, side_of};
 use crate::input::spec::{DomainSpec, Label, Spec, Threshold};
-use crate::input::values::{Cell, classify, is_missing, parse_number};
+use crate::input::values::{Cell, classify, parse_number};
 use crate::text::fold;
+use crate::timing::Phase;
+use ids::{Ids, Rec};
+use rayon::prelude::*;
+use rows::{MAX_DISTINCT, MISSING, NO_CODE, NUMERIC, Parsed, Plan, Tally, is_code};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::HashMap;
-use xxhash_rust::xxh3::xxh3_128;
+use std::time::Instant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -233,13 +241,15 @@ struct First {
 
 /// Arm or wave labels mapped to sides (0/1) as rows come, remembering every label
 /// found, so that problems can be reported with the full list at the end.
-struct LabelMap {
+#[derive(Clone)]
+pub(crate) struct LabelMap {
     named: [Option<String>; 2],
     builtin: [&'static [&'static str]; 2],
     /// Waves: at most two, one per side; other named-away labels are dropped.
     waves: bool,
-    /// Labels as written → side; few distinct labels, so a linear scan is fastest.
-    cache: Vec<(String, Option<u8>)>,
+    /// Labels as written → side, and where each was first seen; few distinct
+    /// labels, so a linear scan is fastest.
+    cache: Vec<(String, Option<u8>, u64)>,
     /// Distinct labels (folded, as first written).
     found: Vec<(String, String)>,
     first_written: [Option<String>; 2],
@@ -269,12 +279,36 @@ impl LabelMap {
 
     /// The side of a label, or None when its rows are dropped (unknown or not chosen).
     fn side(&mut self, raw: &str, at: u64) -> Option<u8> {
-        if let Some(&(_, s)) = self.cache.iter().find(|c| c.0 == raw) {
+        if let Some(&(_, s, _)) = self.cache.iter().find(|c| c.0 == raw) {
             if s.is_none() {
                 self.count_dropped(raw);
             }
             return s;
         }
+        let side = self.learn(raw, at);
+        if side.is_none() {
+            self.count_dropped(raw);
+        }
+        side
+    }
+
+    /// Take in what a later block's map learnt, as if its rows had come here.
+    fn absorb(&mut self, b: &LabelMap) {
+        for (raw, _, at) in &b.cache {
+            if !self.cache.iter().any(|c| c.0 == *raw) {
+                self.learn(raw, *at);
+            }
+        }
+        for (f, n) in &b.dropped {
+            match self.dropped.iter_mut().find(|d| d.0 == *f) {
+                Some(d) => d.1 += n,
+                None => self.dropped.push((f.clone(), *n)),
+            }
+        }
+    }
+
+    /// A label seen for the first time: its side, and what it tells.
+    fn learn(&mut self, raw: &str, at: u64) -> Option<u8> {
         let f = fold(raw);
         if !self.found.iter().any(|x| x.0 == f) {
             self.found.push((f.clone(), raw.to_string()));
@@ -299,10 +333,7 @@ impl LabelMap {
         if side.is_none() && !choose {
             self.unknown.push((raw.to_string(), at));
         }
-        self.cache.push((raw.to_string(), side));
-        if side.is_none() {
-            self.count_dropped(raw);
-        }
+        self.cache.push((raw.to_string(), side, at));
         side
     }
 
@@ -315,8 +346,6 @@ impl LabelMap {
     }
 }
 
-const NO_CODE: u32 = u32::MAX;
-
 /// Text with about one distinct value per participant (five or more values, held by
 /// at most twice as many participants) is names or identifiers, not levels: printing
 /// it as levels would publish them.
@@ -328,24 +357,13 @@ fn identifier_like(levels: usize, codes: &[Vec<u32>; 2]) -> bool {
         .count();
     levels >= 5 && levels * 2 >= holders
 }
-const MAX_DISTINCT: usize = 1000;
 
-/// One domain's values as they are read: numbers in `values`, text as codes into
-/// `texts` (allocated when the first text arrives). The kind is decided at the end.
-#[derive(Default)]
+/// One domain once every row is read: numbers in `values`, text as codes into the
+/// tally's texts (when the domain holds text). The kind is decided by [`Acc::finish`].
 struct Acc {
     values: [Vec<f64>; 2],
     codes: Option<[Vec<u32>; 2]>,
-    texts: Vec<String>,
-    text_index: FxHashMap<String, u32>,
-    /// Per text: cells holding it, and where it first appeared.
-    text_count: Vec<usize>,
-    text_first: Vec<u64>,
-    n_num: usize,
-    all01: bool,
-    first_nonfinite: Option<(u64, String)>,
-    numbers_before_text: bool,
-    too_many: bool,
+    tally: Tally,
 }
 
 enum Finished {
@@ -359,81 +377,6 @@ enum Finished {
 }
 
 impl Acc {
-    fn grow(&mut self) {
-        self.values[0].push(f64::NAN);
-        self.values[1].push(f64::NAN);
-        if let Some(c) = &mut self.codes {
-            c[0].push(NO_CODE);
-            c[1].push(NO_CODE);
-        }
-    }
-
-    fn intern(&mut self, raw: &str, at: u64) -> u32 {
-        let found = if self.texts.len() <= 8 {
-            self.texts.iter().position(|t| t == raw).map(|i| i as u32)
-        } else {
-            self.text_index.get(raw).copied()
-        };
-        if let Some(c) = found {
-            self.text_count[c as usize] += 1;
-            return c;
-        }
-        if self.texts.len() >= MAX_DISTINCT {
-            self.too_many = true;
-            return NO_CODE;
-        }
-        let c = self.texts.len() as u32;
-        self.texts.push(raw.to_string());
-        self.text_index.insert(raw.to_string(), c);
-        self.text_count.push(1);
-        self.text_first.push(at);
-        c
-    }
-
-    fn push(&mut self, w: usize, pid: u32, raw: &str, at: u64, decimal_comma: bool) {
-        if is_missing(raw) {
-            return;
-        }
-        let p = pid as usize;
-        match parse_number(raw, decimal_comma) {
-            Some(x) if x.is_finite() => {
-                self.n_num += 1;
-                if self.n_num == 1 {
-                    self.all01 = true;
-                }
-                if x != 0.0 && x != 1.0 {
-                    self.all01 = false;
-                }
-                self.values[w][p] = x;
-                if self.codes.is_some() {
-                    let c = self.intern(raw, at);
-                    if let Some(codes) = &mut self.codes {
-                        codes[w][p] = c;
-                    }
-                } else {
-                    self.numbers_before_text = true;
-                }
-            }
-            Some(_) => {
-                self.n_num += 1;
-                self.all01 = false;
-                if self.first_nonfinite.is_none() {
-                    self.first_nonfinite = Some((at, raw.to_string()));
-                }
-            }
-            None => {
-                if self.codes.is_none() {
-                    let n = self.values[0].len();
-                    self.codes = Some([vec![NO_CODE; n], vec![NO_CODE; n]]);
-                }
-                let c = self.intern(raw, at);
-                if let Some(codes) = &mut self.codes {
-                    codes[w][p] = c;
-                }
-            }
-        }
-    }
-
     /// Decide the kind and produce the final values.
     fn finish(
         mut self,
@@ -453,6 +396,7 @@ impl Acc {
         };
         // Classify each distinct text once: yes/no words or other text.
         let words: Vec<Option<bool>> = self
+            .tally
             .texts
             .iter()
             .map(|t| match classify(t, false) {
@@ -463,18 +407,18 @@ impl Acc {
         let mut n_word = 0;
         let mut n_text = 0;
         let mut first_text: Option<(u64, &str)> = None;
-        for (i, t) in self.texts.iter().enumerate() {
+        for (i, t) in self.tally.texts.iter().enumerate() {
             if words[i].is_some() {
-                n_word += self.text_count[i];
+                n_word += self.tally.text_count[i];
             } else if self.codes.is_some() && parse_number(t, false).is_none() {
-                n_text += self.text_count[i];
-                if first_text.is_none_or(|(at, _)| self.text_first[i] < at) {
-                    first_text = Some((self.text_first[i], t));
+                n_text += self.tally.text_count[i];
+                if first_text.is_none_or(|(at, _)| self.tally.text_first[i] < at) {
+                    first_text = Some((self.tally.text_first[i], t));
                 }
             }
         }
-        let total = self.n_num + n_word + n_text;
-        if total == 0 && !self.too_many {
+        let total = self.tally.n_num + n_word + n_text;
+        if total == 0 && !self.tally.too_many {
             return Ok(Finished::Skipped(
                 "every value is missing; domain skipped".into(),
             ));
@@ -493,9 +437,12 @@ impl Acc {
             None => UserError::new(format!("text in numeric domain \"{col_name}\"")),
         };
         let kind = if threshold.is_some() {
-            if n_text + n_word > 0 || self.too_many {
+            if n_text + n_word > 0 || self.tally.too_many {
                 return Err(text_error(first_text.or_else(|| {
-                    self.texts.first().map(|t| (self.text_first[0], t.as_str()))
+                    self.tally
+                        .texts
+                        .first()
+                        .map(|t| (self.tally.text_first[0], t.as_str()))
                 })));
             }
             Kind::Binary
@@ -503,24 +450,27 @@ impl Acc {
             k
         } else if spec_levels.is_some() {
             Kind::Categorical
-        } else if n_text == 0 && n_word == 0 && !self.too_many {
-            if let Some((at, raw)) = &self.first_nonfinite {
+        } else if n_text == 0 && n_word == 0 && !self.tally.too_many {
+            if let Some((at, raw)) = &self.tally.first_nonfinite {
                 return Err(numeric_error(*at, raw, "non-finite number"));
             }
-            if self.all01 {
+            if self.tally.all01() {
                 Kind::Binary
             } else {
                 Kind::Continuous
             }
-        } else if n_text == 0 && !self.too_many && (self.all01 || self.n_num == 0) {
+        } else if n_text == 0
+            && !self.tally.too_many
+            && (self.tally.all01() || self.tally.n_num == 0)
+        {
             Kind::Binary
-        } else if self.n_num * 2 > total {
+        } else if self.tally.n_num * 2 > total {
             return Err(text_error(first_text));
         } else {
             Kind::Categorical
         };
         if kind != Kind::Categorical
-            && let Some((at, raw)) = &self.first_nonfinite
+            && let Some((at, raw)) = &self.tally.first_nonfinite
         {
             return Err(numeric_error(*at, raw, "non-finite number"));
         }
@@ -562,9 +512,9 @@ impl Acc {
                                 Some(b) => *v = f64::from(u8::from(b)),
                                 None if !v.is_nan() => {}
                                 None => {
-                                    let t = &self.texts[c as usize];
+                                    let t = &self.tally.texts[c as usize];
                                     return Err(error_at(
-                                        self.text_first[c as usize],
+                                        self.tally.text_first[c as usize],
                                         UserError::new(format!("value \"{t}\" in binary domain \"{name}\""))
                                             .column(col_name)
                                             .hint("a binary domain holds 0/1, yes/no, sí/no or true/false"),
@@ -597,12 +547,12 @@ impl Acc {
                     .codes
                     .take()
                     .unwrap_or_else(|| [vec![NO_CODE; n], vec![NO_CODE; n]]);
-                if self.numbers_before_text {
+                if self.tally.numbers_before_text {
                     for w in 0..2 {
                         for i in 0..n {
                             let v = values[w][i];
                             if codes[w][i] == NO_CODE && !v.is_nan() {
-                                codes[w][i] = self.intern(&format!("{v}"), u64::MAX);
+                                codes[w][i] = self.tally.intern(&format!("{v}"), u64::MAX);
                             }
                         }
                     }
@@ -611,8 +561,8 @@ impl Acc {
                 // first appearance, or the spec's order.
                 let mut levels: Vec<String> = Vec::new();
                 let mut folded_levels: Vec<String> = Vec::new();
-                let mut level_of: Vec<usize> = Vec::with_capacity(self.texts.len());
-                for t in &self.texts {
+                let mut level_of: Vec<usize> = Vec::with_capacity(self.tally.texts.len());
+                for t in &self.tally.texts {
                     let f = fold(t);
                     let i = match folded_levels.iter().position(|x| *x == f) {
                         Some(i) => i,
@@ -645,12 +595,12 @@ impl Acc {
                         *x = remap[*x];
                     }
                     levels = sl.clone();
-                } else if self.too_many
+                } else if self.tally.too_many
                     || levels.len() > 20
                     || (levels.len() == total && total >= 10)
                     || identifier_like(levels.len(), &codes)
                 {
-                    let count = if self.too_many {
+                    let count = if self.tally.too_many {
                         format!("over {MAX_DISTINCT}")
                     } else {
                         levels.len().to_string()
@@ -681,6 +631,272 @@ impl Acc {
                 })
             }
         }
+    }
+}
+
+// Phase times for `EVALUATE_TIMING`.
+static T_MERGE: Phase = Phase::new();
+static T_READ: Phase = Phase::new();
+static T_PARSE: Phase = Phase::new();
+
+/// What is known after the blocks merged so far.
+struct Merge {
+    nd: usize,
+    ids: Ids,
+    /// Participant-major cells: per participant, per wave, per domain. A row's cells
+    /// land in one place (a post row of a participant met long before touches one
+    /// or two cache lines, not one per domain).
+    cells: Vec<u64>,
+    tallies: Vec<Tally>,
+    arm_map: LabelMap,
+    wave_map: LabelMap,
+    strata_values: Vec<String>,
+    strata_index: FxHashMap<String, u32>,
+    strata_missing: usize,
+    rows_total: usize,
+}
+
+impl Merge {
+    /// Take in one block's rows, in file order; errors are those the rows would give
+    /// read one by one, in that order.
+    fn merge(&mut self, plan: &Plan, block: &Block, p: Parsed, sources: &[Source]) -> UResult<()> {
+        // A domain that met its first text in an earlier block while this one was
+        // parsed keeps its numbers' spelling: parse the block again knowing it.
+        let stale = self
+            .tallies
+            .iter()
+            .zip(&p.text_before)
+            .zip(&p.tallies)
+            .any(|((g, &known), b)| g.has_text && !known && b.numbers_before_text);
+        let p = if stale {
+            let known: Vec<bool> = self.tallies.iter().map(|t| t.has_text).collect();
+            rows::parse(plan, block, &known)
+        } else {
+            p
+        };
+        let src = &sources[plan.si];
+        self.rows_total += p.records;
+        self.arm_map.absorb(&p.arms);
+        self.wave_map.absorb(&p.waves);
+        self.strata_missing += p.strata_missing;
+        let strata: Vec<u32> = p
+            .strata
+            .iter()
+            .map(|(f, written)| match self.strata_index.get(f) {
+                Some(&i) => i,
+                None => {
+                    let i = self.strata_values.len() as u32;
+                    self.strata_values.push(written.clone());
+                    self.strata_index.insert(f.clone(), i);
+                    i
+                }
+            })
+            .collect();
+        let maps: Vec<(Vec<u64>, Vec<u64>)> = self
+            .tallies
+            .iter_mut()
+            .zip(&p.tallies)
+            .map(|(g, b)| g.absorb(b))
+            .collect();
+        let nd = self.nd;
+        let stride = 2 * nd;
+        let slots = plan.slots();
+        // Rows go in batches: first the memory each row will need is read for the
+        // whole batch (the reads overlap), then the rows are taken in order.
+        const BATCH: usize = 16;
+        let mut found = [(0u32, false); BATCH];
+        for start in (0..p.len()).step_by(BATCH) {
+            let end = (start + BATCH).min(p.len());
+            if plan.id.is_some() {
+                let t = (start..end).fold(0, |t, r| t ^ self.ids.touch(p.hash[r]));
+                std::hint::black_box(t);
+            }
+            for r in start..end {
+                let fresh = Rec {
+                    key: 0,
+                    at: [0; 2],
+                    stratum: match plan.by {
+                        Some(_) => match p.stratum[r] {
+                            NO_CODE => NO_CODE,
+                            c => strata[c as usize],
+                        },
+                        None => NO_CODE,
+                    },
+                    arm: p.side[r] & 1,
+                    present: 0,
+                };
+                found[r - start] = match plan.id {
+                    Some(_) => self.ids.get_or_insert(p.hash[r], fresh),
+                    None => (self.ids.push(fresh) as u32, false),
+                };
+            }
+            let need = self.ids.recs.len() * stride;
+            if self.cells.len() < need {
+                self.cells.resize(need, MISSING);
+            }
+            let t = (start..end).fold(0, |t, r| {
+                let (pid, existed) = found[r - start];
+                let w = usize::from(p.side[r] >> 1);
+                if existed {
+                    t ^ self
+                        .cells
+                        .get(pid as usize * stride + w * nd)
+                        .copied()
+                        .unwrap_or(0)
+                } else {
+                    t
+                }
+            });
+            std::hint::black_box(t);
+            for r in start..end {
+                let at = p.at[r];
+                let arm = arm_index(p.side[r] & 1);
+                let wave = usize::from(p.side[r] >> 1);
+                let waves_here: &[usize] = if plan.wide {
+                    &[0, 1]
+                } else {
+                    std::slice::from_ref(&wave)
+                };
+                let (pid, existed) = found[r - start];
+                let pid = pid as usize;
+                if existed {
+                    self.check_again(plan, block, sources, pid, at, arm, waves_here)?;
+                }
+                let rec = &mut self.ids.recs[pid];
+                for &w in waves_here {
+                    rec.present |= 1 << w;
+                    rec.at[w] = at;
+                }
+                for s in 0..slots {
+                    let w = if plan.wide { s } else { wave };
+                    let from = &p.cells[(r * slots + s) * nd..][..nd];
+                    let to = &mut self.cells[pid * stride + w * nd..][..nd];
+                    for ((t, &c), (as_text, as_num)) in to.iter_mut().zip(from).zip(&maps) {
+                        *t = if is_code(c) {
+                            let i = (c & 0xFFFF_FFFF) as usize;
+                            if c & NUMERIC != 0 {
+                                as_num[i]
+                            } else {
+                                as_text[i]
+                            }
+                        } else {
+                            c
+                        };
+                    }
+                }
+            }
+        }
+        match p.error {
+            Some((Some(pos), e)) => Err(src.error_at(pos, e)),
+            Some((None, e)) => Err(e.file(&src.name)),
+            None => Ok(()),
+        }
+    }
+
+    /// A participant met again: not twice in a wave, and in the same arm.
+    #[allow(clippy::too_many_arguments)]
+    fn check_again(
+        &self,
+        plan: &Plan,
+        block: &Block,
+        sources: &[Source],
+        pid: usize,
+        at: u64,
+        arm: Arm,
+        waves_here: &[usize],
+    ) -> UResult<()> {
+        let src = &sources[plan.si];
+        let pos = at & ((1 << 48) - 1);
+        let place = |other: u64| {
+            let (osrc, opos) = ((other >> 48) as usize, other & ((1 << 48) - 1));
+            let o = &sources[osrc.min(sources.len() - 1)];
+            (o.line_of(opos), o.name.clone())
+        };
+        let id_col = plan.id.unwrap_or(0);
+        let id = || {
+            block
+                .record_at(plan.delimiter, pos)
+                .map(|rec| field(&rec, id_col).into_owned())
+                .unwrap_or_default()
+        };
+        let rec = &self.ids.recs[pid];
+        for &w in waves_here {
+            if rec.present & (1 << w) != 0 {
+                let (oline, oname) = place(rec.at[w]);
+                return Err(src.error_at(
+                    pos,
+                    UserError::new(format!(
+                        "participant \"{}\" appears twice in the same wave (also on line {oline} of {oname})",
+                        id()
+                    ))
+                    .column(plan.id_name)
+                    .hint("keep one row per participant and wave"),
+                ));
+            }
+        }
+        if arm_index(rec.arm) != arm {
+            let (oline, _) = place(rec.at.iter().copied().max().unwrap_or(0));
+            return Err(src.error_at(
+                pos,
+                UserError::new(format!(
+                    "participant \"{}\" is in a different arm here than on line {oline}",
+                    id()
+                ))
+                .column(plan.group_name)
+                .hint("a participant keeps one arm in every wave; correct the arm"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The arm of side `a` (0 intervention, 1 control).
+fn arm_index(a: u8) -> Arm {
+    if a == 1 {
+        Arm::Control
+    } else {
+        Arm::Intervention
+    }
+}
+
+/// Domain `d`'s values (and text codes) by participant and wave, from the cells.
+fn column(cells: &[u64], nd: usize, d: usize, tally: Tally) -> Acc {
+    let stride = 2 * nd;
+    let n = cells.len().checked_div(stride).unwrap_or(0);
+    // Numbers kept as written: their value, parsed once per distinct spelling.
+    let num_value: Vec<f64> = tally
+        .texts
+        .iter()
+        .map(|t| parse_number(t, true).unwrap_or(f64::NAN))
+        .collect();
+    let mut values = [Vec::with_capacity(n), Vec::with_capacity(n)];
+    let mut codes = tally
+        .has_text
+        .then(|| [Vec::with_capacity(n), Vec::with_capacity(n)]);
+    for w in 0..2 {
+        for p in 0..n {
+            let c = cells[p * stride + w * nd + d];
+            let (v, code) = if is_code(c) {
+                let g = (c & 0xFFFF_FFFF) as u32;
+                let v = if c & NUMERIC != 0 {
+                    num_value.get(g as usize).copied().unwrap_or(f64::NAN)
+                } else {
+                    f64::NAN
+                };
+                (v, g)
+            } else {
+                (f64::from_bits(c), NO_CODE)
+            };
+            values[w].push(v);
+            if let Some(cs) = &mut codes {
+                cs[w].push(code);
+            }
+        }
+    }
+    Acc {
+        values,
+        codes,
+        tally,
     }
 }
 
@@ -931,14 +1147,15 @@ pub fn build_with_progress(
     let wave_col_name = wave_cols[0]
         .map(|c| first.headers[c].clone())
         .unwrap_or_default();
-    let mut arm_map = LabelMap::new(
+    let arm_map = LabelMap::new(
         named_arms,
         [roles::INTERVENTION_LABELS, roles::CONTROL_LABELS],
         false,
     );
-    let mut wave_map = LabelMap::new(named_waves, [roles::PRE_LABELS, roles::POST_LABELS], true);
+    let wave_map = LabelMap::new(named_waves, [roles::PRE_LABELS, roles::POST_LABELS], true);
 
-    // Participants, strata and domain values, in one pass over the records.
+    // Participants, strata and domain values: blocks of records are parsed on every
+    // core (rows.rs) and merged here in file order.
     let has_id = id_cols[0].is_some();
     // Sized for the expected rows (one participant per row at most, half in the usual
     // long file): no rehashing or regrowth on big files.
@@ -947,207 +1164,120 @@ pub fn build_with_progress(
         .map(|s| s.estimated_rows)
         .sum::<usize>()
         .min(1 << 28);
-    let mut participants: Vec<Participant> = Vec::with_capacity(expected / 2);
-    // Where each participant was seen at each wave: (source << 48) | position.
-    let mut seen_at: Vec<[u64; 2]> = Vec::new();
-    // Ids are keyed by their 128-bit XXH3 hash: no string stored or compared per
-    // lookup (the table stays small and cache-friendly). Two distinct ids share a
-    // hash with probability about n²/2¹²⁹: 4·10⁻²⁶ for five million participants.
-    let mut by_id: FxHashMap<u128, u32> = FxHashMap::with_capacity_and_hasher(
-        if has_id { expected / 2 } else { 0 },
-        Default::default(),
-    );
-    let mut strata_values: Vec<String> = Vec::new();
-    let mut strata_index: FxHashMap<String, u32> = FxHashMap::default();
-    let mut strata_missing = 0usize;
-    let mut rows_total = 0usize;
-    let mut accs: Vec<Acc> = domain_cols
-        .iter()
-        .map(|_| {
-            let mut a = Acc::default();
-            a.values[0].reserve(expected / 2);
-            a.values[1].reserve(expected / 2);
-            a
-        })
-        .collect();
-    let mut rec = csv::ByteRecord::new();
-    let mut key = String::new();
+    let nd = domain_cols.len();
+    let fresh_arms = arm_map.clone();
+    let fresh_waves = wave_map.clone();
+    let mut m = Merge {
+        nd,
+        ids: Ids::with_capacity(expected / 2, has_id),
+        cells: Vec::with_capacity((expected / 2).saturating_mul(2 * nd)),
+        tallies: vec![Tally::default(); nd],
+        arm_map,
+        wave_map,
+        strata_values: Vec::new(),
+        strata_index: FxHashMap::default(),
+        strata_missing: 0,
+        rows_total: 0,
+    };
+    let threads = rayon::current_num_threads().max(1);
     for si in 0..sources.len() {
-        // Earlier sources stay readable (for "also on line N of FILE" messages).
-        let (before, rest) = sources.split_at_mut(si);
-        let src = &mut rest[0];
-        let done_before: u64 = before.iter().map(|s| s.size).sum();
-        while let Some(pos) = src.next_record(&mut rec)? {
-            rows_total += 1;
-            if rows_total.is_multiple_of(65_536) {
-                progress(done_before + pos);
+        let mut blocks = sources[si].blocks()?;
+        let src = &sources[si];
+        let done_before: u64 = sources[..si].iter().map(|s| s.size).sum();
+        let plan = Plan {
+            si,
+            id: id_cols[si],
+            group: group_cols[si],
+            wave: wave_cols[si],
+            by: by_cols[si],
+            cols: domain_cols.iter().map(|d| d.cols[si]).collect(),
+            wide: layout == Layout::Wide,
+            width: src.headers.len(),
+            file_arm: (group_cols[si].is_none() && several).then_some(src.stem.as_str()),
+            key_prefix: (group_cols[si].is_none() && several).then_some(src.stem.as_str()),
+            decimal_comma: src.decimal_comma,
+            delimiter: src.delimiter,
+            group_name: &group_col_name,
+            wave_name: &wave_col_name,
+            id_name: id_cols[si].map_or("", |c| src.headers[c].as_str()),
+            arms: &fresh_arms,
+            waves: &fresh_waves,
+        };
+        // While one core merges a batch, the next batch is parsed.
+        let mut pending: Vec<(Block, Parsed)> = Vec::new();
+        loop {
+            let known: Vec<bool> = m.tallies.iter().map(|t| t.has_text).collect();
+            let (merged, next) = rayon::join(
+                || -> UResult<()> {
+                    let t0 = Instant::now();
+                    for (b, p) in pending.drain(..) {
+                        m.merge(&plan, &b, p, sources)?;
+                    }
+                    T_MERGE.add(t0);
+                    Ok(())
+                },
+                || -> UResult<Vec<(Block, Parsed)>> {
+                    let t0 = Instant::now();
+                    let batch = blocks.take(2 * threads)?;
+                    T_READ.add(t0);
+                    Ok(batch
+                        .into_par_iter()
+                        .map(|b| {
+                            let t0 = Instant::now();
+                            let p = rows::parse(&plan, &b, &known);
+                            T_PARSE.add(t0);
+                            (b, p)
+                        })
+                        .collect())
+                },
+            );
+            merged?;
+            let next = next?;
+            match next.last() {
+                Some((b, _)) => progress(done_before + b.end()),
+                None => break,
             }
-            let at = ((si as u64) << 48) | pos;
-            for (col, what, name) in [
-                (group_cols[si], "arm", &group_col_name),
-                (wave_cols[si], "wave", &wave_col_name),
-            ] {
-                if let Some(c) = col
-                    && is_missing(&field(&rec, c))
-                {
-                    return Err(src.error_at(
-                        pos,
-                        UserError::new(format!("the {what} is empty"))
-                            .column(name.as_str())
-                            .hint(format!("fill in the {what} of every row (or drop the row)")),
-                    ));
-                }
-            }
-            let arm = match group_cols[si] {
-                Some(c) => arm_map.side(&field(&rec, c), at),
-                None if several => arm_map.side(&src.stem, at),
-                None => Some(0),
-            };
-            let wave = match wave_cols[si] {
-                Some(c) => wave_map.side(&field(&rec, c), at),
-                None => Some(1),
-            };
-            let (Some(arm), Some(wave)) = (arm, wave) else {
-                continue;
-            };
-            let arm = if arm == 1 {
-                Arm::Control
-            } else {
-                Arm::Intervention
-            };
-            let stratum = match by_cols[si] {
-                Some(c) => {
-                    let v = field(&rec, c);
-                    if is_missing(&v) {
-                        strata_missing += 1;
-                        None
-                    } else {
-                        let f = fold(&v);
-                        Some(*strata_index.entry(f).or_insert_with(|| {
-                            strata_values.push(v.to_string());
-                            (strata_values.len() - 1) as u32
-                        }))
-                    }
-                }
-                None => None,
-            };
-            let waves_here: &[u8] = if layout == Layout::Wide {
-                &[0, 1]
-            } else {
-                std::slice::from_ref(&wave)
-            };
-            let existing = match id_cols[si] {
-                Some(c) => {
-                    let id = field(&rec, c);
-                    if is_missing(&id) {
-                        return Err(src.error_at(
-                            pos,
-                            UserError::new("the participant id is empty")
-                                .column(src.headers[c].as_str())
-                                .hint("fill in the id of every row, or drop the row"),
-                        ));
-                    }
-                    // Files that are arms (no arm column) number their participants
-                    // independently: key their ids by file.
-                    key.clear();
-                    if group_cols[si].is_none() && several {
-                        key.push_str(&src.stem);
-                        key.push('\u{0}');
-                    }
-                    key.push_str(&id);
-                    match by_id.entry(xxh3_128(key.as_bytes())) {
-                        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            e.insert(participants.len() as u32);
-                            None
-                        }
-                    }
-                }
-                None => None,
-            };
-            let pid = match existing {
-                Some(p) => {
-                    let pu = p as usize;
-                    for &w in waves_here {
-                        if participants[pu].present[w as usize] {
-                            let other = seen_at[pu][w as usize];
-                            let (osrc, opos) = ((other >> 48) as usize, other & ((1 << 48) - 1));
-                            let oline = if osrc == si {
-                                src.line_of(opos)
-                            } else {
-                                before[osrc].line_of(opos)
-                            };
-                            let oname = if osrc == si {
-                                src.name.clone()
-                            } else {
-                                before[osrc].name.clone()
-                            };
-                            let id = field(&rec, id_cols[si].unwrap_or(0)).into_owned();
-                            return Err(src.error_at(
-                                pos,
-                                UserError::new(format!(
-                                    "participant \"{id}\" appears twice in the same wave (also on line {oline} of {oname})"
-                                ))
-                                .column(src.headers[id_cols[si].unwrap_or(0)].as_str())
-                                .hint("keep one row per participant and wave"),
-                            ));
-                        }
-                    }
-                    if participants[pu].arm != arm {
-                        let other = seen_at[pu].iter().copied().max().unwrap_or(0);
-                        let (osrc, opos) = ((other >> 48) as usize, other & ((1 << 48) - 1));
-                        let oline = if osrc == si {
-                            src.line_of(opos)
-                        } else {
-                            before[osrc].line_of(opos)
-                        };
-                        let id = field(&rec, id_cols[si].unwrap_or(0)).into_owned();
-                        return Err(src.error_at(
-                            pos,
-                            UserError::new(format!(
-                                "participant \"{id}\" is in a different arm here than on line {oline}"
-                            ))
-                            .column(group_col_name.as_str())
-                            .hint("a participant keeps one arm in every wave; correct the arm"),
-                        ));
-                    }
-                    p
-                }
-                None => {
-                    let p = participants.len() as u32;
-                    participants.push(Participant {
-                        arm,
-                        stratum,
-                        present: [false; 2],
-                    });
-                    seen_at.push([0; 2]);
-                    for a in &mut accs {
-                        a.grow();
-                    }
-                    p
-                }
-            };
-            for &w in waves_here {
-                participants[pid as usize].present[w as usize] = true;
-                seen_at[pid as usize][w as usize] = at;
-            }
-            for (d, acc) in domain_cols.iter().zip(accs.iter_mut()) {
-                let [pre_c, post_c] = d.cols[si];
-                if layout == Layout::Wide {
-                    acc.push(0, pid, &field(&rec, pre_c), at, src.decimal_comma);
-                    acc.push(1, pid, &field(&rec, post_c), at, src.decimal_comma);
-                } else {
-                    acc.push(
-                        wave as usize,
-                        pid,
-                        &field(&rec, pre_c),
-                        at,
-                        src.decimal_comma,
-                    );
-                }
-            }
+            pending = next;
         }
     }
+    let Merge {
+        ids,
+        cells,
+        tallies,
+        arm_map,
+        wave_map,
+        mut strata_values,
+        strata_index: _,
+        strata_missing,
+        rows_total,
+        nd: _,
+    } = m;
+    let mut participants: Vec<Participant> = ids
+        .recs
+        .iter()
+        .map(|r| Participant {
+            arm: arm_index(r.arm),
+            stratum: (r.stratum != NO_CODE).then_some(r.stratum),
+            present: [r.present & 1 != 0, r.present & 2 != 0],
+        })
+        .collect();
+    drop(ids);
+    let t0 = Instant::now();
+    let accs: Vec<Acc> = tallies
+        .into_par_iter()
+        .enumerate()
+        .map(|(d, tally)| column(&cells, nd, d, tally))
+        .collect();
+    drop(cells);
+    crate::timing::report(|| {
+        format!(
+            "  reading {:.3} s, parsing {:.3} s (summed over threads), merging {:.3} s, columns {:.3} s",
+            T_READ.seconds(),
+            T_PARSE.seconds(),
+            T_MERGE.seconds(),
+            t0.elapsed().as_secs_f64()
+        )
+    });
     let locate_at = |at: u64| -> (usize, u64) { ((at >> 48) as usize, at & ((1 << 48) - 1)) };
     let error_at = |at: u64, e: UserError| -> UserError {
         let (s, p) = locate_at(at);

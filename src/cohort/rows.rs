@@ -1,0 +1,356 @@
+//! Blocks of records into rows: the part of reading that runs on every core.
+//!
+//! Each block is parsed on its own into compact rows: the participant id's hash,
+//! arm and wave, stratum, position, and one 64-bit cell per domain and wave. Text is
+//! interned per block ([`Tally`]); the single-threaded merge ([`super::build`])
+//! maps block codes to the cohort's codes in file order, so the cohort is the same
+//! as reading the rows one by one.
+
+use super::LabelMap;
+use crate::error::UserError;
+use crate::input::blocks::Block;
+use crate::input::read::{Pos, check_width, field, is_blank};
+use crate::input::values::{is_missing, parse_number};
+use crate::text::fold;
+use rustc_hash::FxHashMap;
+use std::ops::ControlFlow;
+use xxhash_rust::xxh3::xxh3_128;
+
+pub(super) const NO_CODE: u32 = u32::MAX;
+pub(super) const MAX_DISTINCT: usize = 1000;
+
+/// A cell: the bits of a finite number, [`MISSING`], or a text code (tagged NaN
+/// bits, which no parsed number has). A code of a number (text kept as written
+/// because the domain also holds text) carries [`NUMERIC`].
+pub(super) const MISSING: u64 = 0x7FF8_0000_0000_0000;
+const CODE_TAG: u64 = 0x7FF4_0000_0000_0000;
+const TAG_MASK: u64 = 0xFFFF_0000_0000_0000;
+pub(super) const NUMERIC: u64 = 1 << 40;
+
+pub(super) fn code_cell(code: u32, numeric: bool) -> u64 {
+    CODE_TAG | if numeric { NUMERIC } else { 0 } | u64::from(code)
+}
+pub(super) fn is_code(cell: u64) -> bool {
+    cell & TAG_MASK == CODE_TAG
+}
+
+/// A domain's texts and counts as they are read (per block, then merged).
+#[derive(Default, Clone)]
+pub(super) struct Tally {
+    pub texts: Vec<String>,
+    pub text_index: FxHashMap<String, u32>,
+    /// Per text: cells holding it, and where it first appeared.
+    pub text_count: Vec<usize>,
+    pub text_first: Vec<u64>,
+    pub n_num: usize,
+    /// Some number is not a finite 0 or 1.
+    pub not01: bool,
+    pub first_nonfinite: Option<(u64, String)>,
+    /// Numbers were kept as numbers only, before the domain's first text.
+    pub numbers_before_text: bool,
+    pub has_text: bool,
+    pub too_many: bool,
+}
+
+impl Tally {
+    /// Some number was read, and every one is a finite 0 or 1.
+    pub fn all01(&self) -> bool {
+        self.n_num > 0 && !self.not01
+    }
+
+    pub fn intern(&mut self, raw: &str, at: u64) -> u32 {
+        let found = if self.texts.len() <= 8 {
+            self.texts.iter().position(|t| t == raw).map(|i| i as u32)
+        } else {
+            self.text_index.get(raw).copied()
+        };
+        if let Some(c) = found {
+            self.text_count[c as usize] += 1;
+            return c;
+        }
+        if self.texts.len() >= MAX_DISTINCT {
+            self.too_many = true;
+            return NO_CODE;
+        }
+        let c = self.texts.len() as u32;
+        self.texts.push(raw.to_string());
+        self.text_index.insert(raw.to_string(), c);
+        self.text_count.push(1);
+        self.text_first.push(at);
+        c
+    }
+
+    /// One value: its cell. Numbers are kept as written (interned) once the domain
+    /// holds text (`text_before`: in an earlier block, or earlier in this one), so
+    /// that categorical levels keep their spelling.
+    fn cell(&mut self, raw: &str, at: u64, decimal_comma: bool, text_before: bool) -> u64 {
+        if is_missing(raw) {
+            return MISSING;
+        }
+        match parse_number(raw, decimal_comma) {
+            Some(x) if x.is_finite() => {
+                self.n_num += 1;
+                if x != 0.0 && x != 1.0 {
+                    self.not01 = true;
+                }
+                if text_before || self.has_text {
+                    match self.intern(raw, at) {
+                        NO_CODE => x.to_bits(),
+                        c => code_cell(c, true),
+                    }
+                } else {
+                    self.numbers_before_text = true;
+                    x.to_bits()
+                }
+            }
+            Some(_) => {
+                self.n_num += 1;
+                self.not01 = true;
+                if self.first_nonfinite.is_none() {
+                    self.first_nonfinite = Some((at, raw.to_string()));
+                }
+                MISSING
+            }
+            None => {
+                self.has_text = true;
+                match self.intern(raw, at) {
+                    NO_CODE => MISSING,
+                    c => code_cell(c, false),
+                }
+            }
+        }
+    }
+
+    /// Take in a later block's tally; the cells of that block are translated with
+    /// the returned maps (block code → cell, for text and for numbers kept as text).
+    pub fn absorb(&mut self, b: &Tally) -> (Vec<u64>, Vec<u64>) {
+        let mut as_text = Vec::with_capacity(b.texts.len());
+        let mut as_num = Vec::with_capacity(b.texts.len());
+        for (i, t) in b.texts.iter().enumerate() {
+            let found = self.text_index.get(t.as_str()).copied();
+            let c = match found {
+                Some(c) => {
+                    self.text_count[c as usize] += b.text_count[i];
+                    c
+                }
+                None if self.texts.len() >= MAX_DISTINCT => {
+                    self.too_many = true;
+                    NO_CODE
+                }
+                None => {
+                    let c = self.texts.len() as u32;
+                    self.texts.push(t.clone());
+                    self.text_index.insert(t.clone(), c);
+                    self.text_count.push(b.text_count[i]);
+                    self.text_first.push(b.text_first[i]);
+                    c
+                }
+            };
+            if c == NO_CODE {
+                as_text.push(MISSING);
+                // A number past the limit of distinct texts keeps its value.
+                as_num.push(parse_number(t, true).map_or(MISSING, f64::to_bits));
+            } else {
+                as_text.push(code_cell(c, false));
+                as_num.push(code_cell(c, true));
+            }
+        }
+        if !self.has_text {
+            self.numbers_before_text |= b.numbers_before_text;
+        }
+        self.has_text |= b.has_text;
+        self.n_num += b.n_num;
+        self.not01 |= b.not01;
+        if self.first_nonfinite.is_none() {
+            self.first_nonfinite = b.first_nonfinite.clone();
+        }
+        self.too_many |= b.too_many;
+        (as_text, as_num)
+    }
+}
+
+/// How to read the rows of one source.
+pub(super) struct Plan<'a> {
+    pub si: usize,
+    pub id: Option<usize>,
+    pub group: Option<usize>,
+    pub wave: Option<usize>,
+    pub by: Option<usize>,
+    /// Per domain: (pre column, post column).
+    pub cols: Vec<[usize; 2]>,
+    pub wide: bool,
+    pub width: usize,
+    /// The arm label when the file is an arm (no arm column, several files).
+    pub file_arm: Option<&'a str>,
+    /// Ids of files that are arms are keyed by file.
+    pub key_prefix: Option<&'a str>,
+    pub decimal_comma: bool,
+    pub delimiter: u8,
+    pub group_name: &'a str,
+    pub wave_name: &'a str,
+    pub id_name: &'a str,
+    pub arms: &'a LabelMap,
+    pub waves: &'a LabelMap,
+}
+
+impl Plan<'_> {
+    /// Cells per row: both waves in the wide layout, one in the long layout.
+    pub fn slots(&self) -> usize {
+        if self.wide { 2 } else { 1 }
+    }
+}
+
+/// One block's rows (those whose arm and wave are kept) and what was learnt.
+pub(super) struct Parsed {
+    /// Records read, kept or not.
+    pub records: usize,
+    pub hash: Vec<u128>,
+    pub at: Vec<u64>,
+    /// Arm side | wave side << 1.
+    pub side: Vec<u8>,
+    /// Block stratum code, or [`NO_CODE`].
+    pub stratum: Vec<u32>,
+    /// Row-major: per row, per slot, per domain.
+    pub cells: Vec<u64>,
+    pub tallies: Vec<Tally>,
+    pub arms: LabelMap,
+    pub waves: LabelMap,
+    /// Strata values (folded, as first written).
+    pub strata: Vec<(String, String)>,
+    pub strata_missing: usize,
+    /// Whether each domain was known to hold text when the block was parsed.
+    pub text_before: Vec<bool>,
+    /// The first problem in the block, after the rows before it.
+    pub error: Option<(Option<Pos>, UserError)>,
+}
+
+impl Parsed {
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+}
+
+/// Parse one block. `text_before[d]`: domain `d` held text in an earlier block.
+pub(super) fn parse(plan: &Plan, block: &Block, text_before: &[bool]) -> Parsed {
+    let nd = plan.cols.len();
+    let mut p = Parsed {
+        records: 0,
+        hash: Vec::new(),
+        at: Vec::new(),
+        side: Vec::new(),
+        stratum: Vec::new(),
+        cells: Vec::new(),
+        tallies: vec![Tally::default(); nd],
+        arms: plan.arms.clone(),
+        waves: plan.waves.clone(),
+        strata: Vec::new(),
+        strata_missing: 0,
+        text_before: text_before.to_vec(),
+        error: None,
+    };
+    let mut strata_index: FxHashMap<String, u32> = FxHashMap::default();
+    let mut key = String::new();
+    let source_bits = (plan.si as u64) << 48;
+    let res = block.each_record(plan.delimiter, |pos, rec| {
+        if is_blank(rec) {
+            return ControlFlow::Continue(());
+        }
+        p.records += 1;
+        let fail = |p: &mut Parsed, e: UserError| {
+            p.error = Some((Some(pos), e));
+            ControlFlow::Break(())
+        };
+        if let Err(e) = check_width(rec, plan.width) {
+            return fail(&mut p, e);
+        }
+        let at = source_bits | pos;
+        for (col, what, name) in [
+            (plan.group, "arm", plan.group_name),
+            (plan.wave, "wave", plan.wave_name),
+        ] {
+            if let Some(c) = col
+                && is_missing(&field(rec, c))
+            {
+                return fail(
+                    &mut p,
+                    UserError::new(format!("the {what} is empty"))
+                        .column(name)
+                        .hint(format!("fill in the {what} of every row (or drop the row)")),
+                );
+            }
+        }
+        let arm = match (plan.group, plan.file_arm) {
+            (Some(c), _) => p.arms.side(&field(rec, c), at),
+            (None, Some(stem)) => p.arms.side(stem, at),
+            (None, None) => Some(0),
+        };
+        let wave = match plan.wave {
+            Some(c) => p.waves.side(&field(rec, c), at),
+            None => Some(1),
+        };
+        let (Some(arm), Some(wave)) = (arm, wave) else {
+            return ControlFlow::Continue(());
+        };
+        if let Some(c) = plan.by {
+            let v = field(rec, c);
+            let code = if is_missing(&v) {
+                p.strata_missing += 1;
+                NO_CODE
+            } else {
+                let f = fold(&v);
+                match strata_index.get(&f) {
+                    Some(&i) => i,
+                    None => {
+                        let i = p.strata.len() as u32;
+                        strata_index.insert(f.clone(), i);
+                        p.strata.push((f, v.into_owned()));
+                        i
+                    }
+                }
+            };
+            p.stratum.push(code);
+        }
+        if let Some(c) = plan.id {
+            let id = field(rec, c);
+            if is_missing(&id) {
+                return fail(
+                    &mut p,
+                    UserError::new("the participant id is empty")
+                        .column(plan.id_name)
+                        .hint("fill in the id of every row, or drop the row"),
+                );
+            }
+            let h = match plan.key_prefix {
+                Some(prefix) => {
+                    key.clear();
+                    key.push_str(prefix);
+                    key.push('\u{0}');
+                    key.push_str(&id);
+                    xxh3_128(key.as_bytes())
+                }
+                None => xxh3_128(id.as_bytes()),
+            };
+            p.hash.push(h);
+        }
+        p.at.push(at);
+        p.side.push(arm | (wave << 1));
+        // Slot-major (pre of every domain, then post); each domain still sees its
+        // pre value before its post value, as one reader would.
+        for s in 0..plan.slots() {
+            for (d, cols) in plan.cols.iter().enumerate() {
+                let v =
+                    p.tallies[d].cell(&field(rec, cols[s]), at, plan.decimal_comma, text_before[d]);
+                p.cells.push(v);
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    if let Err((at, msg)) = res {
+        p.error = Some((
+            at,
+            UserError::new(format!("the file cannot be read as CSV: {msg}"))
+                .hint("check for an unterminated quote (\") near this line"),
+        ));
+    }
+    p
+}

@@ -1,0 +1,337 @@
+//! A source's records in blocks of whole records, so that blocks can be parsed on
+//! every core at once while the reading itself stays a plain sequential copy.
+//!
+//! A block of text ends at a record boundary. Where a block holds no quote character,
+//! the boundary is its last line feed; where it does, a CSV tokenizer (the same one
+//! that parses the block afterwards, `csv-core`, with the same settings) finds the
+//! end of the last complete record, so quoted fields with line breaks never straddle
+//! two blocks. Every block therefore parses exactly as it would inside the whole
+//! file, and record positions (block offset + offset in the block) are the same
+//! byte offsets a single reader reports.
+
+use crate::error::{UResult, UserError};
+use crate::input::read::Pos;
+use std::io::Read;
+use std::sync::Arc;
+
+/// Target size of a block of text.
+pub const BLOCK_BYTES: usize = 4 << 20;
+/// Records per block for sources already split into records (worksheets).
+const BLOCK_RECORDS: usize = 32_768;
+
+/// Records of one source: text (whole records, and where the text starts in the
+/// source's byte stream) or records already split (worksheets).
+pub enum Block {
+    Text { offset: u64, data: Vec<u8> },
+    Records(Vec<(Pos, csv::ByteRecord)>),
+}
+
+/// A CSV reader over a block's text, with the source's settings.
+pub fn csv_reader(data: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(1 << 16)
+        .from_reader(data)
+}
+
+impl Block {
+    /// Call `f` with each record and its position (in the source) in order; stop
+    /// early when `f` says so.
+    pub fn each_record(
+        &self,
+        delimiter: u8,
+        mut f: impl FnMut(Pos, &csv::ByteRecord) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), (Option<Pos>, String)> {
+        match self {
+            Block::Text { offset, data } => {
+                let mut rdr = csv_reader(data, delimiter);
+                let mut rec = csv::ByteRecord::new();
+                loop {
+                    match rdr.read_byte_record(&mut rec) {
+                        Ok(false) => return Ok(()),
+                        Ok(true) => {
+                            let pos = offset + rec.position().map(|p| p.byte()).unwrap_or(0);
+                            if f(pos, &rec).is_break() {
+                                return Ok(());
+                            }
+                        }
+                        Err(e) => {
+                            let at = e.position().map(|p| offset + p.byte());
+                            return Err((at, e.to_string()));
+                        }
+                    }
+                }
+            }
+            Block::Records(rows) => {
+                for (pos, rec) in rows {
+                    if f(*pos, rec).is_break() {
+                        return Ok(());
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The record at `pos`, when the block holds it (to quote a value in a message).
+    pub fn record_at(&self, delimiter: u8, pos: Pos) -> Option<csv::ByteRecord> {
+        let mut found = None;
+        let _ = self.each_record(delimiter, |p, rec| {
+            if p == pos {
+                found = Some(rec.clone());
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        });
+        found
+    }
+
+    /// Where the block ends in the source (for progress reports).
+    pub fn end(&self) -> u64 {
+        match self {
+            Block::Text { offset, data } => offset + data.len() as u64,
+            Block::Records(rows) => rows.last().map(|r| r.0).unwrap_or(0),
+        }
+    }
+}
+
+/// Where a source's records come from.
+pub enum BlockSource {
+    /// A stream of text: a file opened again at its first record.
+    Stream {
+        reader: Box<dyn Read + Send>,
+        name: String,
+        carry: Vec<u8>,
+        offset: u64,
+        done: bool,
+    },
+    /// Text in memory (stdin, transcoded UTF-16, tests).
+    Shared {
+        bytes: Arc<Vec<u8>>,
+        at: usize,
+    },
+    Records(std::vec::IntoIter<(Pos, csv::ByteRecord)>),
+}
+
+/// Blocks of one source, in order.
+pub struct Blocks {
+    pub source: BlockSource,
+    pub delimiter: u8,
+    /// Target size of a block of text ([`BLOCK_BYTES`]; small in tests).
+    pub block_bytes: usize,
+}
+
+impl Blocks {
+    /// The next block, or None at the end.
+    pub fn next_block(&mut self) -> UResult<Option<Block>> {
+        let delimiter = self.delimiter;
+        let block_bytes = self.block_bytes;
+        match &mut self.source {
+            BlockSource::Records(rows) => {
+                let chunk: Vec<_> = rows.take(BLOCK_RECORDS).collect();
+                Ok((!chunk.is_empty()).then_some(Block::Records(chunk)))
+            }
+            BlockSource::Shared { bytes, at } => {
+                let rest = &bytes[*at..];
+                if rest.is_empty() {
+                    return Ok(None);
+                }
+                let mut want = block_bytes;
+                let end = loop {
+                    if want >= rest.len() {
+                        break rest.len();
+                    }
+                    if let Some(e) = record_boundary(&rest[..want], delimiter) {
+                        break e;
+                    }
+                    want *= 2;
+                };
+                let block = Block::Text {
+                    offset: *at as u64,
+                    data: rest[..end].to_vec(),
+                };
+                *at += end;
+                Ok(Some(block))
+            }
+            BlockSource::Stream {
+                reader,
+                name,
+                carry,
+                offset,
+                done,
+            } => {
+                let mut buf = std::mem::take(carry);
+                let mut want = block_bytes;
+                loop {
+                    if !*done && buf.len() < want {
+                        let need = (want - buf.len()) as u64;
+                        let got = reader.take(need).read_to_end(&mut buf).map_err(|e| {
+                            UserError::new(format!("cannot read the file: {e}")).file(&*name)
+                        })?;
+                        if (got as u64) < need {
+                            *done = true;
+                        }
+                    }
+                    if buf.is_empty() {
+                        return Ok(None);
+                    }
+                    let end = if *done {
+                        Some(buf.len())
+                    } else {
+                        record_boundary(&buf, delimiter)
+                    };
+                    match end {
+                        Some(end) => {
+                            *carry = buf.split_off(end);
+                            let block = Block::Text {
+                                offset: *offset,
+                                data: buf,
+                            };
+                            *offset += end as u64;
+                            return Ok(Some(block));
+                        }
+                        // One record longer than the block: read more.
+                        None => want = buf.len() * 2,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Up to `n` next blocks.
+    pub fn take(&mut self, n: usize) -> UResult<Vec<Block>> {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            match self.next_block()? {
+                Some(b) => out.push(b),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The end of the last complete record in `data` (which starts at a record
+/// boundary), or None when no record ends inside it.
+pub fn record_boundary(data: &[u8], delimiter: u8) -> Option<usize> {
+    if memchr::memchr(b'"', data).is_none() {
+        return memchr::memrchr(b'\n', data).map(|i| i + 1);
+    }
+    let mut rdr = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let mut out = vec![0u8; 1 << 16];
+    let mut ends = [0usize; 256];
+    let mut at = 0;
+    let mut last = None;
+    loop {
+        let (res, nin, _, _) = rdr.read_record(&data[at..], &mut out, &mut ends);
+        at += nin;
+        match res {
+            // A record that ends exactly at the end of `data` on a `\r` may go on
+            // with a `\n` in the next bytes: such an end does not count.
+            csv_core::ReadRecordResult::Record
+                if at > 0 && (at < data.len() || data.last() == Some(&b'\n')) =>
+            {
+                last = Some(at)
+            }
+            csv_core::ReadRecordResult::Record => {}
+            csv_core::ReadRecordResult::OutputFull | csv_core::ReadRecordResult::OutputEndsFull => {
+            }
+            csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => break,
+        }
+        if at >= data.len() {
+            break;
+        }
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(blocks: &mut Blocks) -> Vec<(Pos, Vec<Vec<u8>>)> {
+        let mut out = Vec::new();
+        while let Some(b) = blocks.next_block().unwrap() {
+            b.each_record(b',', |p, r| {
+                out.push((p, r.iter().map(<[u8]>::to_vec).collect()));
+                std::ops::ControlFlow::Continue(())
+            })
+            .unwrap();
+        }
+        out
+    }
+
+    fn whole(data: &[u8]) -> Vec<(Pos, Vec<Vec<u8>>)> {
+        let b = Block::Text {
+            offset: 0,
+            data: data.to_vec(),
+        };
+        let mut out = Vec::new();
+        b.each_record(b',', |p, r| {
+            out.push((p, r.iter().map(<[u8]>::to_vec).collect()));
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn boundaries_respect_quotes() {
+        assert_eq!(record_boundary(b"a,b\nc,d", b','), Some(4));
+        assert_eq!(record_boundary(b"a,\"x\ny\"\nc,\"d\n", b','), Some(8));
+        assert_eq!(record_boundary(b"a,\"x\ny", b','), None);
+        assert_eq!(record_boundary(b"abc", b','), None);
+    }
+
+    /// Whatever the block size, blocks give the records one reader gives, at the
+    /// same positions (as lines).
+    #[test]
+    fn blocks_read_as_one_reader() {
+        let mut text = Vec::new();
+        for i in 0..3000 {
+            match i % 5 {
+                0 => text.extend_from_slice(format!("{i},\"multi\nline, {i}\"\r\n").as_bytes()),
+                1 => text.extend_from_slice(format!("{i},plain\n").as_bytes()),
+                2 => text.extend_from_slice(format!("{i},\"q\"\"uote\"\r\n\n").as_bytes()),
+                3 => text.extend_from_slice(format!("{i},x\r").as_bytes()),
+                _ => text.extend_from_slice(format!("{i},{}\n", "z".repeat(i % 97)).as_bytes()),
+            }
+        }
+        let expect = whole(&text);
+        let lines = |v: &[(Pos, Vec<Vec<u8>>)]| -> Vec<(u64, Vec<Vec<u8>>)> {
+            v.iter()
+                .map(|(p, r)| {
+                    (
+                        crate::input::read::line_at(std::io::Cursor::new(&text), *p),
+                        r.clone(),
+                    )
+                })
+                .collect()
+        };
+        let shared = Arc::new(text.clone());
+        let mut b = Blocks {
+            source: BlockSource::Shared {
+                bytes: shared,
+                at: 0,
+            },
+            delimiter: b',',
+            block_bytes: 64,
+        };
+        assert_eq!(lines(&records(&mut b)), lines(&expect));
+        let mut s = Blocks {
+            source: BlockSource::Stream {
+                reader: Box::new(std::io::Cursor::new(text.clone())),
+                name: "t".into(),
+                carry: Vec::new(),
+                offset: 0,
+                done: false,
+            },
+            delimiter: b',',
+            block_bytes: 64,
+        };
+        assert_eq!(lines(&records(&mut s)), lines(&expect));
+    }
+}

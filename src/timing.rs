@@ -1,0 +1,43 @@
+//! Phase times on stderr when `EVALUATE_TIMING` is set (docs/performance.md).
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+/// Whether `EVALUATE_TIMING` is set.
+pub fn enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("EVALUATE_TIMING").is_some())
+}
+
+/// Time spent in one kind of work, summed over threads.
+pub struct Phase(AtomicU64);
+
+impl Phase {
+    pub const fn new() -> Self {
+        Phase(AtomicU64::new(0))
+    }
+    /// Count the time since `t0`.
+    pub fn add(&self, t0: Instant) {
+        if enabled() {
+            self.0
+                .fetch_add(t0.elapsed().as_micros() as u64, Ordering::Relaxed);
+        }
+    }
+    pub fn seconds(&self) -> f64 {
+        self.0.load(Ordering::Relaxed) as f64 / 1e6
+    }
+}
+
+impl Default for Phase {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Print one line `timing: WHAT` when timing is on.
+pub fn report(what: impl FnOnce() -> String) {
+    if enabled() {
+        eprintln!("timing: {}", what());
+    }
+}
