@@ -59,6 +59,17 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
 }
 
+/// `str::trim`, with a shortcut for the common case of text that starts and ends
+/// with a visible ASCII character (nothing to trim: no Unicode scan).
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let solid = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if solid(f) && solid(l) => s,
+        _ => s.trim(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -859,45 +859,92 @@ fn arm_index(a: u8) -> Arm {
     }
 }
 
-/// Domain `d`'s values (and text codes) by participant and wave, from the cells.
-fn column(cells: &[u64], nd: usize, d: usize, tally: Tally) -> Acc {
+/// Every domain's values (and text codes) by participant and wave, from the
+/// participant-major cells: a transposition done in tiles of participants (a tile's
+/// cells stay in cache while every column takes its part), tiles on every core.
+fn columns(cells: &[u64], nd: usize, n: usize, tallies: Vec<Tally>) -> Vec<Acc> {
+    const TILE: usize = 1 << 13;
     let stride = 2 * nd;
-    let n = cells.len().checked_div(stride).unwrap_or(0);
     // Numbers kept as written: their value, parsed once per distinct spelling.
-    let num_value: Vec<f64> = tally
-        .texts
+    let num_value: Vec<Vec<f64>> = tallies
         .iter()
-        .map(|t| parse_number(t, true).unwrap_or(f64::NAN))
+        .map(|t| {
+            t.texts
+                .iter()
+                .map(|s| parse_number(s, true).unwrap_or(f64::NAN))
+                .collect()
+        })
         .collect();
-    let mut values = [Vec::with_capacity(n), Vec::with_capacity(n)];
-    let mut codes = tally
-        .has_text
-        .then(|| [Vec::with_capacity(n), Vec::with_capacity(n)]);
-    for w in 0..2 {
-        for p in 0..n {
-            let c = cells[p * stride + w * nd + d];
-            let (v, code) = if is_code(c) {
-                let g = (c & 0xFFFF_FFFF) as u32;
-                let v = if c & NUMERIC != 0 {
-                    num_value.get(g as usize).copied().unwrap_or(f64::NAN)
-                } else {
-                    f64::NAN
-                };
-                (v, g)
-            } else {
-                (f64::from_bits(c), NO_CODE)
-            };
-            values[w].push(v);
-            if let Some(cs) = &mut codes {
-                cs[w].push(code);
+    let mut values: Vec<[Vec<f64>; 2]> = (0..nd).map(|_| [vec![0.0; n], vec![0.0; n]]).collect();
+    let mut codes: Vec<Option<[Vec<u32>; 2]>> = tallies
+        .iter()
+        .map(|t| t.has_text.then(|| [vec![NO_CODE; n], vec![NO_CODE; n]]))
+        .collect();
+    // Per tile: its first participant and its part of every column ([domain][wave]).
+    type Tile<'a> = (usize, Vec<&'a mut [f64]>, Vec<Option<&'a mut [u32]>>);
+    let mut tiles: Vec<Tile> = (0..n.div_ceil(TILE))
+        .map(|k| (k * TILE, Vec::new(), Vec::new()))
+        .collect();
+    for col in values.iter_mut().flat_map(|v| v.iter_mut()) {
+        for (k, part) in col.chunks_mut(TILE).enumerate() {
+            tiles[k].1.push(part);
+        }
+    }
+    for c in &mut codes {
+        match c {
+            Some(waves) => {
+                for col in waves.iter_mut() {
+                    for (k, part) in col.chunks_mut(TILE).enumerate() {
+                        tiles[k].2.push(Some(part));
+                    }
+                }
+            }
+            None => {
+                for t in &mut tiles {
+                    t.2.push(None);
+                    t.2.push(None);
+                }
             }
         }
     }
-    Acc {
-        values,
-        codes,
-        tally,
-    }
+    tiles
+        .into_par_iter()
+        .for_each(|(start, mut vals, mut cods)| {
+            let len = vals.first().map_or(0, |v| v.len());
+            for i in 0..len {
+                let row = &cells[(start + i) * stride..][..stride];
+                for w in 0..2 {
+                    for d in 0..nd {
+                        let c = row[w * nd + d];
+                        let (v, code) = if is_code(c) {
+                            let g = (c & 0xFFFF_FFFF) as u32;
+                            let v = if c & NUMERIC != 0 {
+                                num_value[d].get(g as usize).copied().unwrap_or(f64::NAN)
+                            } else {
+                                f64::NAN
+                            };
+                            (v, g)
+                        } else {
+                            (f64::from_bits(c), NO_CODE)
+                        };
+                        vals[2 * d + w][i] = v;
+                        if let Some(cs) = &mut cods[2 * d + w] {
+                            cs[i] = code;
+                        }
+                    }
+                }
+            }
+        });
+    values
+        .into_iter()
+        .zip(codes)
+        .zip(tallies)
+        .map(|((values, codes), tally)| Acc {
+            values,
+            codes,
+            tally,
+        })
+        .collect()
 }
 
 fn column_list(headers: &[String]) -> String {
@@ -1263,11 +1310,7 @@ pub fn build_with_progress(
         .collect();
     drop(ids);
     let t0 = Instant::now();
-    let accs: Vec<Acc> = tallies
-        .into_par_iter()
-        .enumerate()
-        .map(|(d, tally)| column(&cells, nd, d, tally))
-        .collect();
+    let accs = columns(&cells, nd, participants.len(), tallies);
     drop(cells);
     crate::timing::report(|| {
         format!(

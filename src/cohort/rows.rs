@@ -9,8 +9,8 @@
 use super::LabelMap;
 use crate::error::UserError;
 use crate::input::blocks::Block;
-use crate::input::read::{Pos, check_width, field, is_blank};
-use crate::input::values::{is_missing, parse_number};
+use crate::input::read::{Pos, check_width, field, is_blank, text};
+use crate::input::values::{fast_decimal, is_missing, is_missing_trimmed, parse_number};
 use crate::text::fold;
 use rustc_hash::FxHashMap;
 use std::ops::ControlFlow;
@@ -78,6 +78,28 @@ impl Tally {
         self.text_count.push(1);
         self.text_first.push(at);
         c
+    }
+
+    /// One field as read: its cell. Plain numbers (`12`, `-3.5`, with ASCII spaces
+    /// around) and missing markers are decided on the bytes, without decoding the
+    /// text; everything else goes through [`Tally::cell`] as text.
+    fn cell_bytes(&mut self, raw: &[u8], at: u64, decimal_comma: bool, text_before: bool) -> u64 {
+        let b = raw.trim_ascii();
+        if is_missing_trimmed(b) {
+            return MISSING;
+        }
+        match fast_decimal(b, decimal_comma) {
+            // The same as `cell` does with the decoded text (`b` is ASCII).
+            Some(x) if !(text_before || self.has_text) => {
+                self.n_num += 1;
+                if x != 0.0 && x != 1.0 {
+                    self.not01 = true;
+                }
+                self.numbers_before_text = true;
+                x.to_bits()
+            }
+            _ => self.cell(&text(raw), at, decimal_comma, text_before),
+        }
     }
 
     /// One value: its cell. Numbers are kept as written (interned) once the domain
@@ -338,8 +360,8 @@ pub(super) fn parse(plan: &Plan, block: &Block, text_before: &[bool]) -> Parsed 
         // pre value before its post value, as one reader would.
         for s in 0..plan.slots() {
             for (d, cols) in plan.cols.iter().enumerate() {
-                let v =
-                    p.tallies[d].cell(&field(rec, cols[s]), at, plan.decimal_comma, text_before[d]);
+                let raw = rec.get(cols[s]).unwrap_or_default();
+                let v = p.tallies[d].cell_bytes(raw, at, plan.decimal_comma, text_before[d]);
                 p.cells.push(v);
             }
         }

@@ -82,7 +82,7 @@ pub fn text(field: &[u8]) -> Cow<'_, str> {
         }
     };
     match s {
-        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Borrowed(b) => Cow::Borrowed(crate::text::trim(b)),
         Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
     }
 }

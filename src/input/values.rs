@@ -4,7 +4,11 @@ use crate::text::fold;
 
 /// Missing markers (case-insensitive): empty, NA, N/A, NaN, null, `.`, `-`, ND, NR.
 pub fn is_missing(raw: &str) -> bool {
-    let s = raw.trim().as_bytes();
+    is_missing_trimmed(crate::text::trim(raw).as_bytes())
+}
+
+/// [`is_missing`] of text already trimmed.
+pub fn is_missing_trimmed(s: &[u8]) -> bool {
     match s.len() {
         0 => true,
         1 => matches!(s[0], b'.' | b'-'),
@@ -30,7 +34,7 @@ pub enum Cell {
 
 /// Parse a number; with `decimal_comma`, `3,5` is 3.5 (and `.` stays a decimal point).
 pub fn parse_number(raw: &str, decimal_comma: bool) -> Option<f64> {
-    let s = raw.trim();
+    let s = crate::text::trim(raw);
     if let Some(x) = fast_decimal(s.as_bytes(), decimal_comma) {
         return Some(x);
     }
@@ -58,7 +62,7 @@ const POW10: [f64; 23] = [
 /// The integer m and 10^k are exact in f64, and one IEEE division is correctly
 /// rounded, so m / 10^k is the same double the full parser returns (Clinger's fast
 /// path). Anything else returns None and goes to the full parser.
-fn fast_decimal(b: &[u8], decimal_comma: bool) -> Option<f64> {
+pub fn fast_decimal(b: &[u8], decimal_comma: bool) -> Option<f64> {
     let (neg, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
         _ => (false, b),

@@ -29,18 +29,23 @@ fn rank(x: &[f64]) -> (Vec<f64>, Vec<usize>) {
     (ranks, ties)
 }
 
-/// The sum of the average ranks of the values `selected` picks, and the sizes of
-/// the tie groups in ascending order of value: what both rank tests need.
-fn rank_sum(x: &[f64], selected: impl Fn(usize) -> bool) -> (f64, Vec<usize>) {
-    if let Some(r) = rank_sum_counted(x, &selected) {
+/// Rank data given as (value, selected): the sum of the average ranks (1-based)
+/// of the selected values and the sizes of the tie groups in ascending order of
+/// value: what both rank tests need. `data` is walked twice at most.
+fn rank_sum<I>(data: impl Fn() -> I) -> (f64, Vec<usize>)
+where
+    I: Iterator<Item = (f64, bool)>,
+{
+    if let Some(r) = rank_sum_counted(data()) {
         return r;
     }
-    let (ranks, ties) = rank(x);
+    let (x, selected): (Vec<f64>, Vec<bool>) = data().unzip();
+    let (ranks, ties) = rank(&x);
     let sum = ranks
         .iter()
-        .enumerate()
-        .filter(|(i, _)| selected(*i))
-        .map(|(_, r)| r)
+        .zip(&selected)
+        .filter(|(_, s)| **s)
+        .map(|(r, _)| r)
         .sum();
     (sum, ties)
 }
@@ -50,30 +55,43 @@ fn rank_sum(x: &[f64], selected: impl Fn(usize) -> bool) -> (f64, Vec<usize>) {
 /// ½ and their sums stay below 2⁵², so every sum is exact in any order, and the tie
 /// groups come in the same ascending order as from the sort: the result is the
 /// same to the last bit. None when there are too many distinct values.
-fn rank_sum_counted(x: &[f64], selected: &impl Fn(usize) -> bool) -> Option<(f64, Vec<usize>)> {
-    const MAX_DISTINCT: usize = 1 << 12;
-    let mut count: rustc_hash::FxHashMap<u64, (usize, usize)> = Default::default();
-    for (i, &v) in x.iter().enumerate() {
+fn rank_sum_counted(data: impl Iterator<Item = (f64, bool)>) -> Option<(f64, Vec<usize>)> {
+    const BITS: u32 = 13;
+    const MAX_DISTINCT: usize = 1 << (BITS - 1);
+    const EMPTY: u64 = u64::MAX; // NaN bits: no value here is NaN
+    let mask = (1usize << BITS) - 1;
+    // Open addressing: value bits → (count, selected count).
+    let mut keys = vec![EMPTY; 1 << BITS];
+    let mut counts = vec![(0usize, 0usize); 1 << BITS];
+    let mut distinct = 0;
+    for (v, sel) in data {
         // 0 and −0 are one value.
         let key = if v == 0.0 { 0 } else { v.to_bits() };
-        let c = count.entry(key).or_insert((0, 0));
-        c.0 += 1;
-        if selected(i) {
-            c.1 += 1;
+        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS)) as usize;
+        while keys[i] != key && keys[i] != EMPTY {
+            i = (i + 1) & mask;
         }
-        if count.len() > MAX_DISTINCT {
-            return None;
+        if keys[i] == EMPTY {
+            distinct += 1;
+            if distinct > MAX_DISTINCT {
+                return None;
+            }
+            keys[i] = key;
         }
+        counts[i].0 += 1;
+        counts[i].1 += usize::from(sel);
     }
-    let mut distinct: Vec<(f64, usize, usize)> = count
-        .into_iter()
-        .map(|(k, (t, s))| (f64::from_bits(k), t, s))
+    let mut values: Vec<(f64, usize, usize)> = keys
+        .iter()
+        .zip(&counts)
+        .filter(|(k, _)| **k != EMPTY)
+        .map(|(k, c)| (f64::from_bits(*k), c.0, c.1))
         .collect();
-    distinct.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    values.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut below = 0;
     let mut sum = 0.0;
-    let mut ties = Vec::with_capacity(distinct.len());
-    for (_, t, s) in distinct {
+    let mut ties = Vec::with_capacity(values.len());
+    for (_, t, s) in values {
         let avg = (2 * below + t + 1) as f64 / 2.0; // mean of ranks below+1..=below+t
         sum += avg * s as f64;
         ties.push(t);
@@ -120,8 +138,7 @@ pub fn wilcoxon_signed_rank(changes: &[f64]) -> TestResult {
     }
     let rounded: Vec<f64> = changes.iter().map(|&v| round9(v)).collect();
     let estimate = median(&rounded);
-    let nonzero: Vec<f64> = rounded.iter().copied().filter(|&v| v != 0.0).collect();
-    let n = nonzero.len();
+    let n = rounded.iter().filter(|&&v| v != 0.0).count();
     if n == 0 {
         // Untestable; V = 0 as R reports it.
         return TestResult {
@@ -130,8 +147,12 @@ pub fn wilcoxon_signed_rank(changes: &[f64]) -> TestResult {
         };
     }
     let zeros = n < rounded.len();
-    let abs: Vec<f64> = nonzero.iter().map(|v| v.abs()).collect();
-    let (v, ties) = rank_sum(&abs, |i| nonzero[i] > 0.0);
+    let (v, ties) = rank_sum(|| {
+        rounded
+            .iter()
+            .filter(|&&v| v != 0.0)
+            .map(|&v| (v.abs(), v > 0.0))
+    });
     let nf = n as f64;
     let mean = nf * (nf + 1.0) / 4.0;
     let p = if n < 50 && ties.len() == n && !zeros {
@@ -164,8 +185,11 @@ pub fn mann_whitney(x1: &[f64], x0: &[f64]) -> TestResult {
     if n1 == 0 || n0 == 0 {
         return TestResult::default();
     }
-    let all: Vec<f64> = x1.iter().chain(x0).copied().collect();
-    let (r1, ties) = rank_sum(&all, |i| i < n1);
+    let (r1, ties) = rank_sum(|| {
+        x1.iter()
+            .map(|&v| (v, true))
+            .chain(x0.iter().map(|&v| (v, false)))
+    });
     let (f1, f0) = (n1 as f64, n0 as f64);
     let w = r1 - f1 * (f1 + 1.0) / 2.0;
     if ties.len() == 1 {
@@ -176,7 +200,7 @@ pub fn mann_whitney(x1: &[f64], x0: &[f64]) -> TestResult {
         };
     }
     let mean = f1 * f0 / 2.0;
-    let p = if n1 < 50 && n0 < 50 && ties.len() == all.len() {
+    let p = if n1 < 50 && n0 < 50 && ties.len() == n1 + n0 {
         let one_side = if w > mean {
             pwilcox(w - 1.0, n1, n0).1
         } else {
@@ -199,6 +223,49 @@ pub fn mann_whitney(x1: &[f64], x0: &[f64]) -> TestResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sort-based rank sum, the reference for the counted one.
+    fn sorted(x: &[f64], sel: &[bool]) -> (f64, Vec<usize>) {
+        let (ranks, ties) = rank(x);
+        let sum = ranks.iter().zip(sel).filter(|p| *p.1).map(|p| p.0).sum();
+        (sum, ties)
+    }
+
+    /// Counting and sorting give the same rank sums and tie groups, to the bit, on
+    /// data with ties, zeros of both signs and big groups; with too many distinct
+    /// values the sort is used.
+    #[test]
+    fn counted_ranks_equal_sorted_ranks() {
+        let mut state = 42u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        for (n, levels) in [
+            (10, 3),
+            (1000, 7),
+            (100_000, 50),
+            (20_000, 3000),
+            (50_000, 100_000),
+        ] {
+            let x: Vec<f64> = (0..n)
+                .map(|i| match i % 97 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    _ => (next() % levels) as f64 / 10.0 - 5.0,
+                })
+                .collect();
+            let sel: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
+            let data = || x.iter().copied().zip(sel.iter().copied());
+            let want = sorted(&x, &sel);
+            let got = rank_sum(data);
+            assert_eq!(got.0.to_bits(), want.0.to_bits(), "n {n}");
+            assert_eq!(got.1, want.1, "n {n}");
+            assert_eq!(rank_sum_counted(data()).is_some(), levels <= 4096);
+        }
+    }
 
     #[test]
     fn untestable() {
