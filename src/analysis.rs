@@ -9,7 +9,7 @@ use crate::stats::proportions::{
     did_z_binary, mcnemar_exact, newcombe_independent, odds_ratio, risk_ratio, wilson,
 };
 use crate::stats::ranks::{mann_whitney, wilcoxon_signed_rank};
-use crate::stats::regression::ancova;
+use crate::stats::regression::ancova_owned;
 use crate::stats::ttest::{
     cohens_dz, cohens_dz_ci, did_z_continuous, hedges_g, hedges_g_ci, paired_t, welch_t,
 };
@@ -144,6 +144,11 @@ impl<'a> Gathered<'a> {
         });
         (x, *missing)
     }
+    /// Let the gathered values by arm and wave go (pairs stay).
+    fn forget_values(&mut self) {
+        self.x = Default::default();
+    }
+
     /// Binary values: (ones, non-missing, missing) of `arm` at `wave`, counted
     /// without gathering the values.
     fn ones(&self, arm: Arm, wave: Wave) -> (usize, usize, usize) {
@@ -324,7 +329,7 @@ impl<'a> DomainAnalysis<'a> {
 
     fn continuous(&mut self, values: &[Vec<f64>; 2]) -> (Vec<SummaryRow>, Vec<TestRow>) {
         let conf = self.conf;
-        let g = Gathered::new(self.view, values);
+        let mut g = Gathered::new(self.view, values);
         let mut summary = Vec::new();
         for &arm in self.arms() {
             for &wave in self.waves() {
@@ -349,6 +354,26 @@ impl<'a> DomainAnalysis<'a> {
                     suppressed: false,
                 });
             }
+        }
+        // Tests between arms use the same values as the summaries: run them now and
+        // let those values go before the pairs are gathered (less memory at once).
+        let mut between = Vec::new();
+        if self.arms().len() == 2 {
+            for &wave in self.waves() {
+                let id = between_id(wave);
+                let (x1, _) = g.values(Arm::Intervention, wave);
+                let (x0, _) = g.values(Arm::Control, wave);
+                let n = x1.len() + x0.len();
+                let mut t = row(&id, "welch_t", true, n, welch_t(x1, x0, conf));
+                let g = hedges_g(x1, x0);
+                let ci = g.and_then(|g| hedges_g_ci(g, x1.len(), x0.len(), conf));
+                t.effect_size = effect("hedges_g", g, ci);
+                between.push(t);
+                between.push(row(&id, "mann_whitney", false, n, mann_whitney(x1, x0)));
+            }
+        }
+        if self.paired() {
+            g.forget_values();
         }
         let mut tests = Vec::new();
         let mut changes: Vec<Vec<f64>> = Vec::new();
@@ -384,20 +409,7 @@ impl<'a> DomainAnalysis<'a> {
                 }
             }
         }
-        if self.arms().len() == 2 {
-            for &wave in self.waves() {
-                let id = between_id(wave);
-                let (x1, _) = g.values(Arm::Intervention, wave);
-                let (x0, _) = g.values(Arm::Control, wave);
-                let n = x1.len() + x0.len();
-                let mut t = row(&id, "welch_t", true, n, welch_t(x1, x0, conf));
-                let g = hedges_g(x1, x0);
-                let ci = g.and_then(|g| hedges_g_ci(g, x1.len(), x0.len(), conf));
-                t.effect_size = effect("hedges_g", g, ci);
-                tests.push(t);
-                tests.push(row(&id, "mann_whitney", false, n, mann_whitney(x1, x0)));
-            }
-        }
+        tests.append(&mut between);
         if self.both() {
             if self.paired() {
                 let n = changes.iter().map(Vec::len).sum();
@@ -423,7 +435,7 @@ impl<'a> DomainAnalysis<'a> {
                     "ancova",
                     true,
                     post.len(),
-                    ancova(&post, &pre, &arm, conf),
+                    ancova_owned(post, pre, arm, conf),
                 ));
             } else {
                 let cells: Vec<&[f64]> = [

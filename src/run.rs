@@ -41,7 +41,6 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
             .collect(),
         by: cli.by.clone(),
     };
-    let timing = std::env::var_os("EVALUATE_TIMING").is_some();
     let t0 = std::time::Instant::now();
     let mut progress = Progress::new(tables.iter().map(|t| t.size).sum(), cli.quiet);
     let cohort = build_with_progress(&mut tables, &opts, spec.as_ref(), &mut |done| {
@@ -55,9 +54,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
         }
     };
     progress.analysing();
-    if timing {
-        eprintln!("timing: read and pair {:.3} s", t0.elapsed().as_secs_f64());
-    }
+    crate::timing::report(|| format!("read and pair {:.3} s", t0.elapsed().as_secs_f64()));
     let adjust: Adjust = cli
         .adjust
         .parse()
@@ -77,9 +74,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
         &lang,
     );
     progress.finish();
-    if timing {
-        eprintln!("timing: analyse {:.3} s", t1.elapsed().as_secs_f64());
-    }
+    crate::timing::report(|| format!("analyse {:.3} s", t1.elapsed().as_secs_f64()));
     // Small-cell suppression on the one results model, before any renderer.
     if let Some(n) = cli.min_cell {
         crate::privacy::suppress(&mut report, n);

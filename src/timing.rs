@@ -35,9 +35,19 @@ impl Default for Phase {
     }
 }
 
-/// Print one line `timing: WHAT` when timing is on.
+/// Print one line `timing: WHAT` when timing is on, with the peak memory so far
+/// (Linux).
 pub fn report(what: impl FnOnce() -> String) {
     if enabled() {
-        eprintln!("timing: {}", what());
+        let peak = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+            })
+            .map(|p| format!(" (peak memory so far {p})"))
+            .unwrap_or_default();
+        eprintln!("timing: {}{peak}", what());
     }
 }

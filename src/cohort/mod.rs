@@ -646,7 +646,7 @@ struct Merge {
     /// Participant-major cells: per participant, per wave, per domain. A row's cells
     /// land in one place (a post row of a participant met long before touches one
     /// or two cache lines, not one per domain).
-    cells: Vec<u64>,
+    cells: Cells,
     tallies: Vec<Tally>,
     arm_map: LabelMap,
     wave_map: LabelMap,
@@ -699,7 +699,6 @@ impl Merge {
             .map(|(g, b)| g.absorb(b))
             .collect();
         let nd = self.nd;
-        let stride = 2 * nd;
         let slots = plan.slots();
         // Rows go in batches: first the memory each row will need is read for the
         // whole batch (the reads overlap), then the rows are taken in order.
@@ -730,21 +729,13 @@ impl Merge {
                     None => (self.ids.push(fresh) as u32, false),
                 };
             }
-            let need = self.ids.recs.len() * stride;
-            if self.cells.len() < need {
-                self.cells.resize(need, MISSING);
-            }
+            self.cells.grow_to(self.ids.recs.len());
             let t = (start..end).fold(0, |t, r| {
                 let (pid, existed) = found[r - start];
                 let w = usize::from(p.side[r] >> 1);
-                if existed {
-                    t ^ self
-                        .cells
-                        .get(pid as usize * stride + w * nd)
-                        .copied()
-                        .unwrap_or(0)
-                } else {
-                    t
+                match self.cells.row(pid as usize) {
+                    Some(row) if existed => t ^ row.get(w * nd).copied().unwrap_or(0),
+                    _ => t,
                 }
             });
             std::hint::black_box(t);
@@ -770,7 +761,10 @@ impl Merge {
                 for s in 0..slots {
                     let w = if plan.wide { s } else { wave };
                     let from = &p.cells[(r * slots + s) * nd..][..nd];
-                    let to = &mut self.cells[pid * stride + w * nd..][..nd];
+                    let Some(row) = self.cells.row_mut(pid) else {
+                        break;
+                    };
+                    let to = &mut row[w * nd..][..nd];
                     for ((t, &c), (as_text, as_num)) in to.iter_mut().zip(from).zip(&maps) {
                         *t = if is_code(c) {
                             let i = (c & 0xFFFF_FFFF) as usize;
@@ -859,12 +853,69 @@ fn arm_index(a: u8) -> Arm {
     }
 }
 
+/// Participant-major cells, in tiles of participants: no copy when the cohort
+/// grows, and each tile is freed as soon as it is turned into columns (memory
+/// stays near one copy of the values, not two).
+struct Cells {
+    tiles: Vec<Vec<u64>>,
+    stride: usize,
+    /// Participants per tile: 1 << shift.
+    shift: u32,
+    len: usize,
+}
+
+impl Cells {
+    fn new(stride: usize) -> Self {
+        // About 64 MiB per tile (mapped and unmapped whole by the allocator).
+        let per = ((64usize << 20) / (8 * stride.max(1))).max(1024);
+        Cells {
+            tiles: Vec::new(),
+            stride,
+            shift: per.ilog2(),
+            len: 0,
+        }
+    }
+    fn tile_len(&self) -> usize {
+        1 << self.shift
+    }
+    /// Room for `n` participants, new cells missing.
+    fn grow_to(&mut self, n: usize) {
+        if self.stride == 0 {
+            self.len = self.len.max(n);
+            return;
+        }
+        let per = self.tile_len();
+        while self.len < n {
+            let t = self.len >> self.shift;
+            if t == self.tiles.len() {
+                self.tiles.push(Vec::with_capacity(per * self.stride));
+            }
+            let in_tile = self.len & (per - 1);
+            let take = (n - self.len).min(per - in_tile);
+            let stride = self.stride;
+            self.tiles[t].resize((in_tile + take) * stride, MISSING);
+            self.len += take;
+        }
+    }
+    fn row(&self, pid: usize) -> Option<&[u64]> {
+        let tile = self.tiles.get(pid >> self.shift)?;
+        tile.get((pid & (self.tile_len() - 1)) * self.stride..)?
+            .get(..self.stride)
+    }
+    fn row_mut(&mut self, pid: usize) -> Option<&mut [u64]> {
+        let (shift, stride) = (self.shift, self.stride);
+        let tile = self.tiles.get_mut(pid >> shift)?;
+        tile.get_mut((pid & ((1 << shift) - 1)) * stride..)?
+            .get_mut(..stride)
+    }
+}
+
 /// Every domain's values (and text codes) by participant and wave, from the
-/// participant-major cells: a transposition done in tiles of participants (a tile's
-/// cells stay in cache while every column takes its part), tiles on every core.
-fn columns(cells: &[u64], nd: usize, n: usize, tallies: Vec<Tally>) -> Vec<Acc> {
-    const TILE: usize = 1 << 13;
-    let stride = 2 * nd;
+/// participant-major cells: each tile is transposed on its own (tiles on every
+/// core) and freed.
+fn columns(cells: Cells, nd: usize, n: usize, tallies: Vec<Tally>) -> Vec<Acc> {
+    let stride = cells.stride;
+    let tile_len = cells.tile_len();
     // Numbers kept as written: their value, parsed once per distinct spelling.
     let num_value: Vec<Vec<f64>> = tallies
         .iter()
@@ -880,61 +931,64 @@ fn columns(cells: &[u64], nd: usize, n: usize, tallies: Vec<Tally>) -> Vec<Acc> 
         .iter()
         .map(|t| t.has_text.then(|| [vec![NO_CODE; n], vec![NO_CODE; n]]))
         .collect();
-    // Per tile: its first participant and its part of every column ([domain][wave]).
-    type Tile<'a> = (usize, Vec<&'a mut [f64]>, Vec<Option<&'a mut [u32]>>);
-    let mut tiles: Vec<Tile> = (0..n.div_ceil(TILE))
-        .map(|k| (k * TILE, Vec::new(), Vec::new()))
+    // Per tile: its cells and its part of every column ([domain][wave]).
+    type Job<'a> = (Vec<u64>, Vec<&'a mut [f64]>, Vec<Option<&'a mut [u32]>>);
+    let mut jobs: Vec<Job> = cells
+        .tiles
+        .into_iter()
+        .map(|t| (t, Vec::new(), Vec::new()))
         .collect();
     for col in values.iter_mut().flat_map(|v| v.iter_mut()) {
-        for (k, part) in col.chunks_mut(TILE).enumerate() {
-            tiles[k].1.push(part);
+        for (k, part) in col.chunks_mut(tile_len).enumerate() {
+            if let Some(j) = jobs.get_mut(k) {
+                j.1.push(part);
+            }
         }
     }
     for c in &mut codes {
         match c {
             Some(waves) => {
                 for col in waves.iter_mut() {
-                    for (k, part) in col.chunks_mut(TILE).enumerate() {
-                        tiles[k].2.push(Some(part));
-                    }
-                }
-            }
-            None => {
-                for t in &mut tiles {
-                    t.2.push(None);
-                    t.2.push(None);
-                }
-            }
-        }
-    }
-    tiles
-        .into_par_iter()
-        .for_each(|(start, mut vals, mut cods)| {
-            let len = vals.first().map_or(0, |v| v.len());
-            for i in 0..len {
-                let row = &cells[(start + i) * stride..][..stride];
-                for w in 0..2 {
-                    for d in 0..nd {
-                        let c = row[w * nd + d];
-                        let (v, code) = if is_code(c) {
-                            let g = (c & 0xFFFF_FFFF) as u32;
-                            let v = if c & NUMERIC != 0 {
-                                num_value[d].get(g as usize).copied().unwrap_or(f64::NAN)
-                            } else {
-                                f64::NAN
-                            };
-                            (v, g)
-                        } else {
-                            (f64::from_bits(c), NO_CODE)
-                        };
-                        vals[2 * d + w][i] = v;
-                        if let Some(cs) = &mut cods[2 * d + w] {
-                            cs[i] = code;
+                    for (k, part) in col.chunks_mut(tile_len).enumerate() {
+                        if let Some(j) = jobs.get_mut(k) {
+                            j.2.push(Some(part));
                         }
                     }
                 }
             }
-        });
+            None => {
+                for j in &mut jobs {
+                    j.2.push(None);
+                    j.2.push(None);
+                }
+            }
+        }
+    }
+    jobs.into_par_iter().for_each(|(tile, mut vals, mut cods)| {
+        for (i, row) in tile.chunks_exact(stride.max(1)).enumerate() {
+            for w in 0..2 {
+                for d in 0..nd {
+                    let c = row[w * nd + d];
+                    let (v, code) = if is_code(c) {
+                        let g = (c & 0xFFFF_FFFF) as u32;
+                        let v = if c & NUMERIC != 0 {
+                            num_value[d].get(g as usize).copied().unwrap_or(f64::NAN)
+                        } else {
+                            f64::NAN
+                        };
+                        (v, g)
+                    } else {
+                        (f64::from_bits(c), NO_CODE)
+                    };
+                    vals[2 * d + w][i] = v;
+                    if let Some(cs) = &mut cods[2 * d + w] {
+                        cs[i] = code;
+                    }
+                }
+            }
+        }
+        // The tile is dropped here: its memory goes back as the columns fill.
+    });
     values
         .into_iter()
         .zip(codes)
@@ -1217,7 +1271,7 @@ pub fn build_with_progress(
     let mut m = Merge {
         nd,
         ids: Ids::with_capacity(expected / 2, has_id),
-        cells: Vec::with_capacity((expected / 2).saturating_mul(2 * nd)),
+        cells: Cells::new(2 * nd),
         tallies: vec![Tally::default(); nd],
         arm_map,
         wave_map,
@@ -1310,8 +1364,7 @@ pub fn build_with_progress(
         .collect();
     drop(ids);
     let t0 = Instant::now();
-    let accs = columns(&cells, nd, participants.len(), tallies);
-    drop(cells);
+    let accs = columns(cells, nd, participants.len(), tallies);
     crate::timing::report(|| {
         format!(
             "  reading {:.3} s, parsing {:.3} s (summed over threads), merging {:.3} s, columns {:.3} s",

@@ -46,24 +46,39 @@ fn qr_solve(mut x: Vec<Vec<f64>>, orig_norms: &[f64], y: &mut [f64]) -> Option<V
 /// or the residual sd is 0; the estimate is still given when the design is
 /// of full rank (exactly 0 for a constant outcome).
 pub fn ancova(post: &[f64], pre: &[f64], arm: &[f64], conf_level: f64) -> TestResult {
+    ancova_owned(post.to_vec(), pre.to_vec(), arm.to_vec(), conf_level)
+}
+
+/// [`ancova`] on vectors it may overwrite (no copy of big inputs).
+pub fn ancova_owned(
+    post: Vec<f64>,
+    mut pre: Vec<f64>,
+    mut arm: Vec<f64>,
+    conf_level: f64,
+) -> TestResult {
     let n = post.len();
     if pre.len() != n || arm.len() != n || n < 3 {
         return TestResult::default();
     }
+    let norm = |x: &[f64]| x.iter().map(|v| v * v).sum::<f64>().sqrt();
+    let orig_norms = [(n as f64).sqrt(), norm(&arm), norm(&pre)];
+    let constant = post.iter().all(|&v| v == post[0]);
+    // R's summary.lm calls a fit "essentially perfect" below this.
+    let ss_fit: f64 = post.iter().map(|v| v * v).sum::<f64>() / n as f64;
     // Centre the covariates and the outcome: the arm slope is unchanged and
     // the intercept column stays orthogonal to them.
-    let centre = |x: &[f64]| {
+    let centre = |x: &mut Vec<f64>| {
         let m = x.iter().sum::<f64>() / n as f64;
-        x.iter().map(|v| v - m).collect::<Vec<f64>>()
+        x.iter_mut().for_each(|v| *v -= m);
     };
-    let mut y = centre(post);
-    let design = vec![vec![1.0; n], centre(arm), centre(pre)];
-    let norm = |x: &[f64]| x.iter().map(|v| v * v).sum::<f64>().sqrt();
-    let orig_norms = [(n as f64).sqrt(), norm(arm), norm(pre)];
+    let mut y = post;
+    centre(&mut y);
+    centre(&mut arm);
+    centre(&mut pre);
+    let design = vec![vec![1.0; n], arm, pre];
     let Some(r) = qr_solve(design, &orig_norms, &mut y) else {
         return TestResult::default();
     };
-    let constant = post.iter().all(|&v| v == post[0]);
     // Back-substitute R β = (Qᵀy)[..3].
     let mut beta = [0.0; 3];
     for i in (0..3).rev() {
@@ -80,8 +95,6 @@ pub fn ancova(post: &[f64], pre: &[f64], arm: &[f64], conf_level: f64) -> TestRe
     let inv11 = 1.0 / r[1][1];
     let inv12 = -r[1][2] / (r[1][1] * r[2][2]);
     let se = (sigma2 * (inv11 * inv11 + inv12 * inv12)).sqrt();
-    // R's summary.lm calls a fit "essentially perfect" below this.
-    let ss_fit: f64 = post.iter().map(|v| v * v).sum::<f64>() / n as f64;
     if !se.is_finite() || se <= 0.0 || sigma2 < ss_fit * 1e-30 {
         return TestResult::estimate_only(finite(estimate));
     }
