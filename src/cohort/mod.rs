@@ -658,8 +658,14 @@ struct Merge {
 
 impl Merge {
     /// Take in one block's rows, in file order; errors are those the rows would give
-    /// read one by one, in that order.
-    fn merge(&mut self, plan: &Plan, block: &Block, p: Parsed, sources: &[Source]) -> UResult<()> {
+    /// read one by one, in that order. The block's rows are handed back for reuse.
+    fn merge(
+        &mut self,
+        plan: &Plan,
+        block: &Block,
+        p: Parsed,
+        sources: &[Source],
+    ) -> UResult<Parsed> {
         // A domain that met its first text in an earlier block while this one was
         // parsed keeps its numbers' spelling: parse the block again knowing it.
         let stale = self
@@ -670,7 +676,7 @@ impl Merge {
             .any(|((g, &known), b)| g.has_text && !known && b.numbers_before_text);
         let p = if stale {
             let known: Vec<bool> = self.tallies.iter().map(|t| t.has_text).collect();
-            rows::parse(plan, block, &known)
+            rows::parse(plan, block, &known, Some(p))
         } else {
             p
         };
@@ -783,7 +789,7 @@ impl Merge {
         match p.error {
             Some((Some(pos), e)) => Err(src.error_at(pos, e)),
             Some((None, e)) => Err(e.file(&src.name)),
-            None => Ok(()),
+            None => Ok(p),
         }
     }
 
@@ -1304,35 +1310,45 @@ pub fn build_with_progress(
             arms: &fresh_arms,
             waves: &fresh_waves,
         };
-        // While one core merges a batch, the next batch is parsed.
+        // While one core merges a batch, the next batch is parsed. Blocks and their
+        // rows go back to be reused once merged.
         let mut pending: Vec<(Block, Parsed)> = Vec::new();
+        let mut spare: Vec<Parsed> = Vec::new();
         loop {
             let known: Vec<bool> = m.tallies.iter().map(|t| t.has_text).collect();
+            let mut reuse = std::mem::take(&mut spare);
             let (merged, next) = rayon::join(
-                || -> UResult<()> {
+                || -> UResult<Vec<(Block, Parsed)>> {
                     let t0 = Instant::now();
+                    let mut done = Vec::with_capacity(pending.len());
                     for (b, p) in pending.drain(..) {
-                        m.merge(&plan, &b, p, sources)?;
+                        let p = m.merge(&plan, &b, p, sources)?;
+                        done.push((b, p));
                     }
                     T_MERGE.add(t0);
-                    Ok(())
+                    Ok(done)
                 },
                 || -> UResult<Vec<(Block, Parsed)>> {
                     let t0 = Instant::now();
                     let batch = blocks.take(2 * threads)?;
                     T_READ.add(t0);
-                    Ok(batch
+                    let jobs: Vec<(Block, Option<Parsed>)> =
+                        batch.into_iter().map(|b| (b, reuse.pop())).collect();
+                    Ok(jobs
                         .into_par_iter()
-                        .map(|b| {
+                        .map(|(b, r)| {
                             let t0 = Instant::now();
-                            let p = rows::parse(&plan, &b, &known);
+                            let p = rows::parse(&plan, &b, &known, r);
                             T_PARSE.add(t0);
                             (b, p)
                         })
                         .collect())
                 },
             );
-            merged?;
+            for (b, p) in merged? {
+                blocks.recycle(b);
+                spare.push(p);
+            }
             let next = next?;
             match next.last() {
                 Some((b, _)) => progress(done_before + b.end()),

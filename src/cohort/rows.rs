@@ -252,16 +252,39 @@ impl Parsed {
     }
 }
 
+/// A vector emptied, its room kept.
+fn emptied<T>(mut v: Vec<T>) -> Vec<T> {
+    v.clear();
+    v
+}
+
 /// Parse one block. `text_before[d]`: domain `d` held text in an earlier block.
-pub(super) fn parse(plan: &Plan, block: &Block, text_before: &[bool]) -> Parsed {
+/// `reuse`: an earlier block's result whose vectors are reused (big inputs then
+/// never wait for fresh memory from the system).
+pub(super) fn parse(
+    plan: &Plan,
+    block: &Block,
+    text_before: &[bool],
+    reuse: Option<Parsed>,
+) -> Parsed {
     let nd = plan.cols.len();
+    let (hash, at, side, stratum, cells) = match reuse {
+        Some(r) => (
+            emptied(r.hash),
+            emptied(r.at),
+            emptied(r.side),
+            emptied(r.stratum),
+            emptied(r.cells),
+        ),
+        None => Default::default(),
+    };
     let mut p = Parsed {
         records: 0,
-        hash: Vec::new(),
-        at: Vec::new(),
-        side: Vec::new(),
-        stratum: Vec::new(),
-        cells: Vec::new(),
+        hash,
+        at,
+        side,
+        stratum,
+        cells,
         tallies: vec![Tally::default(); nd],
         arms: plan.arms.clone(),
         waves: plan.waves.clone(),

@@ -120,6 +120,8 @@ pub enum BlockSource {
 pub struct Blocks {
     pub source: BlockSource,
     pub delimiter: u8,
+    /// Buffers of blocks already used, to be filled again.
+    pub spare: Vec<Vec<u8>>,
     /// Target size of a block of text ([`BLOCK_BYTES`]; small in tests).
     pub block_bytes: usize,
 }
@@ -129,6 +131,7 @@ impl Blocks {
     pub fn next_block(&mut self) -> UResult<Option<Block>> {
         let delimiter = self.delimiter;
         let block_bytes = self.block_bytes;
+        let mut buf = self.buffer();
         match &mut self.source {
             BlockSource::Records(rows) => {
                 let chunk: Vec<_> = rows.take(BLOCK_RECORDS).collect();
@@ -149,9 +152,10 @@ impl Blocks {
                     }
                     want *= 2;
                 };
+                buf.extend_from_slice(&rest[..end]);
                 let block = Block::Text {
                     offset: *at as u64,
-                    data: rest[..end].to_vec(),
+                    data: buf,
                 };
                 *at += end;
                 Ok(Some(block))
@@ -163,7 +167,7 @@ impl Blocks {
                 offset,
                 done,
             } => {
-                let mut buf = std::mem::take(carry);
+                buf.append(carry);
                 let mut want = block_bytes;
                 loop {
                     if !*done && buf.len() < want {
@@ -185,7 +189,8 @@ impl Blocks {
                     };
                     match end {
                         Some(end) => {
-                            *carry = buf.split_off(end);
+                            carry.extend_from_slice(&buf[end..]);
+                            buf.truncate(end);
                             let block = Block::Text {
                                 offset: *offset,
                                 data: buf,
@@ -199,6 +204,19 @@ impl Blocks {
                 }
             }
         }
+    }
+
+    /// Give back a block that is no longer needed: its buffer is reused.
+    pub fn recycle(&mut self, block: Block) {
+        if let Block::Text { data, .. } = block {
+            self.spare.push(data);
+        }
+    }
+
+    fn buffer(&mut self) -> Vec<u8> {
+        let mut b = self.spare.pop().unwrap_or_default();
+        b.clear();
+        b
     }
 
     /// Up to `n` next blocks.
@@ -318,6 +336,7 @@ mod tests {
                 at: 0,
             },
             delimiter: b',',
+            spare: Vec::new(),
             block_bytes: 64,
         };
         assert_eq!(lines(&records(&mut b)), lines(&expect));
@@ -330,6 +349,7 @@ mod tests {
                 done: false,
             },
             delimiter: b',',
+            spare: Vec::new(),
             block_bytes: 64,
         };
         assert_eq!(lines(&records(&mut s)), lines(&expect));

@@ -197,6 +197,7 @@ impl Source {
         Ok(Blocks {
             source,
             delimiter: self.delimiter,
+            spare: Vec::new(),
             block_bytes: BLOCK_BYTES,
         })
     }
