@@ -50,6 +50,9 @@ pub(super) struct Tally {
     pub numbers_before_text: bool,
     pub has_text: bool,
     pub too_many: bool,
+    /// A few texts as read (bytes, ASCII-trimmed) and their codes: repeated labels
+    /// skip decoding and lookup by string.
+    seen: Vec<(Box<[u8]>, u32)>,
 }
 
 impl Tally {
@@ -98,7 +101,18 @@ impl Tally {
                 self.numbers_before_text = true;
                 x.to_bits()
             }
-            _ => self.cell(&text(raw), at, decimal_comma, text_before),
+            Some(_) => self.cell(&text(raw), at, decimal_comma, text_before),
+            None => {
+                if let Some(&(_, c)) = self.seen.iter().find(|e| *e.0 == *b) {
+                    self.text_count[c as usize] += 1;
+                    return code_cell(c, false);
+                }
+                let cell = self.cell(&text(raw), at, decimal_comma, text_before);
+                if is_code(cell) && cell & NUMERIC == 0 && self.seen.len() < 8 {
+                    self.seen.push((b.into(), (cell & 0xFFFF_FFFF) as u32));
+                }
+                cell
+            }
         }
     }
 
@@ -294,7 +308,9 @@ pub(super) fn parse(
         error: None,
     };
     let mut strata_index: FxHashMap<String, u32> = FxHashMap::default();
-    let mut key = String::new();
+    let mut key: Vec<u8> = Vec::new();
+    let mut arm_seen: Vec<(Vec<u8>, u8)> = Vec::new();
+    let mut wave_seen: Vec<(Vec<u8>, u8)> = Vec::new();
     let source_bits = (plan.si as u64) << 48;
     let res = block.each_record(plan.delimiter, |pos, rec| {
         if is_blank(rec) {
@@ -309,11 +325,20 @@ pub(super) fn parse(
             return fail(&mut p, e);
         }
         let at = source_bits | pos;
-        for (col, what, name) in [
-            (plan.group, "arm", plan.group_name),
-            (plan.wave, "wave", plan.wave_name),
+        // Labels already met in this block (by their bytes) are known to be filled in
+        // and kept: no decoding, no lookup by string.
+        let raw_of = |c: Option<usize>| c.map(|c| rec.get(c).unwrap_or_default());
+        let (g_raw, w_raw) = (raw_of(plan.group), raw_of(plan.wave));
+        let known = |seen: &[(Vec<u8>, u8)], raw: Option<&[u8]>| {
+            raw.and_then(|b| seen.iter().find(|e| e.0 == b).map(|e| e.1))
+        };
+        let (g_known, w_known) = (known(&arm_seen, g_raw), known(&wave_seen, w_raw));
+        for (col, hit, what, name) in [
+            (plan.group, g_known, "arm", plan.group_name),
+            (plan.wave, w_known, "wave", plan.wave_name),
         ] {
             if let Some(c) = col
+                && hit.is_none()
                 && is_missing(&field(rec, c))
             {
                 return fail(
@@ -324,14 +349,28 @@ pub(super) fn parse(
                 );
             }
         }
-        let arm = match (plan.group, plan.file_arm) {
-            (Some(c), _) => p.arms.side(&field(rec, c), at),
-            (None, Some(stem)) => p.arms.side(stem, at),
-            (None, None) => Some(0),
+        let arm = match (plan.group, plan.file_arm, g_known) {
+            (Some(_), _, Some(s)) => Some(s),
+            (Some(c), _, None) => {
+                let s = p.arms.side(&field(rec, c), at);
+                if let (Some(s), Some(b)) = (s, g_raw) {
+                    arm_seen.push((b.to_vec(), s));
+                }
+                s
+            }
+            (None, Some(stem), _) => p.arms.side(stem, at),
+            (None, None, _) => Some(0),
         };
-        let wave = match plan.wave {
-            Some(c) => p.waves.side(&field(rec, c), at),
-            None => Some(1),
+        let wave = match (plan.wave, w_known) {
+            (Some(_), Some(s)) => Some(s),
+            (Some(c), None) => {
+                let s = p.waves.side(&field(rec, c), at);
+                if let (Some(s), Some(b)) = (s, w_raw) {
+                    wave_seen.push((b.to_vec(), s));
+                }
+                s
+            }
+            (None, _) => Some(1),
         };
         let (Some(arm), Some(wave)) = (arm, wave) else {
             return ControlFlow::Continue(());
@@ -356,24 +395,37 @@ pub(super) fn parse(
             p.stratum.push(code);
         }
         if let Some(c) = plan.id {
-            let id = field(rec, c);
-            if is_missing(&id) {
-                return fail(
-                    &mut p,
-                    UserError::new("the participant id is empty")
-                        .column(plan.id_name)
-                        .hint("fill in the id of every row, or drop the row"),
-                );
-            }
+            // An ASCII id with nothing to trim is hashed as it is read (the same
+            // bytes its text has); anything else is decoded first.
+            let raw = rec.get(c).unwrap_or_default();
+            let solid = |b: Option<&u8>| b.is_some_and(|b| !b.is_ascii_whitespace());
+            let id = if raw.is_ascii()
+                && solid(raw.first())
+                && solid(raw.last())
+                && !is_missing_trimmed(raw)
+            {
+                std::borrow::Cow::Borrowed(raw)
+            } else {
+                let id = field(rec, c);
+                if is_missing(&id) {
+                    return fail(
+                        &mut p,
+                        UserError::new("the participant id is empty")
+                            .column(plan.id_name)
+                            .hint("fill in the id of every row, or drop the row"),
+                    );
+                }
+                std::borrow::Cow::Owned(id.as_bytes().to_vec())
+            };
             let h = match plan.key_prefix {
                 Some(prefix) => {
                     key.clear();
-                    key.push_str(prefix);
-                    key.push('\u{0}');
-                    key.push_str(&id);
-                    xxh3_128(key.as_bytes())
+                    key.extend_from_slice(prefix.as_bytes());
+                    key.push(0);
+                    key.extend_from_slice(&id);
+                    xxh3_128(&key)
                 }
-                None => xxh3_128(id.as_bytes()),
+                None => xxh3_128(&id),
             };
             p.hash.push(h);
         }
