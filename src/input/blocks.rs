@@ -17,7 +17,17 @@ use std::sync::Arc;
 /// Target size of a block of text.
 pub const BLOCK_BYTES: usize = 4 << 20;
 /// Records per block for sources already split into records (worksheets).
-const BLOCK_RECORDS: usize = 32_768;
+pub const BLOCK_RECORDS: usize = 32_768;
+
+/// `EVALUATE_BLOCK_BYTES=N`: blocks of about N bytes (or N worksheet records)
+/// instead of the defaults. A testing knob: results must not depend on it
+/// (`tests/blocks.rs` runs inputs with tiny blocks against the defaults).
+pub fn size_override() -> Option<usize> {
+    std::env::var("EVALUATE_BLOCK_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+}
 
 /// Records of one source: text (whole records, and where the text starts in the
 /// source's byte stream) or records already split (worksheets).
@@ -124,6 +134,8 @@ pub struct Blocks {
     pub spare: Vec<Vec<u8>>,
     /// Target size of a block of text ([`BLOCK_BYTES`]; small in tests).
     pub block_bytes: usize,
+    /// Records per block of a worksheet ([`BLOCK_RECORDS`]).
+    pub block_records: usize,
 }
 
 impl Blocks {
@@ -131,10 +143,11 @@ impl Blocks {
     pub fn next_block(&mut self) -> UResult<Option<Block>> {
         let delimiter = self.delimiter;
         let block_bytes = self.block_bytes;
+        let block_records = self.block_records;
         let mut buf = self.buffer();
         match &mut self.source {
             BlockSource::Records(rows) => {
-                let chunk: Vec<_> = rows.take(BLOCK_RECORDS).collect();
+                let chunk: Vec<_> = rows.take(block_records).collect();
                 Ok((!chunk.is_empty()).then_some(Block::Records(chunk)))
             }
             BlockSource::Shared { bytes, at } => {
@@ -338,6 +351,7 @@ mod tests {
             delimiter: b',',
             spare: Vec::new(),
             block_bytes: 64,
+            block_records: 4,
         };
         assert_eq!(lines(&records(&mut b)), lines(&expect));
         let mut s = Blocks {
@@ -351,6 +365,7 @@ mod tests {
             delimiter: b',',
             spare: Vec::new(),
             block_bytes: 64,
+            block_records: 4,
         };
         assert_eq!(lines(&records(&mut s)), lines(&expect));
     }

@@ -7,7 +7,7 @@
 //! only when a message needs it, by counting line ends up to that offset.
 
 use crate::error::{UResult, UserError};
-use crate::input::blocks::{BLOCK_BYTES, BlockSource, Blocks};
+use crate::input::blocks::{BLOCK_BYTES, BLOCK_RECORDS, BlockSource, Blocks, size_override};
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
@@ -198,7 +198,8 @@ impl Source {
             source,
             delimiter: self.delimiter,
             spare: Vec::new(),
-            block_bytes: BLOCK_BYTES,
+            block_bytes: size_override().unwrap_or(BLOCK_BYTES),
+            block_records: size_override().unwrap_or(BLOCK_RECORDS),
         })
     }
 
