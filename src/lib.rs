@@ -1,6 +1,7 @@
 //! `evaluate`: program-evaluation statistics.
 //!
 //! input → typed [`cohort`] → [`analysis`] → one [`results::Report`] → [`privacy`] (`--min-cell`) → renderers in [`output`].
+pub mod alloc;
 pub mod analysis;
 pub mod charts;
 pub mod cli;

@@ -5,6 +5,10 @@ use evaluate::cli::Cli;
 use evaluate::error::UserError;
 use std::process::ExitCode;
 
+/// The system allocator, asking for huge pages for big arrays (src/alloc.rs).
+#[global_allocator]
+static GLOBAL: evaluate::alloc::Allocator = evaluate::alloc::Allocator;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match std::panic::catch_unwind(|| evaluate::run::run(&cli)) {
