@@ -144,6 +144,17 @@ impl<'a> Gathered<'a> {
         });
         (x, *missing)
     }
+    /// The pairs of `arm`, taken out (gathered now if they were not).
+    fn take_pairs(&mut self, arm: Arm) -> (Vec<f64>, Vec<f64>) {
+        match self.pairs[arm.index()].take() {
+            Some(p) => p,
+            None => {
+                let _ = self.pairs(arm);
+                self.pairs[arm.index()].take().unwrap_or_default()
+            }
+        }
+    }
+
     /// Let the gathered values by arm and wave go (pairs stay).
     fn forget_values(&mut self) {
         self.x = Default::default();
@@ -420,16 +431,18 @@ impl<'a> DomainAnalysis<'a> {
                     n,
                     welch_t(&changes[0], &changes[1], conf),
                 ));
-                let (mut pre, mut post, mut arm) = (Vec::new(), Vec::new(), Vec::new());
-                for a in [Arm::Intervention, Arm::Control] {
-                    let (p, q) = g.pairs(a);
-                    arm.extend(std::iter::repeat_n(
-                        f64::from(u8::from(a == Arm::Intervention)),
-                        p.len(),
-                    ));
-                    pre.extend(p);
-                    post.extend(q);
-                }
+                // ANCOVA takes the pairs themselves (intervention then control) and
+                // nothing else stays alive meanwhile: big cohorts need less memory.
+                drop(std::mem::take(&mut changes));
+                let (mut pre, mut post) = g.take_pairs(Arm::Intervention);
+                let n1 = pre.len();
+                let (pre0, post0) = g.take_pairs(Arm::Control);
+                pre.extend_from_slice(&pre0);
+                drop(pre0);
+                post.extend_from_slice(&post0);
+                drop(post0);
+                let mut arm = vec![1.0; n1];
+                arm.resize(pre.len(), 0.0);
                 tests.push(row(
                     "did",
                     "ancova",
