@@ -24,7 +24,14 @@ pub fn variance(x: &[f64]) -> Option<f64> {
     if x.len() < 2 {
         return None;
     }
-    let m = mean(x)?;
+    variance_about(x, mean(x)?)
+}
+
+/// [`variance`] when the mean `m` (from [`mean`]) is already known: one pass less.
+pub fn variance_about(x: &[f64], m: f64) -> Option<f64> {
+    if x.len() < 2 {
+        return None;
+    }
     let ss: f64 = x.iter().map(|v| (v - m) * (v - m)).sum();
     finite(ss / (x.len() - 1) as f64)
 }

@@ -1,6 +1,6 @@
 //! t and z tests on means (R's `t.test`).
 
-use super::describe::{mean, variance};
+use super::describe::{mean, variance, variance_about};
 use super::dist::{norm_quantile, norm_two_sided, t_quantile, t_two_sided};
 use super::{TestResult, degenerate_se, finite, two_sided_prob};
 
@@ -32,7 +32,7 @@ fn from_se(estimate: f64, se: f64, df: Option<f64>, conf_level: f64) -> TestResu
 /// are constant: the mean change is still reported.
 pub fn paired_t(changes: &[f64], conf_level: f64) -> TestResult {
     let m = mean(changes);
-    let (Some(m), Some(v)) = (m, variance(changes)) else {
+    let (Some(m), Some(v)) = (m, m.and_then(|m| variance_about(changes, m))) else {
         return TestResult::estimate_only(m);
     };
     let se = (v / changes.len() as f64).sqrt();
@@ -45,7 +45,7 @@ pub fn paired_t(changes: &[f64], conf_level: f64) -> TestResult {
 /// Cohen's d_z: mean / sd of the changes; None when the sd is 0 or n < 2.
 pub fn cohens_dz(changes: &[f64]) -> Option<f64> {
     let m = mean(changes)?;
-    let sd = variance(changes)?.sqrt();
+    let sd = variance_about(changes, m)?.sqrt();
     if degenerate_se(sd, m) {
         return None;
     }
@@ -58,7 +58,8 @@ pub fn cohens_dz(changes: &[f64]) -> Option<f64> {
 pub fn welch_t(x1: &[f64], x0: &[f64], conf_level: f64) -> TestResult {
     let (m1, m0) = (mean(x1), mean(x0));
     let diff = m1.zip(m0).map(|(a, b)| a - b);
-    let (Some(m1), Some(m0), Some(v1), Some(v0)) = (m1, m0, variance(x1), variance(x0)) else {
+    let var = |x: &[f64], m: Option<f64>| m.and_then(|m| variance_about(x, m));
+    let (Some(m1), Some(m0), Some(v1), Some(v0)) = (m1, m0, var(x1, m1), var(x0, m0)) else {
         return TestResult::estimate_only(diff);
     };
     let (n1, n0) = (x1.len() as f64, x0.len() as f64);
@@ -81,7 +82,8 @@ pub fn hedges_g(x1: &[f64], x0: &[f64]) -> Option<f64> {
         return None;
     }
     let ss = |x: &[f64], v: Option<f64>| v.map_or(0.0, |v| v * (x.len() as f64 - 1.0));
-    let sp = ((ss(x1, variance(x1)) + ss(x0, variance(x0))) / (n1 + n0 - 2.0)).sqrt();
+    let sp = ((ss(x1, variance_about(x1, m1)) + ss(x0, variance_about(x0, m0))) / (n1 + n0 - 2.0))
+        .sqrt();
     if degenerate_se(sp, m1.abs().max(m0.abs())) {
         return None;
     }
