@@ -86,8 +86,15 @@ fn stats_families(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("welch_t", n), &n, |b, _| {
             b.iter(|| black_box(ttest::welch_t(&x1, &x0, 0.95)))
         });
+        // Scores repeat (41 values): ranks are counted, in linear time.
         g.bench_with_input(BenchmarkId::new("mann_whitney", n), &n, |b, _| {
             b.iter(|| black_box(ranks::mann_whitney(&x1, &x0)))
+        });
+        // Every value distinct: ranks come from a sort.
+        let y1: Vec<f64> = (0..n).map(|_| r.next()).collect();
+        let y0: Vec<f64> = (0..n).map(|_| r.next()).collect();
+        g.bench_with_input(BenchmarkId::new("mann_whitney_distinct", n), &n, |b, _| {
+            b.iter(|| black_box(ranks::mann_whitney(&y1, &y0)))
         });
         let ch: Vec<f64> = x1.iter().zip(&x0).map(|(a, b)| a - b).collect();
         g.bench_with_input(BenchmarkId::new("wilcoxon_signed_rank", n), &n, |b, _| {

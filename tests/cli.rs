@@ -110,6 +110,26 @@ fn stdin_reads_like_a_file() {
     assert_eq!(v["domains"], file["domains"]);
 }
 
+/// A pipe given by path (`<(command)`, /dev/stdin) is read once, whole.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pipe_given_by_path_reads_like_a_file() {
+    let data = std::fs::read("testdata/cli/small.csv").unwrap();
+    let out = evaluate()
+        .args(["/dev/stdin", "--format", "json"])
+        .write_stdin(data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = json_of(&["testdata/cli/small.csv"]);
+    assert_eq!(v["domains"], file["domains"]);
+}
+
 fn fails_with(args: &[&str], fragments: &[&str]) {
     let mut a = evaluate().args(args).assert().code(2);
     for f in fragments {

@@ -294,15 +294,24 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
                 .hint("check the path and that the file is readable")
         })
     };
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string());
+    // A pipe or device (`<(command)`, /dev/stdin) can be read only once: read it
+    // whole, as standard input is.
+    if std::fs::metadata(p).is_ok_and(|m| !m.is_file()) {
+        let mut all = Vec::new();
+        open(p)?
+            .read_to_end(&mut all)
+            .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
+        return parse_bytes(path, &stem, all);
+    }
     let mut head = Vec::with_capacity(65536);
     open(p)?
         .take(65536)
         .read_to_end(&mut head)
         .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
-    let stem = p
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.to_string());
     if is_utf16_bom(&head) {
         let all = std::fs::read(p)
             .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
