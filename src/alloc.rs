@@ -4,7 +4,7 @@
 //! Pairing rows by id and gathering a domain's values read big arrays (hundreds of
 //! MB to GB) at random places. With 4 KiB pages nearly every such read also misses
 //! the TLB, and past a few GB the page tables themselves no longer fit in cache:
-//! measured on 100 million rows, 118 s with 4 KiB pages against 57 s with huge
+//! measured on 100 million rows, 118 s with 4 KiB pages against 57–73 s with huge
 //! pages (docs/performance.md). The kernel gives huge pages only where asked
 //! (`/sys/kernel/mm/transparent_hugepage/enabled` is `madvise` on most systems), so
 //! blocks of [`HUGE`] bytes or more are advised with `madvise(MADV_HUGEPAGE)` when
@@ -12,8 +12,11 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
-/// Blocks at least this big are advised (smaller ones gain little).
-pub const HUGE: usize = 32 << 20;
+/// Blocks at least this big are advised. Below, the gain is small, and a huge page
+/// can cost more than it saves: with `defrag = madvise` (the kernel's default) its
+/// first touch may wait for the kernel to compact memory, which a page cache full
+/// of big files makes slow (measured at 10 million rows: the merge 1.7 → 3 s).
+pub const HUGE: usize = 256 << 20;
 const PAGE_2M: usize = 2 << 20;
 
 /// The system allocator, advising huge pages for big blocks.

@@ -871,9 +871,13 @@ struct Cells {
 }
 
 impl Cells {
-    fn new(stride: usize) -> Self {
-        // About 64 MiB per tile (mapped and unmapped whole by the allocator).
-        let per = ((64usize << 20) / (8 * stride.max(1))).max(1024);
+    /// Cells of `stride` words per participant, for about `expected` participants.
+    fn new(stride: usize, expected: usize) -> Self {
+        // A sixteenth of the expected cells per tile, 64 MiB to 1 GiB (mapped and
+        // unmapped whole by the allocator; big cohorts get tiles big enough for
+        // huge pages, src/alloc.rs).
+        let bytes = (expected.saturating_mul(8 * stride) / 16).clamp(64 << 20, 1 << 30);
+        let per = (bytes / (8 * stride.max(1))).max(1024);
         Cells {
             tiles: Vec::new(),
             stride,
@@ -1277,7 +1281,7 @@ pub fn build_with_progress(
     let mut m = Merge {
         nd,
         ids: Ids::with_capacity(expected / 2, has_id),
-        cells: Cells::new(2 * nd),
+        cells: Cells::new(2 * nd, expected / 2),
         tallies: vec![Tally::default(); nd],
         arm_map,
         wave_map,
