@@ -96,38 +96,29 @@ fn csv_is_tidy_one_row_per_test() {
     assert!(!text.contains("K0"));
 }
 
+/// Standard input (`-`), and on Linux a pipe given by path (`<(command)`,
+/// /dev/stdin, read once and whole), read like the file itself.
 #[test]
-fn stdin_reads_like_a_file() {
-    let data = std::fs::read("testdata/cli/small.csv").unwrap();
-    let out = evaluate()
-        .args(["-", "--format", "json"])
-        .write_stdin(data)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+fn stdin_and_pipes_read_like_a_file() {
+    let mut paths = vec!["-"];
+    if cfg!(target_os = "linux") {
+        paths.push("/dev/stdin");
+    }
     let file = json_of(&["testdata/cli/small.csv"]);
-    assert_eq!(v["domains"], file["domains"]);
-}
-
-/// A pipe given by path (`<(command)`, /dev/stdin) is read once, whole.
-#[cfg(target_os = "linux")]
-#[test]
-fn a_pipe_given_by_path_reads_like_a_file() {
-    let data = std::fs::read("testdata/cli/small.csv").unwrap();
-    let out = evaluate()
-        .args(["/dev/stdin", "--format", "json"])
-        .write_stdin(data)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let file = json_of(&["testdata/cli/small.csv"]);
-    assert_eq!(v["domains"], file["domains"]);
+    for path in paths {
+        let out = evaluate()
+            .args([path, "--format", "json"])
+            .write_stdin(std::fs::read("testdata/cli/small.csv").unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["domains"], file["domains"], "{path}");
+    }
 }
 
 fn fails_with(args: &[&str], fragments: &[&str]) {

@@ -23,6 +23,18 @@ pub(super) struct Rec {
     pub present: u8,
 }
 
+/// A slot: 32 bits of the hash (its tag), and the participant number + 1 (0 = empty).
+fn slot(h: u128, pid: usize) -> u64 {
+    (tag(h) << 32) | (pid as u64 + 1)
+}
+fn tag(h: u128) -> u64 {
+    (h >> 96) as u64
+}
+/// The participant of a full slot.
+fn pid_of(s: u64) -> usize {
+    (s & 0xFFFF_FFFF) as usize - 1
+}
+
 pub(super) struct Ids {
     slots: Vec<u64>,
     pub recs: Vec<Rec>,
@@ -55,9 +67,8 @@ impl Ids {
         let Some(&s) = self.slots.get(self.home(h)) else {
             return 0;
         };
-        if s >> 32 == (h >> 96) as u64 && s != 0 {
-            let pid = (s & 0xFFFF_FFFF) as usize - 1;
-            return self.recs.get(pid).map_or(0, |r| r.at[0]);
+        if s != 0 && s >> 32 == tag(h) {
+            return self.recs.get(pid_of(s)).map_or(0, |r| r.at[0]);
         }
         s
     }
@@ -69,23 +80,22 @@ impl Ids {
     }
 
     /// The participant whose id hashes to `h` and `true`; or, when there is none,
-    /// `fresh` (with key `h`) added as a new participant, its number and `false`.
-    pub fn get_or_insert(&mut self, h: u128, fresh: Rec) -> (u32, bool) {
+    /// `fresh()` (with key `h`) added as a new participant, its number and `false`.
+    pub fn get_or_insert(&mut self, h: u128, fresh: impl FnOnce() -> Rec) -> (u32, bool) {
         if (self.recs.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let tag = (h >> 96) as u64;
         let mut i = self.home(h);
         loop {
             let s = self.slots[i];
             if s == 0 {
                 let pid = self.recs.len();
-                self.slots[i] = (tag << 32) | (pid as u64 + 1);
-                self.recs.push(Rec { key: h, ..fresh });
+                self.slots[i] = slot(h, pid);
+                self.recs.push(Rec { key: h, ..fresh() });
                 return (pid as u32, false);
             }
-            if s >> 32 == tag {
-                let pid = (s & 0xFFFF_FFFF) as usize - 1;
+            if s >> 32 == tag(h) {
+                let pid = pid_of(s);
                 if self.recs[pid].key == h {
                     return (pid as u32, true);
                 }
@@ -103,7 +113,7 @@ impl Ids {
             while self.slots[i] != 0 {
                 i = (i + 1) & self.mask;
             }
-            self.slots[i] = (((r.key >> 96) as u64) << 32) | (pid as u64 + 1);
+            self.slots[i] = slot(r.key, pid);
         }
     }
 }
@@ -127,21 +137,21 @@ mod tests {
             .map(|i| xxhash_rust::xxh3::xxh3_128(&i.to_le_bytes()))
             .collect();
         for (i, &h) in hashes.iter().enumerate() {
-            assert_eq!(ids.get_or_insert(h, FRESH), (i as u32, false));
+            assert_eq!(ids.get_or_insert(h, || FRESH), (i as u32, false));
         }
         for (i, &h) in hashes.iter().enumerate().rev() {
             ids.touch(h);
-            assert_eq!(ids.get_or_insert(h, FRESH), (i as u32, true));
+            assert_eq!(ids.get_or_insert(h, || FRESH), (i as u32, true));
             assert_eq!(ids.recs[i].key, h);
         }
         // Same low and tag bits, different hash: two participants.
         let a = 5u128 | (7u128 << 96);
         let b = a | (1u128 << 64);
         let mut ids = Ids::with_capacity(4, true);
-        assert_eq!(ids.get_or_insert(a, FRESH), (0, false));
-        assert_eq!(ids.get_or_insert(b, FRESH), (1, false));
-        assert_eq!(ids.get_or_insert(b, FRESH), (1, true));
-        assert_eq!(ids.get_or_insert(a, FRESH), (0, true));
+        assert_eq!(ids.get_or_insert(a, || FRESH), (0, false));
+        assert_eq!(ids.get_or_insert(b, || FRESH), (1, false));
+        assert_eq!(ids.get_or_insert(b, || FRESH), (1, true));
+        assert_eq!(ids.get_or_insert(a, || FRESH), (0, true));
         // Without ids, every row is a participant.
         let mut ids = Ids::with_capacity(0, false);
         assert_eq!(ids.touch(a), 0);

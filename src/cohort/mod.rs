@@ -14,7 +14,7 @@ use crate::text::fold;
 use crate::timing::Phase;
 use ids::{Ids, Rec};
 use rayon::prelude::*;
-use rows::{MAX_DISTINCT, MISSING, NO_CODE, NUMERIC, Parsed, Plan, Tally, is_code};
+use rows::{MAX_DISTINCT, MISSING, NO_CODE, NUMERIC, Parsed, Plan, Tally, code_of, is_code};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -717,7 +717,7 @@ impl Merge {
                 std::hint::black_box(t);
             }
             for r in start..end {
-                let fresh = Rec {
+                let fresh = || Rec {
                     key: 0,
                     at: [0; 2],
                     stratum: match plan.by {
@@ -732,7 +732,7 @@ impl Merge {
                 };
                 found[r - start] = match plan.id {
                     Some(_) => self.ids.get_or_insert(p.hash[r], fresh),
-                    None => (self.ids.push(fresh) as u32, false),
+                    None => (self.ids.push(fresh()) as u32, false),
                 };
             }
             self.cells.grow_to(self.ids.recs.len());
@@ -773,7 +773,7 @@ impl Merge {
                     let to = &mut row[w * nd..][..nd];
                     for ((t, &c), (as_text, as_num)) in to.iter_mut().zip(from).zip(&maps) {
                         *t = if is_code(c) {
-                            let i = (c & 0xFFFF_FFFF) as usize;
+                            let i = code_of(c) as usize;
                             if c & NUMERIC != 0 {
                                 as_num[i]
                             } else {
@@ -980,7 +980,7 @@ fn columns(cells: Cells, nd: usize, n: usize, tallies: Vec<Tally>) -> Vec<Acc> {
                 for d in 0..nd {
                     let c = row[w * nd + d];
                     let (v, code) = if is_code(c) {
-                        let g = (c & 0xFFFF_FFFF) as u32;
+                        let g = code_of(c);
                         let v = if c & NUMERIC != 0 {
                             num_value[d].get(g as usize).copied().unwrap_or(f64::NAN)
                         } else {
@@ -1305,7 +1305,6 @@ pub fn build_with_progress(
             wide: layout == Layout::Wide,
             width: src.headers.len(),
             file_arm: (group_cols[si].is_none() && several).then_some(src.stem.as_str()),
-            key_prefix: (group_cols[si].is_none() && several).then_some(src.stem.as_str()),
             decimal_comma: src.decimal_comma,
             delimiter: src.delimiter,
             group_name: &group_col_name,

@@ -33,6 +33,10 @@ pub(super) fn code_cell(code: u32, numeric: bool) -> u64 {
 pub(super) fn is_code(cell: u64) -> bool {
     cell & TAG_MASK == CODE_TAG
 }
+/// The text code of a code cell.
+pub(super) fn code_of(cell: u64) -> u32 {
+    (cell & 0xFFFF_FFFF) as u32
+}
 
 /// A domain's texts and counts as they are read (per block, then merged).
 #[derive(Default, Clone)]
@@ -109,7 +113,7 @@ impl Tally {
                 }
                 let cell = self.cell(&text(raw), at, decimal_comma, text_before);
                 if is_code(cell) && cell & NUMERIC == 0 && self.seen.len() < 8 {
-                    self.seen.push((b.into(), (cell & 0xFFFF_FFFF) as u32));
+                    self.seen.push((b.into(), code_of(cell)));
                 }
                 cell
             }
@@ -216,10 +220,9 @@ pub(super) struct Plan<'a> {
     pub cols: Vec<[usize; 2]>,
     pub wide: bool,
     pub width: usize,
-    /// The arm label when the file is an arm (no arm column, several files).
+    /// The file's name when the file is an arm (no arm column, several files): the
+    /// arm label of its rows, and the key of its ids (each file numbers its own).
     pub file_arm: Option<&'a str>,
-    /// Ids of files that are arms are keyed by file.
-    pub key_prefix: Option<&'a str>,
     pub decimal_comma: bool,
     pub delimiter: u8,
     pub group_name: &'a str,
@@ -417,7 +420,7 @@ pub(super) fn parse(
                 }
                 std::borrow::Cow::Owned(id.as_bytes().to_vec())
             };
-            let h = match plan.key_prefix {
+            let h = match plan.file_arm {
                 Some(prefix) => {
                     key.clear();
                     key.extend_from_slice(prefix.as_bytes());

@@ -1,7 +1,7 @@
-//! Reading one input: encoding, delimiter, and a stream of CSV records.
+//! Reading one input: encoding, delimiter, header, and its records in blocks.
 //!
-//! Files are streamed, never held whole: each record is read into one reused
-//! buffer. Fields are UTF-8, or Windows-1252 where they are not valid UTF-8 (Excel
+//! Files are streamed, never held whole: the header is read here, the records in
+//! blocks of whole records ([`crate::input::blocks`]). Fields are UTF-8, or Windows-1252 where they are not valid UTF-8 (Excel
 //! on Windows); UTF-16 with a byte-order mark is transcoded. A record's position is
 //! its byte offset; the physical line (1-based, the header being line 1) is found
 //! only when a message needs it, by counting line ends up to that offset.
@@ -30,7 +30,6 @@ pub struct Source {
     pub decimal_comma: bool,
     /// The worksheet, for spreadsheet files (then positions are the sheet's rows).
     pub sheet: Option<String>,
-    rows: Rows,
     text: TextOf,
     /// A guess at the number of records (file size / average line length), for
     /// sizing tables; 0 when unknown.
@@ -40,14 +39,8 @@ pub struct Source {
     /// Where the first record after the header starts (byte offset in the text,
     /// after any byte-order mark).
     data_start: u64,
-}
-
-enum Rows {
-    Csv(Box<csv::Reader<Box<dyn Read + Send + Sync>>>),
-    Mem {
-        rows: Vec<(Pos, csv::ByteRecord)>,
-        next: usize,
-    },
+    /// A worksheet's records (already in memory); text is read again by [`Source::blocks`].
+    records: Vec<(Pos, csv::ByteRecord)>,
 }
 
 /// How to read the text again to turn a byte offset into a line number.
@@ -126,57 +119,16 @@ impl Source {
         self.skip = s.skip;
     }
 
-    /// Read the next non-blank record into `rec`; its position, or None at the end.
-    /// Rows of another width than the header's are an error (extra empty fields, as a
-    /// trailing delimiter leaves, are accepted).
-    pub fn next_record(&mut self, rec: &mut csv::ByteRecord) -> UResult<Option<Pos>> {
-        loop {
-            let pos = match &mut self.rows {
-                Rows::Csv(r) => match r.read_byte_record(rec) {
-                    Ok(false) => return Ok(None),
-                    Ok(true) => rec.position().map(|p| p.byte()).unwrap_or(0),
-                    Err(e) => {
-                        let at = e.position().map(|p| p.byte());
-                        let mut err =
-                            UserError::new(format!("the file cannot be read as CSV: {e}"))
-                                .file(&self.name)
-                                .hint("check for an unterminated quote (\") near this line");
-                        if let Some(b) = at {
-                            err = err.line(self.line_of(b));
-                        }
-                        return Err(err);
-                    }
-                },
-                Rows::Mem { rows, next } => match rows.get_mut(*next) {
-                    None => return Ok(None),
-                    Some((pos, r)) => {
-                        *next += 1;
-                        std::mem::swap(rec, r);
-                        *pos
-                    }
-                },
-            };
-            if is_blank(rec) {
-                continue;
-            }
-            check_width(rec, self.headers.len()).map_err(|e| self.error_at(pos, e))?;
-            return Ok(Some(pos));
-        }
-    }
-
     /// The records after the header in blocks of whole records (see
-    /// [`crate::input::blocks`]); the source's own record stream is left as it is.
+    /// [`crate::input::blocks`]). A worksheet's records are handed over (once).
     pub fn blocks(&mut self) -> UResult<Blocks> {
-        let source = match (&mut self.rows, &self.text) {
-            (Rows::Mem { rows, next }, _) => {
-                let rows = std::mem::take(rows).split_off((*next).min(rows.len()));
-                BlockSource::Records(rows.into_iter())
-            }
-            (_, TextOf::Bytes(b)) => BlockSource::Shared {
+        let source = match &self.text {
+            TextOf::Lines => BlockSource::Records(std::mem::take(&mut self.records).into_iter()),
+            TextOf::Bytes(b) => BlockSource::Shared {
                 bytes: b.clone(),
                 at: self.data_start as usize,
             },
-            (_, TextOf::File { path, skip }) => {
+            TextOf::File { path, skip } => {
                 let mut f = File::open(path).map_err(|e| {
                     UserError::new(format!("cannot read the file: {e}")).file(&self.name)
                 })?;
@@ -192,7 +144,6 @@ impl Source {
                     done: false,
                 }
             }
-            (_, TextOf::Lines) => BlockSource::Records(Vec::new().into_iter()),
         };
         Ok(Blocks {
             source,
@@ -323,7 +274,7 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
     } else {
         0
     };
-    let mut f = BufReader::with_capacity(1 << 20, open(p)?);
+    let mut f = BufReader::new(open(p)?);
     let mut sink = [0u8; 3];
     f.read_exact(&mut sink[..skip])
         .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
@@ -331,7 +282,7 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
     let mut src = from_reader(
         path,
         &stem,
-        Box::new(f),
+        f,
         delimiter,
         TextOf::File {
             path: p.to_path_buf(),
@@ -420,7 +371,7 @@ pub fn parse_bytes(name: &str, stem: &str, bytes: Vec<u8>) -> UResult<Source> {
     };
     let delimiter = sniff_delimiter(&String::from_utf8_lossy(&bytes[..bytes.len().min(65536)]));
     let shared = std::sync::Arc::new(bytes);
-    let reader: Box<dyn Read + Send + Sync> = Box::new(Cursor::new(SharedBytes(shared.clone())));
+    let reader = Cursor::new(SharedBytes(shared.clone()));
     from_reader(name, stem, reader, delimiter, TextOf::Bytes(shared))
 }
 
@@ -432,14 +383,16 @@ impl AsRef<[u8]> for SharedBytes {
     }
 }
 
+/// A source whose text is `reader`: only the header is read here; the records are
+/// read (again, from the file or the bytes) by [`Source::blocks`].
 fn from_reader(
     name: &str,
     stem: &str,
-    reader: Box<dyn Read + Send + Sync>,
+    reader: impl Read,
     delimiter: u8,
     text_of: TextOf,
 ) -> UResult<Source> {
-    let rdr = csv::ReaderBuilder::new()
+    let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
@@ -453,17 +406,16 @@ fn from_reader(
         delimiter,
         decimal_comma: delimiter == b';',
         sheet: None,
-        rows: Rows::Csv(Box::new(rdr)),
         text: text_of,
         estimated_rows: 0,
         size: 0,
         data_start: 0,
+        records: Vec::new(),
     };
     let mut header = csv::ByteRecord::new();
     // The header: the first non-blank record (read with width checks off).
     let hpos = loop {
-        let Rows::Csv(r) = &mut src.rows else { break 0 };
-        match r.read_byte_record(&mut header) {
+        match rdr.read_byte_record(&mut header) {
             Ok(false) => {
                 return Err(UserError::new("the file is empty").file(name).hint(
                     "export the data again with a header row and one row per participant and wave",
@@ -480,9 +432,7 @@ fn from_reader(
             }
         }
     };
-    if let Rows::Csv(r) = &src.rows {
-        src.data_start = r.position().byte();
-    }
+    src.data_start = rdr.position().byte();
     let names: Vec<String> = header.iter().map(|h| text(h).into_owned()).collect();
     src.headers = clean_headers(name, names, src.line_of(hpos))?;
     src.apply_survey_headers();
@@ -508,9 +458,9 @@ pub fn from_rows(
         sheet: Some(sheet),
         estimated_rows: rows.len(),
         size: 0,
-        rows: Rows::Mem { rows, next: 0 },
         text: TextOf::Lines,
         data_start: 0,
+        records: rows,
     };
     src.apply_survey_headers();
     Ok(src)
@@ -537,16 +487,33 @@ fn clean_headers(name: &str, mut headers: Vec<String>, line: u64) -> UResult<Vec
 mod tests {
     use super::*;
 
-    fn rows(src: &mut Source) -> Vec<(u64, Vec<String>)> {
-        let mut rec = csv::ByteRecord::new();
+    /// Each non-blank record: its line and its fields, or the error of a ragged row.
+    fn records(src: &mut Source) -> Vec<UResult<(u64, Vec<String>)>> {
+        let mut blocks = src.blocks().unwrap();
         let mut out = Vec::new();
-        while let Some(pos) = src.next_record(&mut rec).unwrap() {
-            out.push((
-                src.line_of(pos),
-                rec.iter().map(|f| text(f).into_owned()).collect(),
-            ));
+        while let Some(b) = blocks.next_block().unwrap() {
+            b.each_record(src.delimiter, |pos, rec| {
+                if !is_blank(rec) {
+                    out.push(
+                        check_width(rec, src.headers.len())
+                            .map_err(|e| src.error_at(pos, e))
+                            .map(|()| {
+                                (
+                                    src.line_of(pos),
+                                    rec.iter().map(|f| text(f).into_owned()).collect(),
+                                )
+                            }),
+                    );
+                }
+                std::ops::ControlFlow::Continue(())
+            })
+            .unwrap();
         }
         out
+    }
+
+    fn rows(src: &mut Source) -> Vec<(u64, Vec<String>)> {
+        records(src).into_iter().map(Result::unwrap).collect()
     }
 
     #[test]
@@ -602,9 +569,11 @@ mod tests {
     #[test]
     fn ragged_row_names_its_line() {
         let mut t = parse_bytes("t.csv", "t", b"a,b\n1,2\n3\n".to_vec()).unwrap();
-        let mut rec = csv::ByteRecord::new();
-        assert!(t.next_record(&mut rec).unwrap().is_some());
-        let e = t.next_record(&mut rec).unwrap_err();
+        let r = records(&mut t);
+        assert!(r[0].is_ok());
+        let Err(e) = &r[1] else {
+            panic!("a ragged row is accepted")
+        };
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("1 fields"));
     }
