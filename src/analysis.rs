@@ -4,14 +4,15 @@ use crate::cohort::{Arm, Cohort, Domain, Kind, Warning, Wave};
 use crate::results::*;
 use crate::stats::adjust::{Adjust, p_adjust};
 use crate::stats::contingency::{chi_square, fisher_exact_2x2, stuart_maxwell};
-use crate::stats::describe::describe;
+use crate::stats::describe::{Moments, describe_with, moments, moments_of};
 use crate::stats::proportions::{
     did_z_binary, mcnemar_exact, newcombe_independent, odds_ratio, risk_ratio, wilson,
 };
 use crate::stats::ranks::{mann_whitney, wilcoxon_signed_rank};
 use crate::stats::regression::ancova_owned;
 use crate::stats::ttest::{
-    cohens_dz, cohens_dz_ci, did_z_continuous, hedges_g, hedges_g_ci, paired_t, welch_t,
+    cohens_dz_ci, cohens_dz_moments, did_z_continuous, hedges_g_ci, hedges_g_moments,
+    paired_t_moments, welch_t, welch_t_moments,
 };
 use crate::stats::{TestResult, finite};
 use rayon::prelude::*;
@@ -185,36 +186,43 @@ impl<'a> Gathered<'a> {
 
     /// Binary values of matched participants of `arm`: the paired 2×2 table
     /// ([1→1, 1→0, 0→1, 0→0]) and the changes (post − pre).
-    fn binary_pairs(&self, arm: Arm) -> ([usize; 4], Vec<f64>) {
-        let mut cells = [0usize; 4];
-        let mut changes = Vec::new();
-        let mut add = |a: f64, b: f64| {
-            let k = match (a == 1.0, b == 1.0) {
-                (true, true) => 0,
-                (true, false) => 1,
-                (false, true) => 2,
-                (false, false) => 3,
-            };
-            cells[k] += 1;
-            changes.push(b - a);
-        };
-        match self.from {
+    fn binary_pairs(&self, arm: Arm) -> ([usize; 4], Moments) {
+        // Changes are −1, 0 or 1: one byte each, summed as the f64 they stand for.
+        let pair = |a: bool, b: bool| i8::from(b) - i8::from(a);
+        let (changes, ones_pre): (Vec<i8>, usize) = match self.from {
             From::Values(v) => {
+                let mut ones_pre = 0;
+                let mut ch = Vec::with_capacity(self.view.members.by_arm[arm.index()].len());
                 for &i in &self.view.members.by_arm[arm.index()] {
                     let (a, b) = (v[0][i as usize], v[1][i as usize]);
                     if !a.is_nan() && !b.is_nan() {
-                        add(a, b);
+                        let (a, b) = (a == 1.0, b == 1.0);
+                        ones_pre += usize::from(a);
+                        ch.push(pair(a, b));
                     }
                 }
+                (ch, ones_pre)
             }
             From::Level(parent, level) => {
+                // Values of a categorical domain are level numbers 0, 1, …
+                let level = level as f64;
                 let (pre, post) = parent.pairs(arm);
-                for (&a, &b) in pre.iter().zip(post) {
-                    add(is_level(a, level), is_level(b, level));
-                }
+                let ch = pre
+                    .iter()
+                    .zip(post)
+                    .map(|(&a, &b)| pair(a == level, b == level))
+                    .collect();
+                (ch, pre.iter().filter(|&&v| v == level).count())
             }
-        }
-        (cells, changes)
+        };
+        // 1 → 0 and 0 → 1 are the changes of −1 and +1; 1 → 1 and 0 → 0 follow.
+        let (down, up) = changes.iter().fold((0, 0), |(d, u), &c| {
+            (d + usize::from(c < 0), u + usize::from(c > 0))
+        });
+        let stay1 = ones_pre - down;
+        let stay0 = changes.len() - ones_pre - up;
+        let m = moments_of(|| changes.iter().map(|&c| f64::from(c)), changes.len());
+        ([stay1, down, up, stay0], m)
     }
 
     fn pairs(&self, arm: Arm) -> (&[f64], &[f64]) {
@@ -342,10 +350,14 @@ impl<'a> DomainAnalysis<'a> {
         let conf = self.conf;
         let mut g = Gathered::new(self.view, values);
         let mut summary = Vec::new();
+        // Each arm × wave's mean and variance, computed once for the summary, the
+        // t test and the effect size.
+        let mut m = [[Moments::default(); 2]; 2];
         for &arm in self.arms() {
             for &wave in self.waves() {
                 let (x, missing) = g.values(arm, wave);
-                let s = describe(x, conf);
+                m[arm.index()][wave.index()] = moments(x);
+                let s = describe_with(x, m[arm.index()][wave.index()], conf);
                 summary.push(SummaryRow {
                     group: arm,
                     wave,
@@ -375,8 +387,9 @@ impl<'a> DomainAnalysis<'a> {
                 let (x1, _) = g.values(Arm::Intervention, wave);
                 let (x0, _) = g.values(Arm::Control, wave);
                 let n = x1.len() + x0.len();
-                let mut t = row(&id, "welch_t", true, n, welch_t(x1, x0, conf));
-                let g = hedges_g(x1, x0);
+                let (m1, m0) = (m[0][wave.index()], m[1][wave.index()]);
+                let mut t = row(&id, "welch_t", true, n, welch_t_moments(m1, m0, conf));
+                let g = hedges_g_moments(m1, m0);
                 let ci = g.and_then(|g| hedges_g_ci(g, x1.len(), x0.len(), conf));
                 t.effect_size = effect("hedges_g", g, ci);
                 between.push(t);
@@ -387,15 +400,16 @@ impl<'a> DomainAnalysis<'a> {
             g.forget_values();
         }
         let mut tests = Vec::new();
-        let mut changes: Vec<Vec<f64>> = Vec::new();
+        let mut changes: Vec<Moments> = Vec::new();
         if self.waves().len() == 2 {
             for &arm in self.arms() {
                 let id = change_id(arm);
                 if self.paired() {
                     let (pre, post) = g.pairs(arm);
                     let ch: Vec<f64> = post.iter().zip(pre).map(|(b, a)| b - a).collect();
-                    let mut t = row(&id, "paired_t", true, ch.len(), paired_t(&ch, conf));
-                    let dz = cohens_dz(&ch);
+                    let mc = moments(&ch);
+                    let mut t = row(&id, "paired_t", true, ch.len(), paired_t_moments(mc, conf));
+                    let dz = cohens_dz_moments(mc);
                     let ci = dz.and_then(|d| cohens_dz_ci(d, ch.len(), conf));
                     t.effect_size = effect("cohens_dz", dz, ci);
                     tests.push(t);
@@ -406,7 +420,7 @@ impl<'a> DomainAnalysis<'a> {
                         ch.len(),
                         wilcoxon_signed_rank(&ch),
                     ));
-                    changes.push(ch);
+                    changes.push(mc);
                 } else {
                     let (pre, _) = g.values(arm, Wave::Pre);
                     let (post, _) = g.values(arm, Wave::Post);
@@ -423,17 +437,16 @@ impl<'a> DomainAnalysis<'a> {
         tests.append(&mut between);
         if self.both() {
             if self.paired() {
-                let n = changes.iter().map(Vec::len).sum();
+                let n = changes.iter().map(|c| c.n).sum();
                 tests.push(row(
                     "did",
                     "did_welch_t",
                     false,
                     n,
-                    welch_t(&changes[0], &changes[1], conf),
+                    welch_t_moments(changes[0], changes[1], conf),
                 ));
                 // ANCOVA takes the pairs themselves (intervention then control) and
                 // nothing else stays alive meanwhile: big cohorts need less memory.
-                drop(std::mem::take(&mut changes));
                 let (mut pre, mut post) = g.take_pairs(Arm::Intervention);
                 let n1 = pre.len();
                 let (pre0, post0) = g.take_pairs(Arm::Control);
@@ -495,14 +508,14 @@ impl<'a> DomainAnalysis<'a> {
             (ones, n)
         };
         let mut tests = Vec::new();
-        let mut changes: Vec<Vec<f64>> = Vec::new();
+        let mut changes: Vec<Moments> = Vec::new();
         if self.waves().len() == 2 {
             for &arm in self.arms() {
                 let id = change_id(arm);
                 if self.paired() {
                     let (cells, ch) = g.binary_pairs(arm);
                     let r = mcnemar_exact(cells[0], cells[1], cells[2], cells[3], conf);
-                    tests.push(row(&id, "mcnemar_exact", true, ch.len(), r));
+                    tests.push(row(&id, "mcnemar_exact", true, ch.n, r));
                     changes.push(ch);
                 } else {
                     let (x1, n1) = counts(arm, Wave::Post);
@@ -539,13 +552,13 @@ impl<'a> DomainAnalysis<'a> {
         }
         if self.both() {
             if self.paired() {
-                let n = changes.iter().map(Vec::len).sum();
+                let n = changes.iter().map(|c| c.n).sum();
                 tests.push(row(
                     "did",
                     "did_welch_t",
                     true,
                     n,
-                    welch_t(&changes[0], &changes[1], conf),
+                    welch_t_moments(changes[0], changes[1], conf),
                 ));
             } else {
                 let cells = [

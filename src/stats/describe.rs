@@ -7,15 +7,20 @@ use super::{finite, two_sided_prob};
 
 /// Arithmetic mean with one refinement pass (as R's `mean`); None when empty.
 pub fn mean(x: &[f64]) -> Option<f64> {
-    if x.is_empty() {
+    mean_of(|| x.iter().copied(), x.len())
+}
+
+/// [`mean`] of `n` values that `data` yields (the same each call), in order.
+fn mean_of<I: Iterator<Item = f64>>(data: impl Fn() -> I, n: usize) -> Option<f64> {
+    if n == 0 {
         return None;
     }
-    let n = x.len() as f64;
-    let m = x.iter().sum::<f64>() / n;
+    let nf = n as f64;
+    let m = data().sum::<f64>() / nf;
     if !m.is_finite() {
         return None;
     }
-    let correction = x.iter().map(|v| v - m).sum::<f64>() / n;
+    let correction = data().map(|v| v - m).sum::<f64>() / nf;
     finite(m + correction)
 }
 
@@ -29,31 +34,58 @@ pub fn variance(x: &[f64]) -> Option<f64> {
 
 /// [`variance`] when the mean `m` (from [`mean`]) is already known: one pass less.
 pub fn variance_about(x: &[f64], m: f64) -> Option<f64> {
-    if x.len() < 2 {
-        return None;
-    }
-    let ss: f64 = x.iter().map(|v| (v - m) * (v - m)).sum();
-    finite(ss / (x.len() - 1) as f64)
+    variance_about_of(x.iter().copied(), x.len(), m)
 }
 
-/// A sorted copy (total order; NaN-free input assumed).
-pub(crate) fn sorted(x: &[f64]) -> Vec<f64> {
-    let mut s = x.to_vec();
-    s.sort_unstable_by(|a, b| a.total_cmp(b));
-    s
+fn variance_about_of<I: Iterator<Item = f64>>(data: I, n: usize, m: f64) -> Option<f64> {
+    if n < 2 {
+        return None;
+    }
+    let ss: f64 = data.map(|v| (v - m) * (v - m)).sum();
+    finite(ss / (n - 1) as f64)
+}
+
+/// Count, mean and variance of one set of values: what t tests, effect sizes
+/// and summaries share, computed once (three passes) and bit-equal to
+/// [`mean`] and [`variance`].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Moments {
+    pub n: usize,
+    pub mean: Option<f64>,
+    /// Sample variance (n − 1); None when n < 2 or the mean is None.
+    pub var: Option<f64>,
+}
+
+/// [`Moments`] of a slice.
+pub fn moments(x: &[f64]) -> Moments {
+    moments_of(|| x.iter().copied(), x.len())
+}
+
+/// [`Moments`] of `n` values that `data` yields in order (the same each call), so
+/// values never gathered into a vector (0/1 changes of one level) give the same
+/// bits as their vector would.
+pub fn moments_of<I: Iterator<Item = f64>>(data: impl Fn() -> I, n: usize) -> Moments {
+    let mean = mean_of(&data, n);
+    Moments {
+        n,
+        mean,
+        var: mean.and_then(|m| variance_about_of(data(), n, m)),
+    }
 }
 
 /// Median (mean of the two middle values when n is even); None when empty.
+/// The middle order statistics are found by selection, as a sort would place them.
 pub fn median(x: &[f64]) -> Option<f64> {
-    let s = sorted(x);
-    let n = s.len();
+    let n = x.len();
     if n == 0 {
         return None;
     }
+    let mut s = x.to_vec();
+    let (below, &mut b, _) = s.select_nth_unstable_by(n / 2, f64::total_cmp);
     if n % 2 == 1 {
-        return finite(s[n / 2]);
+        return finite(b);
     }
-    let (a, b) = (s[n / 2 - 1], s[n / 2]);
+    let a = below.iter().copied().max_by(f64::total_cmp).unwrap_or(b);
     let m = (a + b) / 2.0;
     finite(if m.is_finite() { m } else { a / 2.0 + b / 2.0 })
 }
@@ -123,6 +155,11 @@ pub struct Summary {
 /// CI of the mean (R's `t.test(x)$conf.int`). The CI is None when n < 2 or
 /// when the data are constant (sd = 0), where R's `t.test` refuses too.
 pub fn describe(x: &[f64], conf_level: f64) -> Summary {
+    describe_with(x, moments(x), conf_level)
+}
+
+/// [`describe`] with the values' [`Moments`] already known.
+pub fn describe_with(x: &[f64], moments: Moments, conf_level: f64) -> Summary {
     let n = x.len();
     // Only the order statistics the median and quartiles read are put in place.
     let mut s = x.to_vec();
@@ -135,8 +172,8 @@ pub fn describe(x: &[f64], conf_level: f64) -> Summary {
     }
     let min = x.iter().copied().min_by(f64::total_cmp);
     let max = x.iter().copied().max_by(f64::total_cmp);
-    let mean = mean(x);
-    let sd = variance(x).map(f64::sqrt);
+    let mean = moments.mean;
+    let sd = moments.var.map(f64::sqrt);
     let (mut conf_low, mut conf_high) = (None, None);
     if let (Some(m), Some(sd)) = (mean, sd) {
         let se = sd / (n as f64).sqrt();
@@ -179,6 +216,38 @@ mod tests {
         assert_eq!((one.sd, one.conf_low), (None, None));
         let c = describe(&[2.0, 2.0, 2.0], 0.95);
         assert_eq!((c.sd, c.conf_low, c.conf_high), (Some(0.0), None, None));
+    }
+
+    #[test]
+    fn moments_and_median_match_their_definitions_to_the_bit() {
+        let sets: [&[f64]; 5] = [
+            &[],
+            &[2.5],
+            &[1.0, 1.0, 0.0, -0.0, 3.0],
+            &[0.1, 0.7, 0.2, 0.9, 0.3, 0.3, 1e-9, 12.25],
+            &[-1.0, 0.0, 1.0, 1.0, 0.0, -1.0, 1.0],
+        ];
+        for x in sets {
+            let m = moments(x);
+            assert_eq!(m.n, x.len());
+            assert_eq!(m.mean.map(f64::to_bits), mean(x).map(f64::to_bits));
+            assert_eq!(m.var.map(f64::to_bits), variance(x).map(f64::to_bits));
+            // Values never gathered (here: i8 changes) give the same bits.
+            if x.iter().all(|v| v.fract() == 0.0) {
+                let ch: Vec<i8> = x.iter().map(|&v| v as i8).collect();
+                assert_eq!(moments_of(|| ch.iter().map(|&c| f64::from(c)), ch.len()), m);
+            }
+            // The median by selection is the median of the sorted values.
+            let mut s = x.to_vec();
+            s.sort_by(f64::total_cmp);
+            let n = s.len();
+            let want = match n {
+                0 => None,
+                _ if n % 2 == 1 => Some(s[n / 2]),
+                _ => Some((s[n / 2 - 1] + s[n / 2]) / 2.0),
+            };
+            assert_eq!(median(x).map(f64::to_bits), want.map(f64::to_bits), "{x:?}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! t and z tests on means (R's `t.test`).
 
-use super::describe::{mean, variance, variance_about};
+use super::describe::{Moments, mean, moments, variance};
 use super::dist::{norm_quantile, norm_two_sided, t_quantile, t_two_sided};
 use super::{TestResult, degenerate_se, finite, two_sided_prob};
 
@@ -31,21 +31,30 @@ fn from_se(estimate: f64, se: f64, df: Option<f64>, conf_level: f64) -> TestResu
 /// `t.test(post, pre, paired = TRUE)`). Untestable when n < 2 or the changes
 /// are constant: the mean change is still reported.
 pub fn paired_t(changes: &[f64], conf_level: f64) -> TestResult {
-    let m = mean(changes);
-    let (Some(m), Some(v)) = (m, m.and_then(|m| variance_about(changes, m))) else {
-        return TestResult::estimate_only(m);
+    paired_t_moments(moments(changes), conf_level)
+}
+
+/// [`paired_t`] from the changes' [`Moments`].
+pub fn paired_t_moments(c: Moments, conf_level: f64) -> TestResult {
+    let (Some(m), Some(v)) = (c.mean, c.var) else {
+        return TestResult::estimate_only(c.mean);
     };
-    let se = (v / changes.len() as f64).sqrt();
+    let se = (v / c.n as f64).sqrt();
     if degenerate_se(se, m) {
         return TestResult::estimate_only(Some(m));
     }
-    from_se(m, se, Some((changes.len() - 1) as f64), conf_level)
+    from_se(m, se, Some((c.n - 1) as f64), conf_level)
 }
 
 /// Cohen's d_z: mean / sd of the changes; None when the sd is 0 or n < 2.
 pub fn cohens_dz(changes: &[f64]) -> Option<f64> {
-    let m = mean(changes)?;
-    let sd = variance_about(changes, m)?.sqrt();
+    cohens_dz_moments(moments(changes))
+}
+
+/// [`cohens_dz`] from the changes' [`Moments`].
+pub fn cohens_dz_moments(c: Moments) -> Option<f64> {
+    let m = c.mean?;
+    let sd = c.var?.sqrt();
     if degenerate_se(sd, m) {
         return None;
     }
@@ -56,13 +65,16 @@ pub fn cohens_dz(changes: &[f64]) -> Option<f64> {
 /// `t.test(x1, x0)`). Untestable when a group has n < 2 or both variances
 /// are 0: the difference in means is still reported when both are non-empty.
 pub fn welch_t(x1: &[f64], x0: &[f64], conf_level: f64) -> TestResult {
-    let (m1, m0) = (mean(x1), mean(x0));
-    let diff = m1.zip(m0).map(|(a, b)| a - b);
-    let var = |x: &[f64], m: Option<f64>| m.and_then(|m| variance_about(x, m));
-    let (Some(m1), Some(m0), Some(v1), Some(v0)) = (m1, m0, var(x1, m1), var(x0, m0)) else {
+    welch_t_moments(moments(x1), moments(x0), conf_level)
+}
+
+/// [`welch_t`] from the two groups' [`Moments`].
+pub fn welch_t_moments(g1: Moments, g0: Moments, conf_level: f64) -> TestResult {
+    let diff = g1.mean.zip(g0.mean).map(|(a, b)| a - b);
+    let (Some(m1), Some(m0), Some(v1), Some(v0)) = (g1.mean, g0.mean, g1.var, g0.var) else {
         return TestResult::estimate_only(diff);
     };
-    let (n1, n0) = (x1.len() as f64, x0.len() as f64);
+    let (n1, n0) = (g1.n as f64, g0.n as f64);
     let (se1, se0) = (v1 / n1, v0 / n0);
     let se = (se1 + se0).sqrt();
     if degenerate_se(se, m1.abs().max(m0.abs())) {
@@ -76,14 +88,18 @@ pub fn welch_t(x1: &[f64], x0: &[f64], conf_level: f64) -> TestResult {
 /// (Hedges & Olkin 1985). None when a group is empty, n1 + n0 < 3 or the
 /// pooled sd is 0.
 pub fn hedges_g(x1: &[f64], x0: &[f64]) -> Option<f64> {
-    let (m1, m0) = (mean(x1)?, mean(x0)?);
-    let (n1, n0) = (x1.len() as f64, x0.len() as f64);
+    hedges_g_moments(moments(x1), moments(x0))
+}
+
+/// [`hedges_g`] from the two groups' [`Moments`].
+pub fn hedges_g_moments(g1: Moments, g0: Moments) -> Option<f64> {
+    let (m1, m0) = (g1.mean?, g0.mean?);
+    let (n1, n0) = (g1.n as f64, g0.n as f64);
     if n1 + n0 < 3.0 {
         return None;
     }
-    let ss = |x: &[f64], v: Option<f64>| v.map_or(0.0, |v| v * (x.len() as f64 - 1.0));
-    let sp = ((ss(x1, variance_about(x1, m1)) + ss(x0, variance_about(x0, m0))) / (n1 + n0 - 2.0))
-        .sqrt();
+    let ss = |g: Moments| g.var.map_or(0.0, |v| v * (g.n as f64 - 1.0));
+    let sp = ((ss(g1) + ss(g0)) / (n1 + n0 - 2.0)).sqrt();
     if degenerate_se(sp, m1.abs().max(m0.abs())) {
         return None;
     }
