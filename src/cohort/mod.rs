@@ -5,7 +5,7 @@ mod ids;
 mod rows;
 
 use crate::error::{UResult, UserError};
-use crate::input::blocks::Block;
+use crate::input::blocks::{Block, Record};
 use crate::input::read::{Source, field};
 use crate::input::roles::{self, side_of};
 use crate::input::spec::{DomainSpec, Label, Spec, Threshold};
@@ -816,7 +816,7 @@ impl Merge {
         let id = || {
             block
                 .record_at(plan.delimiter, pos)
-                .map(|rec| field(&rec, id_col).into_owned())
+                .map(|rec| field(&Record::Csv(&rec), id_col).into_owned())
                 .unwrap_or_default()
         };
         let rec = &self.ids.recs[pid];

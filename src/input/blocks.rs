@@ -36,6 +36,50 @@ pub enum Block {
     Records(Vec<(Pos, csv::ByteRecord)>),
 }
 
+/// One record's fields: split by the CSV reader, or a line of [`plain`] text with
+/// the ends of its fields (each after the one before and its delimiter).
+pub enum Record<'a> {
+    Csv(&'a csv::ByteRecord),
+    Line { line: &'a [u8], ends: &'a [usize] },
+}
+
+impl<'a> Record<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Record::Csv(r) => r.len(),
+            Record::Line { ends, .. } => ends.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Field `i`, if the record has one.
+    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+        match *self {
+            Record::Csv(r) => r.get(i),
+            Record::Line { line, ends } => {
+                let end = *ends.get(i)?;
+                let start = if i == 0 { 0 } else { ends[i - 1] + 1 };
+                line.get(start..end)
+            }
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// The record as a `csv::ByteRecord` (to keep it).
+    pub fn to_byte_record(&self) -> csv::ByteRecord {
+        match self {
+            Record::Csv(r) => (*r).clone(),
+            Record::Line { .. } => self.iter().collect(),
+        }
+    }
+}
+
 /// A CSV reader over a block's text, with the source's settings.
 pub fn csv_reader(data: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
@@ -52,9 +96,13 @@ impl Block {
     pub fn each_record(
         &self,
         delimiter: u8,
-        mut f: impl FnMut(Pos, &csv::ByteRecord) -> std::ops::ControlFlow<()>,
+        mut f: impl FnMut(Pos, &Record) -> std::ops::ControlFlow<()>,
     ) -> Result<(), (Option<Pos>, String)> {
         match self {
+            Block::Text { offset, data } if plain(data) => {
+                each_plain_record(*offset, data, delimiter, f);
+                Ok(())
+            }
             Block::Text { offset, data } => {
                 let mut rdr = csv_reader(data, delimiter);
                 let mut rec = csv::ByteRecord::new();
@@ -63,7 +111,7 @@ impl Block {
                         Ok(false) => return Ok(()),
                         Ok(true) => {
                             let pos = offset + rec.position().map(|p| p.byte()).unwrap_or(0);
-                            if f(pos, &rec).is_break() {
+                            if f(pos, &Record::Csv(&rec)).is_break() {
                                 return Ok(());
                             }
                         }
@@ -76,7 +124,7 @@ impl Block {
             }
             Block::Records(rows) => {
                 for (pos, rec) in rows {
-                    if f(*pos, rec).is_break() {
+                    if f(*pos, &Record::Csv(rec)).is_break() {
                         return Ok(());
                     }
                 }
@@ -90,7 +138,7 @@ impl Block {
         let mut found = None;
         let _ = self.each_record(delimiter, |p, rec| {
             if p == pos {
-                found = Some(rec.clone());
+                found = Some(rec.to_byte_record());
                 std::ops::ControlFlow::Break(())
             } else {
                 std::ops::ControlFlow::Continue(())
@@ -105,6 +153,51 @@ impl Block {
             Block::Text { offset, data } => offset + data.len() as u64,
             Block::Records(rows) => rows.last().map(|r| r.0).unwrap_or(0),
         }
+    }
+}
+
+/// Text without quotes whose every carriage return ends a line (`\r\n`): its
+/// records are its non-empty lines and its fields are split at the delimiter, so
+/// it is split directly instead of through the CSV tokenizer.
+fn plain(data: &[u8]) -> bool {
+    memchr::memchr(b'"', data).is_none()
+        && memchr::memchr_iter(b'\r', data).all(|i| data.get(i + 1) == Some(&b'\n'))
+}
+
+/// The records of [`plain`] text, as the CSV reader gives them: the same fields,
+/// empty lines skipped, and the same positions (a record's position is where the
+/// reader started looking for it: just after the previous record's first line-end
+/// byte, so a `\n` after `\r` or an empty line before the record).
+fn each_plain_record(
+    offset: u64,
+    data: &[u8],
+    delimiter: u8,
+    mut f: impl FnMut(Pos, &Record) -> std::ops::ControlFlow<()>,
+) {
+    let mut ends = Vec::new();
+    let mut pos = 0;
+    let mut start = 0;
+    // Every delimiter and line feed, found many bytes at a time.
+    let stops = memchr::memchr2_iter(delimiter, b'\n', data).chain(std::iter::once(data.len()));
+    for stop in stops {
+        if data.get(stop) == Some(&delimiter) {
+            ends.push(stop - start);
+            continue;
+        }
+        let mut line = data.get(start..stop).unwrap_or_default();
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        if !line.is_empty() {
+            ends.push(line.len());
+            let rec = Record::Line { line, ends: &ends };
+            if f(offset + pos as u64, &rec).is_break() {
+                return;
+            }
+            pos = start + line.len() + 1;
+        }
+        ends.clear();
+        start = stop + 1;
     }
 }
 
@@ -368,5 +461,61 @@ mod tests {
             block_records: 4,
         };
         assert_eq!(lines(&records(&mut s)), lines(&expect));
+    }
+
+    /// The CSV reader's records and positions (never the plain split).
+    fn by_csv(data: &[u8], delimiter: u8) -> Vec<(Pos, Vec<Vec<u8>>)> {
+        let mut rdr = csv_reader(data, delimiter);
+        let mut rec = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while rdr.read_byte_record(&mut rec).unwrap() {
+            let pos = rec.position().map(|p| p.byte()).unwrap_or(0);
+            out.push((pos, rec.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    fn by_plain(data: &[u8], delimiter: u8) -> Vec<(Pos, Vec<Vec<u8>>)> {
+        let mut out = Vec::new();
+        each_plain_record(0, data, delimiter, |p, r| {
+            out.push((p, r.iter().map(<[u8]>::to_vec).collect()));
+            std::ops::ControlFlow::Continue(())
+        });
+        out
+    }
+
+    #[test]
+    fn plain_split_is_the_csv_reader() {
+        assert!(plain(b"a,b\r\nc\n"));
+        assert!(!plain(b"a,\"b\"\n"));
+        assert!(!plain(b"a\rb\n"));
+        assert!(!plain(b"a\r"));
+        for text in [
+            &b""[..],
+            b"\n",
+            b"a,b\nc,d",
+            b"a,b\r\n\r\nc,,\r\n",
+            b"\n\na\n\n\nb;c\n",
+            b" \n,\n,,\r\n",
+        ] {
+            assert_eq!(by_plain(text, b','), by_csv(text, b','), "{text:?}");
+            assert_eq!(by_plain(text, b';'), by_csv(text, b';'), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any quote-free text whose carriage returns end lines: the same records,
+        /// fields and positions as the CSV reader.
+        #[test]
+        fn plain_split_matches_csv(parts in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "bb", ",", ";", " ", "\n", "\r\n", "é", "\t"]),
+            0..60,
+        )) {
+            let text = parts.concat().into_bytes();
+            proptest::prop_assert!(plain(&text));
+            for d in [b',', b';', b'\t'] {
+                proptest::prop_assert_eq!(by_plain(&text, d), by_csv(&text, d));
+            }
+        }
     }
 }

@@ -7,7 +7,9 @@
 //! only when a message needs it, by counting line ends up to that offset.
 
 use crate::error::{UResult, UserError};
-use crate::input::blocks::{BLOCK_BYTES, BLOCK_RECORDS, BlockSource, Blocks, size_override};
+use crate::input::blocks::{
+    BLOCK_BYTES, BLOCK_RECORDS, BlockSource, Blocks, Record, size_override,
+};
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
@@ -81,17 +83,17 @@ pub fn text(field: &[u8]) -> Cow<'_, str> {
 }
 
 /// The trimmed field `col` of a record ("" when the record is shorter).
-pub fn field(rec: &csv::ByteRecord, col: usize) -> Cow<'_, str> {
+pub fn field<'a>(rec: &Record<'a>, col: usize) -> Cow<'a, str> {
     rec.get(col).map(text).unwrap_or(Cow::Borrowed(""))
 }
 
-pub fn is_blank(rec: &csv::ByteRecord) -> bool {
+pub fn is_blank(rec: &Record) -> bool {
     rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace))
 }
 
 /// Rows of another width than the header's are an error (extra empty fields, as a
 /// trailing delimiter leaves, are accepted). The error still needs its place.
-pub fn check_width(rec: &csv::ByteRecord, width: usize) -> Result<(), UserError> {
+pub fn check_width(rec: &Record, width: usize) -> Result<(), UserError> {
     if rec.len() != width {
         let extra_empty = rec.len() > width
             && rec
@@ -421,7 +423,7 @@ fn from_reader(
                     "export the data again with a header row and one row per participant and wave",
                 ));
             }
-            Ok(true) if is_blank(&header) => continue,
+            Ok(true) if is_blank(&Record::Csv(&header)) => continue,
             Ok(true) => break header.position().map(|p| p.byte()).unwrap_or(0),
             Err(e) => {
                 return Err(
