@@ -4,19 +4,20 @@ use crate::cohort::{Arm, Cohort, Domain, Kind, Warning, Wave};
 use crate::results::*;
 use crate::stats::adjust::{Adjust, p_adjust};
 use crate::stats::contingency::{chi_square, fisher_exact_2x2, stuart_maxwell};
-use crate::stats::describe::{Moments, describe_with, moments, moments_of};
+use crate::stats::describe::{Moments, describe_in_place, median_of_selected, moments, moments_of};
 use crate::stats::proportions::{
     did_z_binary, mcnemar_exact, newcombe_independent, odds_ratio, risk_ratio, wilson,
 };
-use crate::stats::ranks::{mann_whitney, wilcoxon_signed_rank};
+use crate::stats::ranks::{mann_whitney_given_medians, wilcoxon_signed_rank};
 use crate::stats::regression::ancova_owned;
 use crate::stats::ttest::{
-    cohens_dz_ci, cohens_dz_moments, did_z_continuous, hedges_g_ci, hedges_g_moments,
-    paired_t_moments, welch_t, welch_t_moments,
+    cohens_dz_ci, cohens_dz_moments, did_z_moments, hedges_g_ci, hedges_g_moments,
+    paired_t_moments, welch_t_moments,
 };
 use crate::stats::{TestResult, finite};
-use rayon::prelude::*;
 use std::cell::OnceCell;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
@@ -154,6 +155,15 @@ impl<'a> Gathered<'a> {
                 self.pairs[arm.index()].take().unwrap_or_default()
             }
         }
+    }
+
+    /// The gathered values of `arm` at `wave`, to reorder in place.
+    fn values_mut(&mut self, arm: Arm, wave: Wave) -> &mut [f64] {
+        let _ = self.values(arm, wave);
+        self.x[arm.index()][wave.index()]
+            .get_mut()
+            .map(|(x, _)| x.as_mut_slice())
+            .unwrap_or_default()
     }
 
     /// Let the gathered values by arm and wave go (pairs stay).
@@ -350,14 +360,20 @@ impl<'a> DomainAnalysis<'a> {
         let conf = self.conf;
         let mut g = Gathered::new(self.view, values);
         let mut summary = Vec::new();
-        // Each arm × wave's mean and variance, computed once for the summary, the
-        // t test and the effect size.
+        // Each arm × wave's mean and variance, computed once (in the values' order)
+        // for the summary, the t tests and the effect size. The summary then reorders
+        // the values in place to find quartiles and the median (kept for the rank
+        // test); nothing after it depends on their order.
         let mut m = [[Moments::default(); 2]; 2];
+        let mut medians = [[None; 2]; 2];
         for &arm in self.arms() {
             for &wave in self.waves() {
-                let (x, missing) = g.values(arm, wave);
-                m[arm.index()][wave.index()] = moments(x);
-                let s = describe_with(x, m[arm.index()][wave.index()], conf);
+                let (a, w) = (arm.index(), wave.index());
+                let missing = g.values(arm, wave).1;
+                let x = g.values_mut(arm, wave);
+                m[a][w] = moments(x);
+                let s = describe_in_place(x, m[a][w], conf);
+                medians[a][w] = median_of_selected(x);
                 summary.push(SummaryRow {
                     group: arm,
                     wave,
@@ -393,7 +409,9 @@ impl<'a> DomainAnalysis<'a> {
                 let ci = g.and_then(|g| hedges_g_ci(g, x1.len(), x0.len(), conf));
                 t.effect_size = effect("hedges_g", g, ci);
                 between.push(t);
-                between.push(row(&id, "mann_whitney", false, n, mann_whitney(x1, x0)));
+                let (md1, md0) = (medians[0][wave.index()], medians[1][wave.index()]);
+                let mw = mann_whitney_given_medians(x1, x0, md1, md0);
+                between.push(row(&id, "mann_whitney", false, n, mw));
             }
         }
         if self.paired() {
@@ -422,14 +440,13 @@ impl<'a> DomainAnalysis<'a> {
                     ));
                     changes.push(mc);
                 } else {
-                    let (pre, _) = g.values(arm, Wave::Pre);
-                    let (post, _) = g.values(arm, Wave::Post);
+                    let (pre, post) = (m[arm.index()][0], m[arm.index()][1]);
                     tests.push(row(
                         &id,
                         "welch_t",
                         true,
-                        pre.len() + post.len(),
-                        welch_t(post, pre, conf),
+                        pre.n + post.n,
+                        welch_t_moments(post, pre, conf),
                     ));
                 }
             }
@@ -464,17 +481,14 @@ impl<'a> DomainAnalysis<'a> {
                     ancova_owned(post, pre, arm, conf),
                 ));
             } else {
-                let cells: Vec<&[f64]> = [
-                    (Arm::Intervention, Wave::Post),
-                    (Arm::Intervention, Wave::Pre),
-                    (Arm::Control, Wave::Post),
-                    (Arm::Control, Wave::Pre),
-                ]
-                .iter()
-                .map(|&(a, w)| g.values(a, w).0)
-                .collect();
-                let n = cells.iter().map(|c| c.len()).sum();
-                let r = did_z_continuous([cells[0], cells[1], cells[2], cells[3]], conf);
+                let cells = [
+                    m[0][Wave::Post.index()],
+                    m[0][Wave::Pre.index()],
+                    m[1][Wave::Post.index()],
+                    m[1][Wave::Pre.index()],
+                ];
+                let n = cells.iter().map(|c| c.n).sum();
+                let r = did_z_moments(cells, conf);
                 tests.push(row("did", "did_z", true, n, r));
             }
         }
@@ -759,6 +773,38 @@ impl<'a> DomainAnalysis<'a> {
     }
 }
 
+/// Domains are independent: analyse them on every core, the costliest kinds first
+/// (continuous, then categorical, then binary), each taken by the next free thread,
+/// so that no core waits long for the last one. Results in the domains' order.
+fn in_parallel<R: Send>(domains: &[Domain], f: impl Fn(&Domain) -> R + Sync) -> Vec<R> {
+    let cost = |d: &Domain| match d.kind {
+        Kind::Continuous => 0,
+        Kind::Categorical => 1,
+        Kind::Binary => 2,
+    };
+    let mut order: Vec<usize> = (0..domains.len()).collect();
+    order.sort_by_key(|&i| cost(&domains[i]));
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<R>>> = Mutex::new((0..domains.len()).map(|_| None).collect());
+    rayon::scope(|s| {
+        for _ in 0..rayon::current_num_threads().min(domains.len()) {
+            s.spawn(|_| {
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let r = f(&domains[i]);
+                    if let Ok(mut done) = done.lock() {
+                        done[i] = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    done.into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// Analyse every domain for the participants in `members`; adjust p-values within.
 fn analyse_group(
     cohort: &Cohort,
@@ -769,12 +815,9 @@ fn analyse_group(
     scope: &str,
 ) -> Vec<DomainResult> {
     let members = Members::new(cohort, members);
-    // Domains are independent: analyse them in parallel, keep their order.
-    let results: Vec<(DomainResult, Vec<Warning>)> = cohort
-        .domains
-        .par_iter()
-        .map(|d| analyse_domain(cohort, &members, d, settings, lang))
-        .collect();
+    let results = in_parallel(&cohort.domains, |d| {
+        analyse_domain(cohort, &members, d, settings, lang)
+    });
     let mut out = Vec::with_capacity(results.len());
     for (d, ws) in results {
         for mut w in ws {

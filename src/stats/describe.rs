@@ -74,18 +74,33 @@ pub fn moments_of<I: Iterator<Item = f64>>(data: impl Fn() -> I, n: usize) -> Mo
 }
 
 /// Median (mean of the two middle values when n is even); None when empty.
-/// The middle order statistics are found by selection, as a sort would place them.
 pub fn median(x: &[f64]) -> Option<f64> {
+    median_in_place(&mut x.to_vec())
+}
+
+/// [`median`], reordering `x`: the middle order statistics are found by
+/// selection and left where a sort would place them.
+pub fn median_in_place(x: &mut [f64]) -> Option<f64> {
     let n = x.len();
     if n == 0 {
         return None;
     }
-    let mut s = x.to_vec();
-    let (below, &mut b, _) = s.select_nth_unstable_by(n / 2, f64::total_cmp);
-    if n % 2 == 1 {
-        return finite(b);
+    let mut ks = vec![(n - 1) / 2, n / 2];
+    select_order_stats(x, &mut ks);
+    median_of_selected(x)
+}
+
+/// [`median`] of values whose middle order statistics are already in place (by
+/// [`median_in_place`] or [`describe_in_place`]).
+pub fn median_of_selected(s: &[f64]) -> Option<f64> {
+    let n = s.len();
+    if n == 0 {
+        return None;
     }
-    let a = below.iter().copied().max_by(f64::total_cmp).unwrap_or(b);
+    if n % 2 == 1 {
+        return finite(s[n / 2]);
+    }
+    let (a, b) = (s[n / 2 - 1], s[n / 2]);
     let m = (a + b) / 2.0;
     finite(if m.is_finite() { m } else { a / 2.0 + b / 2.0 })
 }
@@ -160,18 +175,26 @@ pub fn describe(x: &[f64], conf_level: f64) -> Summary {
 
 /// [`describe`] with the values' [`Moments`] already known.
 pub fn describe_with(x: &[f64], moments: Moments, conf_level: f64) -> Summary {
+    describe_in_place(&mut x.to_vec(), moments, conf_level)
+}
+
+/// [`describe_with`], reordering `x` (no copy): the order statistics that the
+/// median and quartiles read are left where a sort would place them, so
+/// [`median_of_selected`] can read the median afterwards. Only `moments` depend on
+/// the values' order, and they are given.
+pub fn describe_in_place(x: &mut [f64], moments: Moments, conf_level: f64) -> Summary {
     let n = x.len();
     // Only the order statistics the median and quartiles read are put in place.
-    let mut s = x.to_vec();
+    let s = x;
     if n > 0 {
         let mut ks: Vec<usize> = [0.25, 0.5, 0.75]
             .iter()
             .flat_map(|&p| quantile7_indices(n, p))
             .collect();
-        select_order_stats(&mut s, &mut ks);
+        select_order_stats(s, &mut ks);
     }
-    let min = x.iter().copied().min_by(f64::total_cmp);
-    let max = x.iter().copied().max_by(f64::total_cmp);
+    let min = s.iter().copied().min_by(f64::total_cmp);
+    let max = s.iter().copied().max_by(f64::total_cmp);
     let mean = moments.mean;
     let sd = moments.var.map(f64::sqrt);
     let (mut conf_low, mut conf_high) = (None, None);
@@ -247,6 +270,10 @@ mod tests {
                 _ => Some((s[n / 2 - 1] + s[n / 2]) / 2.0),
             };
             assert_eq!(median(x).map(f64::to_bits), want.map(f64::to_bits), "{x:?}");
+            // In place: the same summary, and the median read off afterwards.
+            let mut y = x.to_vec();
+            assert_eq!(describe_in_place(&mut y, m, 0.9), describe(x, 0.9));
+            assert_eq!(median_of_selected(&y), median(x));
         }
     }
 

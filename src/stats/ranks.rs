@@ -1,6 +1,6 @@
 //! Rank tests as R's `wilcox.test` (defaults: exact = NULL, correct = TRUE).
 
-use super::describe::median;
+use super::describe::{median, median_in_place};
 use super::dist::{norm_cdf, norm_sf, psignrank, pwilcox};
 use super::{TestResult, finite};
 
@@ -136,8 +136,9 @@ pub fn wilcoxon_signed_rank(changes: &[f64]) -> TestResult {
     if changes.is_empty() {
         return TestResult::default();
     }
-    let rounded: Vec<f64> = changes.iter().map(|&v| round9(v)).collect();
-    let estimate = median(&rounded);
+    let mut rounded: Vec<f64> = changes.iter().map(|&v| round9(v)).collect();
+    // Ranks do not depend on the order: the median may reorder the values.
+    let estimate = median_in_place(&mut rounded);
     let n = rounded.iter().filter(|&&v| v != 0.0).count();
     if n == 0 {
         // Untestable; V = 0 as R reports it.
@@ -180,7 +181,17 @@ pub fn wilcoxon_signed_rank(changes: &[f64]) -> TestResult {
 /// median(x1) − median(x0); no CI. Untestable when a group is empty or every
 /// value is tied.
 pub fn mann_whitney(x1: &[f64], x0: &[f64]) -> TestResult {
-    let estimate = median(x1).zip(median(x0)).and_then(|(a, b)| finite(a - b));
+    mann_whitney_given_medians(x1, x0, median(x1), median(x0))
+}
+
+/// [`mann_whitney`] when the groups' medians are already known.
+pub fn mann_whitney_given_medians(
+    x1: &[f64],
+    x0: &[f64],
+    median1: Option<f64>,
+    median0: Option<f64>,
+) -> TestResult {
+    let estimate = median1.zip(median0).and_then(|(a, b)| finite(a - b));
     let (n1, n0) = (x1.len(), x0.len());
     if n1 == 0 || n0 == 0 {
         return TestResult::default();

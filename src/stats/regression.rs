@@ -18,21 +18,36 @@ fn qr_solve(mut x: Vec<Vec<f64>>, orig_norms: &[f64], y: &mut [f64]) -> Option<V
             return None;
         }
         let alpha = if x[j][j] > 0.0 { -norm } else { norm };
-        // v = x_j[j..] − alpha e_1, reflect the remaining columns and y.
-        let mut v: Vec<f64> = x[j][j..].to_vec();
-        v[0] -= alpha;
-        let vv: f64 = v.iter().map(|a| a * a).sum();
+        // Reflect with v = x_j[j..] − alpha e_1. Below row j, v is column j itself,
+        // which nothing reads after this step but its diagonal: v is not copied, and
+        // of column j only the diagonal is updated. Sums run in the same order as
+        // over a copied v, so the bits are the same.
+        let (done, later) = x.split_at_mut(j + 1);
+        let col_j = &mut done[j];
+        let v0 = col_j[j] - alpha;
+        let tail = &col_j[j + 1..];
+        let vv: f64 = std::iter::once(v0 * v0)
+            .chain(tail.iter().map(|a| a * a))
+            .sum();
+        let factor = |col: &[f64]| {
+            let dot: f64 = std::iter::once(v0 * col[j])
+                .chain(tail.iter().zip(&col[j + 1..]).map(|(a, b)| a * b))
+                .sum();
+            2.0 * dot / vv
+        };
         let reflect = |col: &mut [f64]| {
-            let dot: f64 = v.iter().zip(&col[j..]).map(|(a, b)| a * b).sum();
-            let f = 2.0 * dot / vv;
-            for (c, a) in col[j..].iter_mut().zip(&v) {
+            let f = factor(col);
+            col[j] -= f * v0;
+            for (c, a) in col[j + 1..].iter_mut().zip(tail) {
                 *c -= f * a;
             }
         };
-        for col in x.iter_mut().skip(j) {
+        let f_j = factor(col_j);
+        for col in later.iter_mut() {
             reflect(col);
         }
         reflect(y);
+        col_j[j] -= f_j * v0;
         for (k, col) in x.iter().enumerate().skip(j) {
             r[j][k] = col[j];
         }

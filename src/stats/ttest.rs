@@ -1,6 +1,6 @@
 //! t and z tests on means (R's `t.test`).
 
-use super::describe::{Moments, mean, moments, variance};
+use super::describe::{Moments, moments};
 use super::dist::{norm_quantile, norm_two_sided, t_quantile, t_two_sided};
 use super::{TestResult, degenerate_se, finite, two_sided_prob};
 
@@ -146,11 +146,16 @@ pub fn z_test(estimate: f64, se: f64, conf_level: f64) -> TestResult {
 /// [post1, pre1, post0, pre0]: estimate (post1 − pre1) − (post0 − pre0) of
 /// means, SE² = Σ s²/n (s² with n − 1). Untestable if any cell has n < 2.
 pub fn did_z_continuous(cells: [&[f64]; 4], conf_level: f64) -> TestResult {
-    let means: Option<Vec<f64>> = cells.iter().map(|c| mean(c)).collect();
+    did_z_moments(cells.map(moments), conf_level)
+}
+
+/// [`did_z_continuous`] from the four cells' [`Moments`].
+pub fn did_z_moments(cells: [Moments; 4], conf_level: f64) -> TestResult {
+    let means: Option<Vec<f64>> = cells.iter().map(|c| c.mean).collect();
     let estimate = means.as_ref().map(|m| (m[0] - m[1]) - (m[2] - m[3]));
     let vars: Option<Vec<f64>> = cells
         .iter()
-        .map(|c| variance(c).map(|v| v / c.len() as f64))
+        .map(|c| c.var.map(|v| v / c.n as f64))
         .collect();
     let (Some(est), Some(means), Some(vars)) = (estimate, means, vars) else {
         return TestResult::estimate_only(estimate);
