@@ -8,7 +8,7 @@ use crate::stats::describe::{Moments, describe_in_place, median_of_selected, mom
 use crate::stats::proportions::{
     did_z_binary, mcnemar_exact, newcombe_independent, odds_ratio, risk_ratio, wilson,
 };
-use crate::stats::ranks::{mann_whitney_given_medians, wilcoxon_signed_rank};
+use crate::stats::ranks::{mann_whitney_given_medians, wilcoxon_signed_rank_owned};
 use crate::stats::regression::ancova_owned;
 use crate::stats::ttest::{
     cohens_dz_ci, cohens_dz_moments, did_z_moments, hedges_g_ci, hedges_g_moments,
@@ -76,18 +76,46 @@ impl View<'_> {
         let missing = list.len() - out.len();
         (out, missing)
     }
-    /// (pre, post) of the matched participants of `arm`.
-    fn pairs(&self, values: &[Vec<f64>; 2], arm: Arm) -> (Vec<f64>, Vec<f64>) {
-        let mut pre = Vec::new();
-        let mut post = Vec::new();
-        for &i in &self.members.by_arm[arm.index()] {
-            let (a, b) = (values[0][i as usize], values[1][i as usize]);
-            if !a.is_nan() && !b.is_nan() {
-                pre.push(a);
-                post.push(b);
+    /// (pre, post) of the matched participants, intervention first, and how many
+    /// of them are in the intervention arm.
+    fn pairs(&self, values: &[Vec<f64>; 2]) -> Pairs {
+        let room = self.members.by_arm.iter().map(Vec::len).sum();
+        let mut pre = Vec::with_capacity(room);
+        let mut post = Vec::with_capacity(room);
+        let mut n1 = 0;
+        for (a, list) in self.members.by_arm.iter().enumerate() {
+            for &i in list {
+                let (a, b) = (values[0][i as usize], values[1][i as usize]);
+                if !a.is_nan() && !b.is_nan() {
+                    pre.push(a);
+                    post.push(b);
+                }
+            }
+            if a == Arm::Intervention.index() {
+                n1 = pre.len();
             }
         }
-        (pre, post)
+        Pairs { pre, post, n1 }
+    }
+}
+
+/// Matched participants' values of both arms in one pair of vectors (intervention
+/// first): ANCOVA takes them as they are.
+#[derive(Default)]
+struct Pairs {
+    pre: Vec<f64>,
+    post: Vec<f64>,
+    /// Pairs of the intervention arm (the first ones).
+    n1: usize,
+}
+
+impl Pairs {
+    fn of(&self, arm: Arm) -> (&[f64], &[f64]) {
+        let n1 = self.n1.min(self.pre.len());
+        match arm {
+            Arm::Intervention => (&self.pre[..n1], &self.post[..n1]),
+            Arm::Control => (&self.pre[n1..], &self.post[n1..]),
+        }
     }
 }
 
@@ -106,7 +134,7 @@ struct Gathered<'a> {
     from: From<'a>,
     /// By arm and wave: the non-missing values and the count of missing cells.
     x: ByArmWave<(Vec<f64>, usize)>,
-    pairs: [OnceCell<(Vec<f64>, Vec<f64>)>; 2],
+    pairs: OnceCell<Pairs>,
     ones: ByArmWave<(usize, usize, usize)>,
 }
 
@@ -146,15 +174,10 @@ impl<'a> Gathered<'a> {
         });
         (x, *missing)
     }
-    /// The pairs of `arm`, taken out (gathered now if they were not).
-    fn take_pairs(&mut self, arm: Arm) -> (Vec<f64>, Vec<f64>) {
-        match self.pairs[arm.index()].take() {
-            Some(p) => p,
-            None => {
-                let _ = self.pairs(arm);
-                self.pairs[arm.index()].take().unwrap_or_default()
-            }
-        }
+    /// The pairs of both arms, taken out (gathered now if they were not).
+    fn take_pairs(&mut self) -> Pairs {
+        let _ = self.all_pairs();
+        self.pairs.take().unwrap_or_default()
     }
 
     /// The gathered values of `arm` at `wave`, to reorder in place.
@@ -235,16 +258,23 @@ impl<'a> Gathered<'a> {
         ([stay1, down, up, stay0], m)
     }
 
-    fn pairs(&self, arm: Arm) -> (&[f64], &[f64]) {
-        let (a, b) = self.pairs[arm.index()].get_or_init(|| match self.from {
-            From::Values(v) => self.view.pairs(v, arm),
+    fn all_pairs(&self) -> &Pairs {
+        self.pairs.get_or_init(|| match self.from {
+            From::Values(v) => self.view.pairs(v),
             From::Level(parent, level) => {
-                let (a, b) = parent.pairs(arm);
+                let p = parent.all_pairs();
                 let bin = |x: &[f64]| x.iter().map(|&v| is_level(v, level)).collect();
-                (bin(a), bin(b))
+                Pairs {
+                    pre: bin(&p.pre),
+                    post: bin(&p.post),
+                    n1: p.n1,
+                }
             }
-        });
-        (a, b)
+        })
+    }
+
+    fn pairs(&self, arm: Arm) -> (&[f64], &[f64]) {
+        self.all_pairs().of(arm)
     }
 }
 
@@ -431,13 +461,9 @@ impl<'a> DomainAnalysis<'a> {
                     let ci = dz.and_then(|d| cohens_dz_ci(d, ch.len(), conf));
                     t.effect_size = effect("cohens_dz", dz, ci);
                     tests.push(t);
-                    tests.push(row(
-                        &id,
-                        "wilcoxon_signed_rank",
-                        false,
-                        ch.len(),
-                        wilcoxon_signed_rank(&ch),
-                    ));
+                    let n = ch.len();
+                    let w = wilcoxon_signed_rank_owned(ch);
+                    tests.push(row(&id, "wilcoxon_signed_rank", false, n, w));
                     changes.push(mc);
                 } else {
                     let (pre, post) = (m[arm.index()][0], m[arm.index()][1]);
@@ -464,13 +490,7 @@ impl<'a> DomainAnalysis<'a> {
                 ));
                 // ANCOVA takes the pairs themselves (intervention then control) and
                 // nothing else stays alive meanwhile: big cohorts need less memory.
-                let (mut pre, mut post) = g.take_pairs(Arm::Intervention);
-                let n1 = pre.len();
-                let (pre0, post0) = g.take_pairs(Arm::Control);
-                pre.extend_from_slice(&pre0);
-                drop(pre0);
-                post.extend_from_slice(&post0);
-                drop(post0);
+                let Pairs { pre, post, n1 } = g.take_pairs();
                 let mut arm = vec![1.0; n1];
                 arm.resize(pre.len(), 0.0);
                 tests.push(row(
@@ -630,17 +650,17 @@ impl<'a> DomainAnalysis<'a> {
     }
 
     /// Transitions between ordered levels of matched participants (paired designs).
-    fn transitions(&self, d: &Domain) -> Option<Transitions> {
+    fn transitions(&self, d: &Domain, g: &Gathered) -> Option<Transitions> {
         if !d.ordered || !self.paired() || self.waves().len() != 2 {
             return None;
         }
         let k = d.levels.len();
         let mut groups = Vec::new();
         for &arm in self.arms() {
-            let (pre, post) = self.view.pairs(&d.values, arm);
+            let (pre, post) = g.pairs(arm);
             let mut table = vec![vec![0usize; k]; k];
             let (mut up, mut same, mut down) = (0, 0, 0);
-            for (a, b) in pre.iter().zip(&post) {
+            for (a, b) in pre.iter().zip(post) {
                 let (i, j) = (*a as usize, *b as usize);
                 table[i][j] += 1;
                 let better = if d.higher_is_better { j > i } else { j < i };
@@ -681,7 +701,16 @@ impl<'a> DomainAnalysis<'a> {
         })
     }
 
-    fn categorical(&mut self, d: &Domain) -> (Vec<SummaryRow>, Vec<TestRow>, Vec<LevelResult>) {
+    #[allow(clippy::type_complexity)]
+    fn categorical(
+        &mut self,
+        d: &Domain,
+    ) -> (
+        Vec<SummaryRow>,
+        Vec<TestRow>,
+        Vec<LevelResult>,
+        Option<Transitions>,
+    ) {
         let conf = self.conf;
         let k = d.levels.len();
         let values = &d.values;
@@ -769,7 +798,7 @@ impl<'a> DomainAnalysis<'a> {
                 tests,
             });
         }
-        (summary, tests, per_level)
+        (summary, tests, per_level, self.transitions(d, &g))
     }
 }
 
@@ -845,19 +874,14 @@ fn analyse_domain(
         conf: settings.conf_level,
         warnings: Vec::new(),
     };
-    let transitions = if d.kind == Kind::Categorical {
-        a.transitions(d)
-    } else {
-        None
-    };
-    let (summary, tests, per_level) = match d.kind {
+    let (summary, tests, per_level, transitions) = match d.kind {
         Kind::Continuous => {
             let (s, t) = a.continuous(&d.values);
-            (s, t, Vec::new())
+            (s, t, Vec::new(), None)
         }
         Kind::Binary => {
             let (s, t) = a.binary(&Gathered::new(a.view, &d.values));
-            (s, t, Vec::new())
+            (s, t, Vec::new(), None)
         }
         Kind::Categorical => a.categorical(d),
     };

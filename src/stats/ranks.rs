@@ -133,10 +133,15 @@ fn round9(x: f64) -> f64 {
 /// sum of positive ranks; estimate = median of all changes (zeros
 /// included); no CI. Untestable when every change is 0 (estimate 0).
 pub fn wilcoxon_signed_rank(changes: &[f64]) -> TestResult {
-    if changes.is_empty() {
+    wilcoxon_signed_rank_owned(changes.to_vec())
+}
+
+/// [`wilcoxon_signed_rank`] on changes it may overwrite (no copy of big inputs).
+pub fn wilcoxon_signed_rank_owned(mut rounded: Vec<f64>) -> TestResult {
+    if rounded.is_empty() {
         return TestResult::default();
     }
-    let mut rounded: Vec<f64> = changes.iter().map(|&v| round9(v)).collect();
+    rounded.iter_mut().for_each(|v| *v = round9(*v));
     // Ranks do not depend on the order: the median may reorder the values.
     let estimate = median_in_place(&mut rounded);
     let n = rounded.iter().filter(|&&v| v != 0.0).count();
