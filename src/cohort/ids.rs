@@ -60,17 +60,24 @@ impl Ids {
         (h as u64 as usize) & self.mask
     }
 
-    /// Read what a lookup of `h` will read, without changing anything: called for
-    /// a batch of rows before their lookups, so that the memory accesses of many
-    /// rows overlap instead of waiting one after another.
-    pub fn touch(&self, h: u128) -> u64 {
-        let Some(&s) = self.slots.get(self.home(h)) else {
-            return 0;
-        };
-        if s != 0 && s >> 32 == tag(h) {
-            return self.recs.get(pid_of(s)).map_or(0, |r| r.at[0]);
+    /// Start loading the slot a lookup of `h` reads first.
+    pub fn prefetch_slot(&self, h: u128) {
+        if let Some(s) = self.slots.get(self.home(h)) {
+            crate::prefetch::prefetch(s);
         }
-        s
+    }
+
+    /// Start loading the record of the participant `h` likely is (the one in its
+    /// home slot, when the tags match), and say who that is. A hint only: the
+    /// lookup itself decides.
+    pub fn prefetch_rec(&self, h: u128) -> Option<usize> {
+        let s = *self.slots.get(self.home(h))?;
+        if s == 0 || s >> 32 != tag(h) {
+            return None;
+        }
+        let pid = pid_of(s);
+        crate::prefetch::prefetch(self.recs.get(pid)?);
+        Some(pid)
     }
 
     /// A new participant without an id: its number.
@@ -140,7 +147,10 @@ mod tests {
             assert_eq!(ids.get_or_insert(h, || FRESH), (i as u32, false));
         }
         for (i, &h) in hashes.iter().enumerate().rev() {
-            ids.touch(h);
+            // The hint names the participant when it sits in its home slot.
+            ids.prefetch_slot(h);
+            let hint = ids.prefetch_rec(h);
+            assert!(hint.is_none_or(|p| p == i));
             assert_eq!(ids.get_or_insert(h, || FRESH), (i as u32, true));
             assert_eq!(ids.recs[i].key, h);
         }
@@ -154,7 +164,8 @@ mod tests {
         assert_eq!(ids.get_or_insert(a, || FRESH), (0, true));
         // Without ids, every row is a participant.
         let mut ids = Ids::with_capacity(0, false);
-        assert_eq!(ids.touch(a), 0);
+        ids.prefetch_slot(a);
+        assert_eq!(ids.prefetch_rec(a), None);
         assert_eq!(ids.push(FRESH), 0);
         assert_eq!(ids.push(FRESH), 1);
     }

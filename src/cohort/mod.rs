@@ -706,16 +706,39 @@ impl Merge {
             .collect();
         let nd = self.nd;
         let slots = plan.slots();
-        // Rows go in batches: first the memory each row will need is read for the
-        // whole batch (the reads overlap), then the rows are taken in order.
+        // Rows go in batches, the memory that later rows will need requested ahead
+        // (a prefetch waits for nothing): the id slots two batches ahead, then, once
+        // those are in cache, the participant records and cell rows one batch ahead.
+        // The misses of many rows overlap with the work on the rows before them.
         const BATCH: usize = 16;
         let mut found = [(0u32, false); BATCH];
+        let keyed = plan.id.is_some();
+        let ahead_slots = |ids: &Ids, from: usize| {
+            if keyed {
+                for r in from..(from + BATCH).min(p.len()) {
+                    ids.prefetch_slot(p.hash[r]);
+                }
+            }
+        };
+        let ahead_rows = |ids: &Ids, cells: &Cells, from: usize| {
+            if keyed {
+                for r in from..(from + BATCH).min(p.len()) {
+                    if let Some(row) = ids.prefetch_rec(p.hash[r]).and_then(|pid| cells.row(pid)) {
+                        let w = usize::from(p.side[r] >> 1);
+                        if let Some(c) = row.get(w * nd) {
+                            crate::prefetch::prefetch(c);
+                        }
+                    }
+                }
+            }
+        };
+        ahead_slots(&self.ids, 0);
+        ahead_slots(&self.ids, BATCH);
+        ahead_rows(&self.ids, &self.cells, 0);
         for start in (0..p.len()).step_by(BATCH) {
             let end = (start + BATCH).min(p.len());
-            if plan.id.is_some() {
-                let t = (start..end).fold(0, |t, r| t ^ self.ids.touch(p.hash[r]));
-                std::hint::black_box(t);
-            }
+            ahead_slots(&self.ids, start + 2 * BATCH);
+            ahead_rows(&self.ids, &self.cells, start + BATCH);
             for r in start..end {
                 let fresh = || Rec {
                     key: 0,
@@ -736,15 +759,6 @@ impl Merge {
                 };
             }
             self.cells.grow_to(self.ids.recs.len());
-            let t = (start..end).fold(0, |t, r| {
-                let (pid, existed) = found[r - start];
-                let w = usize::from(p.side[r] >> 1);
-                match self.cells.row(pid as usize) {
-                    Some(row) if existed => t ^ row.get(w * nd).copied().unwrap_or(0),
-                    _ => t,
-                }
-            });
-            std::hint::black_box(t);
             for r in start..end {
                 let at = p.at[r];
                 let arm = arm_index(p.side[r] & 1);
