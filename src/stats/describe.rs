@@ -73,6 +73,127 @@ pub fn moments_of<I: Iterator<Item = f64>>(data: impl Fn() -> I, n: usize) -> Mo
     }
 }
 
+/// [`Moments`] of `k` sequences of `n` values read side by side: `row(i, out)`
+/// writes the `i`-th value of each sequence into `out` (length `k`). Each sequence
+/// keeps its own running sums, in its own order, so every result is bit-equal to
+/// [`moments_of`] on that sequence alone; the rows are read three times in all
+/// instead of three times per sequence, and the `k` sums run side by side.
+pub fn moments_side_by_side(k: usize, n: usize, row: impl Fn(usize, &mut [f64])) -> Vec<Moments> {
+    let none = Moments {
+        n,
+        mean: None,
+        var: None,
+    };
+    if n == 0 || k == 0 {
+        return vec![none; k];
+    }
+    let nf = n as f64;
+    let raw: Vec<f64> = side_sums(k, n, &row, |_, x| x)
+        .iter()
+        .map(|s| s / nf)
+        .collect();
+    let correction = side_sums(k, n, &row, |l, x| x - raw[l]);
+    let mean: Vec<Option<f64>> = (0..k)
+        .map(|l| {
+            let m = raw[l];
+            if m.is_finite() {
+                finite(m + correction[l] / nf)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let centre: Vec<f64> = mean.iter().map(|m| m.unwrap_or(0.0)).collect();
+    let ss = if n >= 2 {
+        side_sums(k, n, &row, |l, x| (x - centre[l]) * (x - centre[l]))
+    } else {
+        vec![0.0; k]
+    };
+    (0..k)
+        .map(|l| Moments {
+            n,
+            mean: mean[l],
+            var: match mean[l] {
+                Some(_) if n >= 2 => finite(ss[l] / (n - 1) as f64),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+/// [`moments_side_by_side`] of `K` sequences whose rows come from a table: row `i`
+/// is `rows[codes[i]]`. The sums stay in registers, so this is the fast way for
+/// few sequences over many rows (a categorical domain's levels, coded by pair of
+/// levels); bit-equal to [`moments_of`] on each sequence.
+pub fn moments_by_code<const K: usize>(codes: &[u8], rows: &[[f64; K]; 256]) -> [Moments; K] {
+    let n = codes.len();
+    let mut out = [Moments {
+        n,
+        mean: None,
+        var: None,
+    }; K];
+    if n == 0 {
+        return out;
+    }
+    let nf = n as f64;
+    let raw = code_sums(codes, rows, |_, x| x).map(|s| s / nf);
+    let corr = code_sums(codes, rows, |l, x| x - raw[l]);
+    let mean: [Option<f64>; K] = std::array::from_fn(|l| {
+        if raw[l].is_finite() {
+            finite(raw[l] + corr[l] / nf)
+        } else {
+            None
+        }
+    });
+    let centre = mean.map(|m| m.unwrap_or(0.0));
+    if n >= 2 {
+        let ss = code_sums(codes, rows, |l, x| (x - centre[l]) * (x - centre[l]));
+        for (o, (m, ss)) in out.iter_mut().zip(mean.iter().zip(ss)) {
+            o.var = m.and_then(|_| finite(ss / (n - 1) as f64));
+        }
+    }
+    for (o, m) in out.iter_mut().zip(mean) {
+        o.mean = m;
+    }
+    out
+}
+
+/// Per sequence of [`moments_by_code`], the sum of `term(l, value)` in row order,
+/// from −0.0 as f64's `Sum`.
+fn code_sums<const K: usize>(
+    codes: &[u8],
+    rows: &[[f64; K]; 256],
+    term: impl Fn(usize, f64) -> f64,
+) -> [f64; K] {
+    let mut s = [-0.0; K];
+    for &c in codes {
+        let r = &rows[usize::from(c)];
+        for (l, (s, &x)) in s.iter_mut().zip(r).enumerate() {
+            *s += term(l, x);
+        }
+    }
+    s
+}
+
+/// Per sequence of [`moments_side_by_side`], the sum of `term(l, value)` in row
+/// order, starting (as f64's `Sum` does) from −0.0.
+fn side_sums(
+    k: usize,
+    n: usize,
+    row: &impl Fn(usize, &mut [f64]),
+    term: impl Fn(usize, f64) -> f64,
+) -> Vec<f64> {
+    let mut v = vec![0.0; k];
+    let mut s = vec![-0.0; k];
+    for i in 0..n {
+        row(i, &mut v);
+        for (l, (s, &x)) in s.iter_mut().zip(&v).enumerate() {
+            *s += term(l, x);
+        }
+    }
+    s
+}
+
 /// Median (mean of the two middle values when n is even); None when empty.
 pub fn median(x: &[f64]) -> Option<f64> {
     median_in_place(&mut x.to_vec())
@@ -93,14 +214,18 @@ pub fn median_in_place(x: &mut [f64]) -> Option<f64> {
 /// [`median`] of values whose middle order statistics are already in place (by
 /// [`median_in_place`] or [`describe_in_place`]).
 pub fn median_of_selected(s: &[f64]) -> Option<f64> {
-    let n = s.len();
+    median_by(s.len(), |i| s[i])
+}
+
+/// [`median`] of `n` values given a way to read the i-th order statistic.
+fn median_by(n: usize, at: impl Fn(usize) -> f64) -> Option<f64> {
     if n == 0 {
         return None;
     }
     if n % 2 == 1 {
-        return finite(s[n / 2]);
+        return finite(at(n / 2));
     }
-    let (a, b) = (s[n / 2 - 1], s[n / 2]);
+    let (a, b) = (at(n / 2 - 1), at(n / 2));
     let m = (a + b) / 2.0;
     finite(if m.is_finite() { m } else { a / 2.0 + b / 2.0 })
 }
@@ -151,6 +276,98 @@ fn select_order_stats(buf: &mut [f64], ks: &mut Vec<usize>) {
     }
 }
 
+/// The distinct values of a sample in ascending order (`f64::total_cmp`, so −0 and
+/// 0 apart, as a sort leaves them) and how often each occurs: every order
+/// statistic, the min and the max without sorting or reordering the sample, and
+/// the rank sums of the Mann–Whitney test. Made in one pass over a small hash table
+/// (scores, counts and ratings have few distinct values).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    pub values: Vec<f64>,
+    pub counts: Vec<usize>,
+    /// `ends[j]`: values up to and including `values[j]`.
+    ends: Vec<usize>,
+}
+
+/// Above this many distinct values [`tally`] gives up (sorting is then the way).
+pub const TALLY_MAX_DISTINCT: usize = 4096;
+
+/// The [`Tally`] of `x`; None with more than [`TALLY_MAX_DISTINCT`] distinct values
+/// or a NaN.
+pub fn tally(x: &[f64]) -> Option<Tally> {
+    if x.iter().any(|v| v.is_nan()) {
+        return None;
+    }
+    let found = count_distinct(x.iter().map(|v| (v.to_bits(), [1])))?;
+    let mut t = Tally::default();
+    let mut below = 0;
+    for (v, [c]) in found {
+        below += c;
+        t.values.push(v);
+        t.counts.push(c);
+        t.ends.push(below);
+    }
+    Some(t)
+}
+
+/// Values counted by their bits, `K` counts each (every item adds its own), in
+/// ascending order of value (`f64::total_cmp`): an open-addressing table of 8,192
+/// slots, so one pass in cache. None above [`TALLY_MAX_DISTINCT`] distinct values
+/// (or for the all-ones NaN, which marks empty slots).
+pub(crate) fn count_distinct<const K: usize>(
+    data: impl Iterator<Item = (u64, [usize; K])>,
+) -> Option<Vec<(f64, [usize; K])>> {
+    const BITS: u32 = 13;
+    const EMPTY: u64 = u64::MAX;
+    let mask = (1usize << BITS) - 1;
+    let mut keys = vec![EMPTY; 1 << BITS];
+    let mut counts = vec![[0usize; K]; 1 << BITS];
+    let mut distinct = 0;
+    for (key, add) in data {
+        if key == EMPTY {
+            return None;
+        }
+        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS)) as usize;
+        while keys[i] != key && keys[i] != EMPTY {
+            i = (i + 1) & mask;
+        }
+        if keys[i] == EMPTY {
+            distinct += 1;
+            if distinct > TALLY_MAX_DISTINCT {
+                return None;
+            }
+            keys[i] = key;
+        }
+        for (c, a) in counts[i].iter_mut().zip(add) {
+            *c += a;
+        }
+    }
+    let mut found: Vec<(f64, [usize; K])> = keys
+        .iter()
+        .zip(&counts)
+        .filter(|(k, _)| **k != EMPTY)
+        .map(|(k, &c)| (f64::from_bits(*k), c))
+        .collect();
+    found.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    Some(found)
+}
+
+impl Tally {
+    /// Values tallied.
+    pub fn n(&self) -> usize {
+        self.ends.last().copied().unwrap_or(0)
+    }
+    /// The `i`-th order statistic (0-based; the last one past the end).
+    pub fn at(&self, i: usize) -> f64 {
+        let j = self.ends.partition_point(|&e| e <= i);
+        self.values
+            .get(j)
+            .or(self.values.last())
+            .copied()
+            .unwrap_or(f64::NAN)
+    }
+}
+
 /// Summary of one group at one wave.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Summary {
@@ -195,6 +412,30 @@ pub fn describe_in_place(x: &mut [f64], moments: Moments, conf_level: f64) -> Su
     }
     let min = s.iter().copied().min_by(f64::total_cmp);
     let max = s.iter().copied().max_by(f64::total_cmp);
+    summary_by(n, moments, conf_level, |i| s[i], min, max)
+}
+
+/// [`describe`] of the sample that `t` tallies (nothing reordered or scanned).
+pub fn describe_tallied(t: &Tally, moments: Moments, conf_level: f64) -> Summary {
+    let (min, max) = (t.values.first().copied(), t.values.last().copied());
+    summary_by(t.n(), moments, conf_level, |i| t.at(i), min, max)
+}
+
+/// [`median`] of the sample that `t` tallies.
+pub fn median_tallied(t: &Tally) -> Option<f64> {
+    median_by(t.n(), |i| t.at(i))
+}
+
+/// The summary of `n` values given their moments, a way to read the i-th order
+/// statistic, the min and the max.
+fn summary_by(
+    n: usize,
+    moments: Moments,
+    conf_level: f64,
+    at: impl Fn(usize) -> f64,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Summary {
     let mean = moments.mean;
     let sd = moments.var.map(f64::sqrt);
     let (mut conf_low, mut conf_high) = (None, None);
@@ -211,9 +452,9 @@ pub fn describe_in_place(x: &mut [f64], moments: Moments, conf_level: f64) -> Su
         mean,
         sd,
         // Type 7 at p = ½ is the usual median (mean of the middle two when n is even).
-        median: quantile7_at(n, 0.5, |i| s[i]),
-        q1: quantile7_at(n, 0.25, |i| s[i]),
-        q3: quantile7_at(n, 0.75, |i| s[i]),
+        median: quantile7_at(n, 0.5, &at),
+        q1: quantile7_at(n, 0.25, &at),
+        q3: quantile7_at(n, 0.75, &at),
         min: min.and_then(finite),
         max: max.and_then(finite),
         conf_low,
@@ -239,6 +480,96 @@ mod tests {
         assert_eq!((one.sd, one.conf_low), (None, None));
         let c = describe(&[2.0, 2.0, 2.0], 0.95);
         assert_eq!((c.sd, c.conf_low, c.conf_high), (Some(0.0), None, None));
+    }
+
+    #[test]
+    fn tallied_summaries_are_bit_equal_to_selection() {
+        let mut x: u64 = 3;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let sets: Vec<Vec<f64>> = vec![
+            vec![],
+            vec![2.5],
+            vec![1.0, 2.0],
+            vec![0.0, -0.0, 0.0, -0.0, 1.0, -1.0],
+            vec![-0.0, 0.0],
+            vec![5.0; 7],
+            (0..1001).map(|_| next(97) as f64 / 10.0 - 3.0).collect(),
+            (0..1000).map(|_| next(4096) as f64 * 0.001).collect(),
+            (0..64).map(|i| f64::from(i).sqrt()).collect(),
+        ];
+        for x in &sets {
+            let t = tally(x).unwrap();
+            assert_eq!(t.n(), x.len());
+            let m = moments(x);
+            let want = describe(x, 0.95);
+            let got = describe_tallied(&t, m, 0.95);
+            let bits = |s: &Summary| {
+                [
+                    s.mean,
+                    s.sd,
+                    s.median,
+                    s.q1,
+                    s.q3,
+                    s.min,
+                    s.max,
+                    s.conf_low,
+                    s.conf_high,
+                ]
+                .map(|v| v.map(f64::to_bits))
+            };
+            assert_eq!(bits(&got), bits(&want), "{x:?}");
+            assert_eq!(
+                median_tallied(&t).map(f64::to_bits),
+                median(x).map(f64::to_bits)
+            );
+            for i in 0..x.len() {
+                let mut s = x.clone();
+                s.sort_by(f64::total_cmp);
+                assert_eq!(t.at(i).to_bits(), s[i].to_bits());
+            }
+        }
+        let many: Vec<f64> = (0..5000).map(f64::from).collect();
+        assert!(tally(&many).is_none());
+        assert!(tally(&[1.0, f64::NAN]).is_none());
+    }
+
+    #[test]
+    fn moments_side_by_side_are_bit_equal_to_one_sequence_at_a_time() {
+        // Level changes (−1, 0, 1) of a categorical domain and awkward decimals.
+        let pre = [0usize, 2, 1, 1, 0, 2, 2, 1, 0, 0, 1, 2, 1];
+        let post = [1usize, 2, 0, 2, 0, 1, 2, 1, 2, 0, 0, 0, 1];
+        for n in [0, 1, 2, 3, pre.len()] {
+            let got = moments_side_by_side(3, n, |i, out| {
+                for (l, o) in out.iter_mut().enumerate() {
+                    *o = f64::from(i8::from(post[i] == l) - i8::from(pre[i] == l));
+                }
+            });
+            for (l, m) in got.iter().enumerate() {
+                let alone: Vec<f64> = (0..n)
+                    .map(|i| f64::from(i8::from(post[i] == l) - i8::from(pre[i] == l)))
+                    .collect();
+                let want = moments(&alone);
+                assert_eq!(m.n, want.n);
+                assert_eq!(m.mean.map(f64::to_bits), want.mean.map(f64::to_bits));
+                assert_eq!(m.var.map(f64::to_bits), want.var.map(f64::to_bits));
+            }
+        }
+        let x = [0.1, 0.7, 0.2, 0.9, 0.3, 0.3, 1e-9, 12.25, 0.0, 0.0];
+        let got = moments_side_by_side(2, x.len(), |i, out| {
+            out[0] = x[i];
+            out[1] = 0.0;
+        });
+        let want = [moments(&x), moments(&[0.0; 10])];
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g.mean.map(f64::to_bits), w.mean.map(f64::to_bits));
+            assert_eq!(g.var.map(f64::to_bits), w.var.map(f64::to_bits));
+        }
+        assert!(moments_side_by_side(0, 5, |_, _| {}).is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Rank tests as R's `wilcox.test` (defaults: exact = NULL, correct = TRUE).
 
-use super::describe::{median, median_in_place};
+use super::describe::{Tally, count_distinct, median, median_in_place};
 use super::dist::{norm_cdf, norm_sf, psignrank, pwilcox};
 use super::{TestResult, finite};
 
@@ -56,48 +56,53 @@ where
 /// groups come in the same ascending order as from the sort: the result is the
 /// same to the last bit. None when there are too many distinct values.
 fn rank_sum_counted(data: impl Iterator<Item = (f64, bool)>) -> Option<(f64, Vec<usize>)> {
-    const BITS: u32 = 13;
-    const MAX_DISTINCT: usize = 1 << (BITS - 1);
-    const EMPTY: u64 = u64::MAX; // NaN bits: no value here is NaN
-    let mask = (1usize << BITS) - 1;
-    // Open addressing: value bits → (count, selected count).
-    let mut keys = vec![EMPTY; 1 << BITS];
-    let mut counts = vec![(0usize, 0usize); 1 << BITS];
-    let mut distinct = 0;
-    for (v, sel) in data {
-        // 0 and −0 are one value.
-        let key = if v == 0.0 { 0 } else { v.to_bits() };
-        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS)) as usize;
-        while keys[i] != key && keys[i] != EMPTY {
-            i = (i + 1) & mask;
-        }
-        if keys[i] == EMPTY {
-            distinct += 1;
-            if distinct > MAX_DISTINCT {
-                return None;
-            }
-            keys[i] = key;
-        }
-        counts[i].0 += 1;
-        counts[i].1 += usize::from(sel);
-    }
-    let mut values: Vec<(f64, usize, usize)> = keys
-        .iter()
-        .zip(&counts)
-        .filter(|(k, _)| **k != EMPTY)
-        .map(|(k, c)| (f64::from_bits(*k), c.0, c.1))
-        .collect();
-    values.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    // 0 and −0 are one value.
+    let key = |v: f64| if v == 0.0 { 0 } else { v.to_bits() };
+    let values = count_distinct(data.map(|(v, sel)| (key(v), [1, usize::from(sel)])))?;
+    Some(rank_sum_of_groups(
+        values.into_iter().map(|(_, [t, s])| (t, s)),
+    ))
+}
+
+/// The rank sum of the selected values and the tie sizes, from the tie groups in
+/// ascending order of value: (size, selected among them).
+fn rank_sum_of_groups(groups: impl ExactSizeIterator<Item = (usize, usize)>) -> (f64, Vec<usize>) {
     let mut below = 0;
     let mut sum = 0.0;
-    let mut ties = Vec::with_capacity(values.len());
-    for (_, t, s) in values {
+    let mut ties = Vec::with_capacity(groups.len());
+    for (t, s) in groups {
         let avg = (2 * below + t + 1) as f64 / 2.0; // mean of ranks below+1..=below+t
         sum += avg * s as f64;
         ties.push(t);
         below += t;
     }
-    Some((sum, ties))
+    (sum, ties)
+}
+
+/// The tie groups of two tallied samples pooled, in ascending order of value
+/// (0 and −0 are one value): (size, of which from `t1`).
+fn pooled_groups(t1: &Tally, t0: &Tally) -> Vec<(usize, usize)> {
+    let (a, b) = (&t1.values, &t0.values);
+    let (mut i, mut j) = (0, 0);
+    let mut out: Vec<(f64, usize, usize)> = Vec::with_capacity(a.len() + b.len());
+    while i < a.len() || j < b.len() {
+        let take_a = j >= b.len() || (i < a.len() && a[i].total_cmp(&b[j]).is_le());
+        let (v, t, s) = if take_a {
+            i += 1;
+            (a[i - 1], t1.counts[i - 1], t1.counts[i - 1])
+        } else {
+            j += 1;
+            (b[j - 1], t0.counts[j - 1], 0)
+        };
+        match out.last_mut() {
+            Some(last) if last.0 == v => {
+                last.1 += t;
+                last.2 += s;
+            }
+            _ => out.push((v, t, s)),
+        }
+    }
+    out.into_iter().map(|(_, t, s)| (t, s)).collect()
 }
 
 /// Two-sided normal-approximation p with continuity correction ½·sign(z)
@@ -206,6 +211,34 @@ pub fn mann_whitney_given_medians(
             .map(|&v| (v, true))
             .chain(x0.iter().map(|&v| (v, false)))
     });
+    mann_whitney_ranked(n1, n0, r1, &ties, estimate)
+}
+
+/// [`mann_whitney`] of two tallied samples (no values read again): the same
+/// result to the last bit.
+pub fn mann_whitney_tallied(
+    t1: &Tally,
+    t0: &Tally,
+    median1: Option<f64>,
+    median0: Option<f64>,
+) -> TestResult {
+    let estimate = median1.zip(median0).and_then(|(a, b)| finite(a - b));
+    let (n1, n0) = (t1.n(), t0.n());
+    if n1 == 0 || n0 == 0 {
+        return TestResult::default();
+    }
+    let (r1, ties) = rank_sum_of_groups(pooled_groups(t1, t0).into_iter());
+    mann_whitney_ranked(n1, n0, r1, &ties, estimate)
+}
+
+/// The Mann–Whitney result from the rank sum of the first group and the ties.
+fn mann_whitney_ranked(
+    n1: usize,
+    n0: usize,
+    r1: f64,
+    ties: &[usize],
+    estimate: Option<f64>,
+) -> TestResult {
     let (f1, f0) = (n1 as f64, n0 as f64);
     let w = r1 - f1 * (f1 + 1.0) / 2.0;
     if ties.len() == 1 {
@@ -225,7 +258,7 @@ pub fn mann_whitney_given_medians(
         (2.0 * one_side).min(1.0)
     } else {
         let nt = f1 + f0;
-        let sigma = (f1 * f0 / 12.0 * ((nt + 1.0) - tie_term(&ties) / (nt * (nt - 1.0)))).sqrt();
+        let sigma = (f1 * f0 / 12.0 * ((nt + 1.0) - tie_term(ties) / (nt * (nt - 1.0)))).sqrt();
         normal_p(w - mean, sigma)
     };
     TestResult {
@@ -245,6 +278,44 @@ mod tests {
         let (ranks, ties) = rank(x);
         let sum = ranks.iter().zip(sel).filter(|p| *p.1).map(|p| p.0).sum();
         (sum, ties)
+    }
+
+    /// Tallies pooled give the same test as ranking the values, to the bit.
+    #[test]
+    fn tallied_mann_whitney_is_bit_equal_to_ranking_the_values() {
+        use crate::stats::describe::{median_tallied, tally};
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let ties: Vec<f64> = (0..3000).map(|_| next(40) as f64 / 2.0 - 5.0).collect();
+        let other: Vec<f64> = (0..2500).map(|_| next(35) as f64 / 2.0 - 3.0).collect();
+        let distinct: Vec<f64> = (0..30).map(|i| f64::from(i) * 1.25 - 7.0).collect();
+        let few: Vec<f64> = (0..20).map(|i| f64::from(i) * 0.8 + 0.3).collect();
+        let sets: Vec<(Vec<f64>, Vec<f64>)> = vec![
+            (ties.clone(), other.clone()),
+            (distinct.clone(), few.clone()),
+            (vec![0.0, -0.0, 1.0, -0.0, 2.0], vec![0.0, 0.0, -1.0, -0.0]),
+            (vec![3.0; 5], vec![3.0; 4]),
+            (vec![], vec![1.0, 2.0]),
+            (vec![2.5], vec![1.0]),
+            // More distinct values pooled than either has: the sort-based path.
+            (
+                (0..4000).map(|i| f64::from(i) * 0.5).collect(),
+                (0..4000).map(|i| f64::from(i) * 0.5 + 0.25).collect(),
+            ),
+        ];
+        for (a, b) in &sets {
+            let (ta, tb) = (tally(a).unwrap(), tally(b).unwrap());
+            let want = mann_whitney(a, b);
+            let got = mann_whitney_tallied(&ta, &tb, median_tallied(&ta), median_tallied(&tb));
+            let bits =
+                |r: &TestResult| [r.estimate, r.statistic, r.p_value].map(|v| v.map(f64::to_bits));
+            assert_eq!(bits(&got), bits(&want), "{a:?} {b:?}");
+        }
     }
 
     /// Counting and sorting give the same rank sums and tie groups, to the bit, on
