@@ -20,6 +20,7 @@ use crate::stats::ttest::{
     paired_t_moments, welch_t_moments,
 };
 use crate::stats::{TestResult, finite};
+use rayon::prelude::*;
 use std::cell::OnceCell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,22 +41,70 @@ struct Members {
 }
 
 impl Members {
-    fn new(cohort: &Cohort, members: &[usize]) -> Self {
-        let mut m = Members {
-            by_arm: [Vec::new(), Vec::new()],
-            present: [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]],
-        };
-        for &i in members {
+    /// The lists of `members` (everyone when None), in participant order: counted,
+    /// then filled, in contiguous parts on every core (each part writes its own
+    /// slice of each list, so the lists are the same as from one pass).
+    fn new(cohort: &Cohort, members: Option<&[usize]>) -> Self {
+        let n = members.map_or(cohort.participants.len(), <[usize]>::len);
+        let who = |k: usize| members.map_or(k, |m| m[k]);
+        // Lists 0, 1: by arm; 2 + 2 × arm + wave: present.
+        let lists_of = |i: usize| {
             let p = &cohort.participants[i];
             let a = p.arm.index();
-            m.by_arm[a].push(i as u32);
+            let mut out = [a, usize::MAX, usize::MAX];
             for w in 0..2 {
                 if p.present[w] {
-                    m.present[a][w].push(i as u32);
+                    out[1 + w] = 2 + 2 * a + w;
                 }
             }
+            out
+        };
+        const PART: usize = 1 << 18;
+        let parts = n.div_ceil(PART).max(1);
+        let range = |j: usize| j * PART..((j + 1) * PART).min(n);
+        let counts: Vec<[usize; 6]> = (0..parts)
+            .into_par_iter()
+            .map(|j| {
+                let mut c = [0; 6];
+                for k in range(j) {
+                    for l in lists_of(who(k)) {
+                        if let Some(c) = c.get_mut(l) {
+                            *c += 1;
+                        }
+                    }
+                }
+                c
+            })
+            .collect();
+        let mut lists: [Vec<u32>; 6] =
+            std::array::from_fn(|l| vec![0; counts.iter().map(|c| c[l]).sum()]);
+        // Each part's slice of each list.
+        let mut slices: Vec<Vec<&mut [u32]>> = (0..parts).map(|_| Vec::with_capacity(6)).collect();
+        for (l, list) in lists.iter_mut().enumerate() {
+            let mut rest = list.as_mut_slice();
+            for (j, s) in slices.iter_mut().enumerate() {
+                let (mine, after) = std::mem::take(&mut rest).split_at_mut(counts[j][l]);
+                s.push(mine);
+                rest = after;
+            }
         }
-        m
+        slices.into_par_iter().enumerate().for_each(|(j, mut s)| {
+            let mut at = [0; 6];
+            for k in range(j) {
+                let i = who(k);
+                for l in lists_of(i) {
+                    if let Some(slot) = s.get_mut(l).and_then(|s| s.get_mut(at[l])) {
+                        *slot = i as u32;
+                        at[l] += 1;
+                    }
+                }
+            }
+        });
+        let [a0, a1, p00, p01, p10, p11] = lists;
+        Members {
+            by_arm: [a0, a1],
+            present: [[p00, p01], [p10, p11]],
+        }
     }
 }
 
@@ -1018,7 +1067,7 @@ fn in_parallel<R: Send>(domains: &[Domain], f: impl Fn(&Domain) -> R + Sync) -> 
 /// Analyse every domain for the participants in `members`; adjust p-values within.
 fn analyse_group(
     cohort: &Cohort,
-    members: &[usize],
+    members: Option<&[usize]>,
     settings: Settings,
     lang: &str,
     warnings: &mut Vec<Warning>,
@@ -1125,27 +1174,46 @@ pub(crate) fn adjust_family(domains: &mut [DomainResult], method: Adjust) {
 }
 
 fn attrition(cohort: &Cohort) -> Vec<Attrition> {
+    // Per arm: participants, matched, baseline only, follow-up only (one pass, on
+    // every core).
+    let counts = cohort
+        .participants
+        .par_chunks(1 << 18)
+        .map(|ps| {
+            let mut c = [[0usize; 4]; 2];
+            for p in ps {
+                let c = &mut c[p.arm.index()];
+                c[0] += 1;
+                match p.present {
+                    [true, true] => c[1] += 1,
+                    [true, false] => c[2] += 1,
+                    [false, true] => c[3] += 1,
+                    [false, false] => {}
+                }
+            }
+            c
+        })
+        .reduce(
+            || [[0; 4]; 2],
+            |mut a, b| {
+                for (a, b) in a.iter_mut().flatten().zip(b.iter().flatten()) {
+                    *a += b;
+                }
+                a
+            },
+        );
     cohort
         .arms
         .iter()
         .map(|&arm| {
-            let mut a = Attrition {
+            let [participants, matched, baseline_only, followup_only] = counts[arm.index()];
+            Attrition {
                 group: arm,
-                participants: 0,
-                matched: 0,
-                baseline_only: 0,
-                followup_only: 0,
-            };
-            for p in cohort.participants.iter().filter(|p| p.arm == arm) {
-                a.participants += 1;
-                match p.present {
-                    [true, true] => a.matched += 1,
-                    [true, false] => a.baseline_only += 1,
-                    [false, true] => a.followup_only += 1,
-                    [false, false] => {}
-                }
+                participants,
+                matched,
+                baseline_only,
+                followup_only,
             }
-            a
         })
         .collect()
 }
@@ -1153,18 +1221,22 @@ fn attrition(cohort: &Cohort) -> Vec<Attrition> {
 /// The whole analysis: pooled, and per stratum when `--by` is given.
 pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
     let mut warnings = cohort.warnings.clone();
-    let all: Vec<usize> = (0..cohort.participants.len()).collect();
-    let domains = analyse_group(cohort, &all, settings, lang, &mut warnings, "");
+    let domains = analyse_group(cohort, None, settings, lang, &mut warnings, "");
     let mut strata = Vec::new();
     if let Some(s) = &cohort.strata {
         for (si, value) in s.values.iter().enumerate() {
-            let members: Vec<usize> = all
-                .iter()
-                .copied()
+            let members: Vec<usize> = (0..cohort.participants.len())
                 .filter(|&i| cohort.participants[i].stratum == Some(si as u32))
                 .collect();
             let scope = format!("{} = {}", s.column, value);
-            let domains = analyse_group(cohort, &members, settings, lang, &mut warnings, &scope);
+            let domains = analyse_group(
+                cohort,
+                Some(&members),
+                settings,
+                lang,
+                &mut warnings,
+                &scope,
+            );
             strata.push(StratumResult {
                 column: s.column.clone(),
                 value: value.clone(),
