@@ -177,8 +177,8 @@ fn each_plain_record(
     let mut ends = Vec::new();
     let mut pos = 0;
     let mut start = 0;
-    // Every delimiter and line feed, found many bytes at a time.
-    let stops = memchr::memchr2_iter(delimiter, b'\n', data).chain(std::iter::once(data.len()));
+    // Every delimiter and line feed, found eight bytes at a time.
+    let stops = Stops::new(data, delimiter, b'\n').chain(std::iter::once(data.len()));
     for stop in stops {
         if data.get(stop) == Some(&delimiter) {
             ends.push(stop - start);
@@ -198,6 +198,79 @@ fn each_plain_record(
         }
         ends.clear();
         start = stop + 1;
+    }
+}
+
+/// The positions of two bytes in `data`, in order, found eight bytes at a time
+/// (SWAR: a word's bytes equal to either are marked by their high bit). Fields are
+/// a few bytes long, so this beats a vectorised search restarted at every field.
+struct Stops<'a> {
+    data: &'a [u8],
+    /// Offset of the word `marks` came from.
+    base: usize,
+    /// High bit of each byte of the current word that is a stop, not yet given.
+    marks: u64,
+    a: u64,
+    b: u64,
+}
+
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of every byte of `x` equal to the byte repeated in `pattern`
+/// (exact: no carry crosses bytes).
+fn equal_bytes(x: u64, pattern: u64) -> u64 {
+    let t = x ^ pattern;
+    !(((t & LOW7).wrapping_add(LOW7)) | t) & HIGH
+}
+
+impl<'a> Stops<'a> {
+    fn new(data: &'a [u8], a: u8, b: u8) -> Self {
+        let mut s = Stops {
+            data,
+            base: 0,
+            marks: 0,
+            a: u64::from(a) * 0x0101_0101_0101_0101,
+            b: u64::from(b) * 0x0101_0101_0101_0101,
+        };
+        s.marks = s.word_marks(0);
+        s
+    }
+
+    /// The stops among the (up to) eight bytes at `at`.
+    fn word_marks(&self, at: usize) -> u64 {
+        let (x, valid) = match self.data.get(at..at + 8) {
+            Some(w) => {
+                let mut bytes = [0; 8];
+                bytes.copy_from_slice(w);
+                (u64::from_le_bytes(bytes), u64::MAX)
+            }
+            None => {
+                let rest = self.data.get(at..).unwrap_or_default();
+                let mut bytes = [0; 8];
+                for (b, &r) in bytes.iter_mut().zip(rest) {
+                    *b = r;
+                }
+                (u64::from_le_bytes(bytes), (1u64 << (8 * rest.len())) - 1)
+            }
+        };
+        (equal_bytes(x, self.a) | equal_bytes(x, self.b)) & valid
+    }
+}
+
+impl Iterator for Stops<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        while self.marks == 0 {
+            self.base += 8;
+            if self.base >= self.data.len() {
+                return None;
+            }
+            self.marks = self.word_marks(self.base);
+        }
+        let at = self.base + self.marks.trailing_zeros() as usize / 8;
+        self.marks &= self.marks - 1;
+        Some(at)
     }
 }
 
@@ -516,6 +589,21 @@ mod tests {
             for d in [b',', b';', b'\t'] {
                 proptest::prop_assert_eq!(by_plain(&text, d), by_csv(&text, d));
             }
+        }
+
+        /// Stops found eight bytes at a time are every place of either byte, in
+        /// order, for any bytes (high bytes, zeros, any length and alignment).
+        #[test]
+        fn stops_are_every_place_of_either_byte(
+            data in proptest::collection::vec(proptest::sample::select(
+                vec![0u8, b',', b'\n', b'a', 0x80, 0xFF, 0x2B, 0x0A ^ 0x80]), 0..80),
+            a in proptest::sample::select(vec![b',', b';', 0u8, 0xFF]),
+        ) {
+            let want: Vec<usize> = (0..data.len())
+                .filter(|&i| data[i] == a || data[i] == b'\n')
+                .collect();
+            let got: Vec<usize> = Stops::new(&data, a, b'\n').collect();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 }
