@@ -232,3 +232,56 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("reading") && !err.contains('\u{1b}'), "{err}");
 }
+
+/// Text that names each participant is skipped (identifiers are never printed),
+/// a level every participant keeps is flagged as an attribute, and a real
+/// categorical outcome is analysed with its levels.
+#[test]
+fn identifiers_are_skipped_and_attributes_flagged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("text.csv");
+    let mut csv = String::from("id,group,wave,score,band,note,mood\n");
+    for i in 0..24 {
+        let group = if i % 2 == 0 {
+            "intervention"
+        } else {
+            "control"
+        };
+        let band = ["6-8", "9-11", "12-14"][i % 3];
+        for (w, wave) in ["pre", "post"].iter().enumerate() {
+            let mood = ["low", "mid", "high"][(i + w * (i % 2 + 1)) % 3];
+            csv.push_str(&format!(
+                "P{i},{group},{wave},{},{band},name {i},{mood}\n",
+                10 + i + 3 * w
+            ));
+        }
+    }
+    std::fs::write(&path, csv).expect("write");
+    let v = json_of(&[path.to_str().expect("utf-8 path")]);
+    let names: Vec<&str> = v["domains"]
+        .as_array()
+        .expect("domains")
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    assert_eq!(names, ["score", "band", "mood"]);
+    let w = v["warnings"].to_string();
+    assert!(
+        w.contains("24 distinct text values: free text or identifiers"),
+        "{w}"
+    );
+    assert!(
+        w.contains("band") && w.contains("same value at both waves"),
+        "{w}"
+    );
+    assert!(!w.contains("mood: every participant"), "{w}");
+    let mood = &v["domains"][2];
+    assert_eq!(mood["kind"], "categorical");
+    let levels: Vec<&str> = mood["summary"][0]["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .filter_map(|l| l["level"].as_str())
+        .collect();
+    assert_eq!(levels, ["low", "mid", "high"]);
+}

@@ -346,18 +346,6 @@ impl LabelMap {
     }
 }
 
-/// Text with about one distinct value per participant (five or more values, held by
-/// at most twice as many participants) is names or identifiers, not levels: printing
-/// it as levels would publish them.
-fn identifier_like(levels: usize, codes: &[Vec<u32>; 2]) -> bool {
-    let holders = codes[0]
-        .iter()
-        .zip(&codes[1])
-        .filter(|(a, b)| **a != NO_CODE || **b != NO_CODE)
-        .count();
-    levels >= 5 && levels * 2 >= holders
-}
-
 /// One domain once every row is read: numbers in `values`, text as codes into the
 /// tally's texts (when the domain holds text). The kind is decided by [`Acc::finish`].
 struct Acc {
@@ -373,6 +361,9 @@ enum Finished {
         levels: Vec<String>,
         values: [Vec<f64>; 2],
         ordered: bool,
+        /// Categorical, and every matched participant (at least 10) keeps the same
+        /// value: an attribute (age band, sex) rather than an outcome.
+        attribute: bool,
     },
 }
 
@@ -384,7 +375,7 @@ impl Acc {
         col_name: &str,
         spec_d: Option<&DomainSpec>,
         spec_file: Option<&str>,
-        error_at: &dyn Fn(u64, UserError) -> UserError,
+        error_at: &(dyn Fn(u64, UserError) -> UserError + Sync),
     ) -> UResult<Finished> {
         let numeric_error = |at: u64, raw: &str, what: &str| {
             error_at(
@@ -492,6 +483,7 @@ impl Acc {
                     levels: Vec::new(),
                     values,
                     ordered: false,
+                    attribute: false,
                 })
             }
             Kind::Binary => {
@@ -524,7 +516,10 @@ impl Acc {
                         }
                     }
                 }
-                for v in values.iter().flatten() {
+                // Every number read was 0 or 1 (and words and thresholds give 0 or 1)
+                // unless the tally saw another.
+                let check = threshold.is_none() && self.tally.not01;
+                for v in values.iter().flatten().filter(|_| check) {
                     if !v.is_nan() && *v != 0.0 && *v != 1.0 {
                         return Err(UserError::new(format!(
                             "value {v} in binary domain \"{name}\""
@@ -538,6 +533,7 @@ impl Acc {
                     levels: Vec::new(),
                     values,
                     ordered: false,
+                    attribute: false,
                 })
             }
             Kind::Categorical => {
@@ -595,32 +591,55 @@ impl Acc {
                         *x = remap[*x];
                     }
                     levels = sl.clone();
-                } else if self.tally.too_many
-                    || levels.len() > 20
-                    || (levels.len() == total && total >= 10)
-                    || identifier_like(levels.len(), &codes)
-                {
-                    let count = if self.tally.too_many {
-                        format!("over {MAX_DISTINCT}")
-                    } else {
-                        levels.len().to_string()
-                    };
-                    return Ok(Finished::Skipped(format!(
-                        "{count} distinct text values: free text or identifiers, not a domain; skipped (use --ignore to silence)"
-                    )));
-                } else if levels.len() < 2 {
-                    return Ok(Finished::Skipped(
-                        "a single text value; domain skipped".into(),
-                    ));
                 }
-                for w in 0..2 {
-                    for i in 0..n {
-                        let c = codes[w][i];
-                        values[w][i] = if c == NO_CODE {
-                            f64::NAN
+                let free_text = |identifier_like: bool| {
+                    if self.tally.too_many
+                        || levels.len() > 20
+                        || (levels.len() == total && total >= 10)
+                        || identifier_like
+                    {
+                        let count = if self.tally.too_many {
+                            format!("over {MAX_DISTINCT}")
                         } else {
-                            level_of[c as usize] as f64
+                            levels.len().to_string()
                         };
+                        return Some(Finished::Skipped(format!(
+                            "{count} distinct text values: free text or identifiers, not a domain; skipped (use --ignore to silence)"
+                        )));
+                    }
+                    None
+                };
+                if spec_levels.is_none()
+                    && let Some(skip) = free_text(false)
+                {
+                    return Ok(skip);
+                }
+                // One pass: level numbers, participants holding a text (for the
+                // identifier test) and whether matched participants keep their value.
+                let level = |c: u32| level_of.get(c as usize).map_or(f64::NAN, |&l| l as f64);
+                let (mut holders, mut matched, mut same) = (0, 0, true);
+                let [v0, v1] = &mut values;
+                for (i, (v0, v1)) in v0.iter_mut().zip(v1.iter_mut()).enumerate() {
+                    let (c0, c1) = (codes[0][i], codes[1][i]);
+                    holders += usize::from(c0 != NO_CODE || c1 != NO_CODE);
+                    (*v0, *v1) = (level(c0), level(c1));
+                    if !v0.is_nan() && !v1.is_nan() {
+                        matched += 1;
+                        same &= *v0 == *v1;
+                    }
+                }
+                if spec_levels.is_none() {
+                    // Text with about one distinct value per participant (five or more
+                    // values, held by at most twice as many participants) is names or
+                    // identifiers, not levels: printing it as levels would publish them.
+                    let identifier_like = levels.len() >= 5 && levels.len() * 2 >= holders;
+                    if let Some(skip) = free_text(identifier_like) {
+                        return Ok(skip);
+                    }
+                    if levels.len() < 2 {
+                        return Ok(Finished::Skipped(
+                            "a single text value; domain skipped".into(),
+                        ));
                     }
                 }
                 Ok(Finished::Domain {
@@ -628,6 +647,7 @@ impl Acc {
                     levels,
                     values,
                     ordered,
+                    attribute: matched >= 10 && same,
                 })
             }
         }
@@ -1536,37 +1556,40 @@ pub fn build_with_progress(
     let paired = (layout == Layout::Wide || has_id)
         && participants.iter().any(|p| p.present == [true, true]);
 
-    // Domains: kind, levels and values.
+    // Domains: kind, levels and values, decided on every core (each domain on its
+    // own); the first error and the warnings come in the domains' order.
+    let t0 = Instant::now();
+    let finished: Vec<(String, UResult<Finished>)> = domain_cols
+        .par_iter()
+        .zip(accs)
+        .map(|(dc, acc)| {
+            let spec_d = dc.spec.as_ref();
+            let name = spec_d
+                .and_then(|s| s.name.clone())
+                .unwrap_or_else(|| dc.name.clone());
+            let f = acc.finish(
+                &name,
+                &dc.name,
+                spec_d,
+                spec.map(|s| s.file.as_str()),
+                &error_at,
+            );
+            (name, f)
+        })
+        .collect();
     let mut domains = Vec::new();
-    for (dc, acc) in domain_cols.iter().zip(accs) {
+    for (dc, (name, f)) in domain_cols.iter().zip(finished) {
         let spec_d = dc.spec.as_ref();
-        let name = spec_d
-            .and_then(|s| s.name.clone())
-            .unwrap_or_else(|| dc.name.clone());
-        match acc.finish(
-            &name,
-            &dc.name,
-            spec_d,
-            spec.map(|s| s.file.as_str()),
-            &error_at,
-        )? {
+        match f? {
             Finished::Skipped(msg) => warnings.push(Warning::new(Some(&name), msg)),
             Finished::Domain {
                 kind,
                 levels,
                 values,
                 ordered,
+                attribute,
             } => {
-                let n = participants.len();
-                if kind == Kind::Categorical
-                    && (0..n)
-                        .filter(|&i| !values[0][i].is_nan() && !values[1][i].is_nan())
-                        .count()
-                        >= 10
-                    && (0..n)
-                        .filter(|&i| !values[0][i].is_nan() && !values[1][i].is_nan())
-                        .all(|i| values[0][i] == values[1][i])
-                {
+                if attribute {
                     let col_name = &dc.name;
                     warnings.push(Warning::new(
                         Some(&name),
@@ -1587,6 +1610,7 @@ pub fn build_with_progress(
             }
         }
     }
+    crate::timing::report(|| format!("  domains decided {:.3} s", t0.elapsed().as_secs_f64()));
     if domains.is_empty() {
         return Err(UserError::new(
             "no domain to analyse: every column is a role, ignored or skipped",
