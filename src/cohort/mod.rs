@@ -1406,21 +1406,25 @@ pub fn build_with_progress(
         rows_total,
         nd: _,
     } = m;
+    let t0 = Instant::now();
     let mut participants: Vec<Participant> = ids
         .recs
-        .iter()
+        .par_iter()
         .map(|r| Participant {
             arm: arm_index(r.arm),
             stratum: (r.stratum != NO_CODE).then_some(r.stratum),
             present: [r.present & 1 != 0, r.present & 2 != 0],
         })
         .collect();
+    let t_participants = t0.elapsed().as_secs_f64();
+    let td = Instant::now();
     drop(ids);
+    let t_drop = td.elapsed().as_secs_f64();
     let t0 = Instant::now();
     let accs = columns(cells, nd, participants.len(), tallies);
     crate::timing::report(|| {
         format!(
-            "  reading {:.3} s, parsing {:.3} s (summed over threads), merging {:.3} s, columns {:.3} s",
+            "  reading {:.3} s, parsing {:.3} s (summed over threads), merging {:.3} s, participants {t_participants:.3} s, drop {t_drop:.3}, columns {:.3} s",
             T_READ.seconds(),
             T_PARSE.seconds(),
             T_MERGE.seconds(),

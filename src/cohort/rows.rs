@@ -107,7 +107,7 @@ impl Tally {
             }
             Some(_) => self.cell(&text(raw), at, decimal_comma, text_before),
             None => {
-                if let Some(&(_, c)) = self.seen.iter().find(|e| *e.0 == *b) {
+                if let Some(&(_, c)) = self.seen.iter().find(|e| same_bytes(&e.0, b)) {
                     self.text_count[c as usize] += 1;
                     return code_cell(c, false);
                 }
@@ -269,6 +269,22 @@ impl Parsed {
     }
 }
 
+/// Whether two short byte strings (labels, levels) are equal: compared eight bytes
+/// at a time inline, cheaper than a call to `memcmp` for the few bytes of a label.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |c: &[u8]| c.try_into().map_or(0, u64::from_ne_bytes);
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in x.by_ref().zip(y.by_ref()) {
+        if word(p) != word(q) {
+            return false;
+        }
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
+}
+
 /// A vector emptied, its room kept.
 fn emptied<T>(mut v: Vec<T>) -> Vec<T> {
     v.clear();
@@ -333,7 +349,7 @@ pub(super) fn parse(
         let raw_of = |c: Option<usize>| c.map(|c| rec.get(c).unwrap_or_default());
         let (g_raw, w_raw) = (raw_of(plan.group), raw_of(plan.wave));
         let known = |seen: &[(Vec<u8>, u8)], raw: Option<&[u8]>| {
-            raw.and_then(|b| seen.iter().find(|e| e.0 == b).map(|e| e.1))
+            raw.and_then(|b| seen.iter().find(|e| same_bytes(&e.0, b)).map(|e| e.1))
         };
         let (g_known, w_known) = (known(&arm_seen, g_raw), known(&wave_seen, w_raw));
         for (col, hit, what, name) in [
@@ -453,4 +469,29 @@ pub(super) fn parse(
         ));
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_bytes;
+
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let words: [&[u8]; 9] = [
+            b"",
+            b"a",
+            b"pre",
+            b"post",
+            b"control",
+            b"controls",
+            b"intervention",
+            b"interventiom",
+            b"intervention group",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(same_bytes(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
 }
