@@ -14,7 +14,7 @@ use crate::stats::proportions::{
 use crate::stats::ranks::{
     mann_whitney_given_medians, mann_whitney_tallied, wilcoxon_signed_rank_owned,
 };
-use crate::stats::regression::ancova_owned;
+use crate::stats::regression::ancova_arms;
 use crate::stats::ttest::{
     cohens_dz_ci, cohens_dz_moments, did_z_moments, hedges_g_ci, hedges_g_moments,
     paired_t_moments, welch_t_moments,
@@ -716,14 +716,12 @@ impl<'a> DomainAnalysis<'a> {
                 // ANCOVA takes the pairs themselves (intervention then control) and
                 // nothing else stays alive meanwhile: big cohorts need less memory.
                 let Pairs { pre, post, n1 } = g.take_pairs();
-                let mut arm = vec![1.0; n1];
-                arm.resize(pre.len(), 0.0);
                 tests.push(row(
                     "did",
                     "ancova",
                     true,
                     post.len(),
-                    ancova_owned(post, pre, arm, conf),
+                    ancova_arms(post, pre, n1, conf),
                 ));
             } else {
                 let cells = [

@@ -455,15 +455,7 @@ mod no_nan {
     use proptest::prelude::*;
 
     fn ok(r: &TestResult) -> bool {
-        let fields = [
-            r.estimate,
-            r.conf_low,
-            r.conf_high,
-            r.statistic,
-            r.df,
-            r.p_value,
-        ];
-        fields.iter().flatten().all(|v| v.is_finite())
+        r.fields().iter().flatten().all(|v| v.is_finite())
             && r.p_value.is_none_or(|p| (0.0..=1.0).contains(&p))
             && match (r.conf_low, r.conf_high) {
                 (Some(l), Some(h)) => l <= h,

@@ -484,13 +484,7 @@ mod tests {
 
     #[test]
     fn tallied_summaries_are_bit_equal_to_selection() {
-        let mut x: u64 = 3;
-        let mut next = |m: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % m
-        };
+        let mut next = crate::stats::test_numbers(3);
         let sets: Vec<Vec<f64>> = vec![
             vec![],
             vec![2.5],

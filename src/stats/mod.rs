@@ -25,6 +25,18 @@ pub struct TestResult {
 }
 
 impl TestResult {
+    /// Every number: estimate, CI bounds, statistic, df, p-value.
+    pub fn fields(&self) -> [Option<f64>; 6] {
+        [
+            self.estimate,
+            self.conf_low,
+            self.conf_high,
+            self.statistic,
+            self.df,
+            self.p_value,
+        ]
+    }
+
     /// An untestable result that still carries its estimate (if finite).
     pub fn estimate_only(estimate: Option<f64>) -> Self {
         TestResult {
@@ -53,4 +65,17 @@ pub fn two_sided_prob(conf_level: f64) -> f64 {
 /// R's "data are essentially constant" threshold 10·ε·|scale|.
 pub(crate) fn degenerate_se(se: f64, scale: f64) -> bool {
     !se.is_finite() || se <= 0.0 || se < 10.0 * f64::EPSILON * scale.abs()
+}
+
+/// A seeded stream of pseudo-random numbers below `m` (a linear congruential
+/// generator): test data without a dependency.
+#[cfg(test)]
+pub(crate) fn test_numbers(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut x = seed;
+    move |m| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) % m
+    }
 }

@@ -284,13 +284,7 @@ mod tests {
     #[test]
     fn tallied_mann_whitney_is_bit_equal_to_ranking_the_values() {
         use crate::stats::describe::{median_tallied, tally};
-        let mut x: u64 = 7;
-        let mut next = |m: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % m
-        };
+        let mut next = crate::stats::test_numbers(7);
         let ties: Vec<f64> = (0..3000).map(|_| next(40) as f64 / 2.0 - 5.0).collect();
         let other: Vec<f64> = (0..2500).map(|_| next(35) as f64 / 2.0 - 3.0).collect();
         let distinct: Vec<f64> = (0..30).map(|i| f64::from(i) * 1.25 - 7.0).collect();
