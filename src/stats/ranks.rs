@@ -1,6 +1,6 @@
 //! Rank tests as R's `wilcox.test` (defaults: exact = NULL, correct = TRUE).
 
-use super::describe::{Tally, count_distinct, median, median_in_place};
+use super::describe::{Tally, count_distinct, median, median_in_place, median_tallied, tally};
 use super::dist::{norm_cdf, norm_sf, psignrank, pwilcox};
 use super::{TestResult, finite};
 
@@ -147,15 +147,21 @@ pub fn wilcoxon_signed_rank_owned(mut rounded: Vec<f64>) -> TestResult {
         return TestResult::default();
     }
     rounded.iter_mut().for_each(|v| *v = round9(*v));
+    // Few distinct changes (scores): the median and the ranks from one tally.
+    match tally(&rounded) {
+        Some(t) => signed_rank_tallied(&t),
+        None => signed_rank_selected(rounded),
+    }
+}
+
+/// [`wilcoxon_signed_rank`] of rounded changes with many distinct values: the
+/// median by selection, the ranks counted or sorted.
+fn signed_rank_selected(mut rounded: Vec<f64>) -> TestResult {
     // Ranks do not depend on the order: the median may reorder the values.
     let estimate = median_in_place(&mut rounded);
     let n = rounded.iter().filter(|&&v| v != 0.0).count();
     if n == 0 {
-        // Untestable; V = 0 as R reports it.
-        return TestResult {
-            statistic: Some(0.0),
-            ..TestResult::estimate_only(estimate)
-        };
+        return signed_rank_result(estimate, 0, false, 0.0, &[]);
     }
     let zeros = n < rounded.len();
     let (v, ties) = rank_sum(|| {
@@ -164,6 +170,67 @@ pub fn wilcoxon_signed_rank_owned(mut rounded: Vec<f64>) -> TestResult {
             .filter(|&&v| v != 0.0)
             .map(|&v| (v.abs(), v > 0.0))
     });
+    signed_rank_result(estimate, n, zeros, v, &ties)
+}
+
+/// [`wilcoxon_signed_rank`] of tallied (rounded) changes: the tie groups of the
+/// absolute values come from merging the negative values (nearest zero first)
+/// with the positive ones, so the result is the same to the bit.
+fn signed_rank_tallied(t: &Tally) -> TestResult {
+    let estimate = median_tallied(t);
+    let split = t.values.partition_point(|&v| v < 0.0);
+    let positive = t.values.partition_point(|&v| v <= 0.0);
+    let zeros: usize = t.counts[split..positive].iter().sum();
+    let n = t.n() - zeros;
+    if n == 0 {
+        return signed_rank_result(estimate, 0, false, 0.0, &[]);
+    }
+    // (absolute value, count, of which positive), ascending.
+    let mut neg = (0..split).rev().map(|j| (-t.values[j], t.counts[j], 0));
+    let mut pos = (positive..t.values.len()).map(|j| (t.values[j], t.counts[j], t.counts[j]));
+    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(t.values.len());
+    let (mut a, mut b) = (neg.next(), pos.next());
+    loop {
+        let g = match (a, b) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                (a, b) = (neg.next(), pos.next());
+                (x.1 + y.1, y.2)
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                a = neg.next();
+                (x.1, x.2)
+            }
+            (_, Some(y)) => {
+                b = pos.next();
+                (y.1, y.2)
+            }
+            (Some(x), None) => {
+                a = neg.next();
+                (x.1, x.2)
+            }
+            (None, None) => break,
+        };
+        groups.push(g);
+    }
+    let (v, ties) = rank_sum_of_groups(groups.into_iter());
+    signed_rank_result(estimate, n, zeros > 0, v, &ties)
+}
+
+/// The signed-rank result from the rank sum of the positive changes and the ties
+/// (`n` non-zero changes; untestable with V = 0, as R reports it, when none).
+fn signed_rank_result(
+    estimate: Option<f64>,
+    n: usize,
+    zeros: bool,
+    v: f64,
+    ties: &[usize],
+) -> TestResult {
+    if n == 0 {
+        return TestResult {
+            statistic: Some(0.0),
+            ..TestResult::estimate_only(estimate)
+        };
+    }
     let nf = n as f64;
     let mean = nf * (nf + 1.0) / 4.0;
     let p = if n < 50 && ties.len() == n && !zeros {
@@ -174,7 +241,7 @@ pub fn wilcoxon_signed_rank_owned(mut rounded: Vec<f64>) -> TestResult {
         };
         (2.0 * one_side).min(1.0)
     } else {
-        let sigma = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - tie_term(&ties) / 48.0).sqrt();
+        let sigma = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - tie_term(ties) / 48.0).sqrt();
         normal_p(v - mean, sigma)
     };
     TestResult {
@@ -278,6 +345,32 @@ mod tests {
         let (ranks, ties) = rank(x);
         let sum = ranks.iter().zip(sel).filter(|p| *p.1).map(|p| p.0).sum();
         (sum, ties)
+    }
+
+    /// Signed ranks from a tally are those from selection and ranking, to the bit:
+    /// ties across signs, zeros of both signs, all zero, exact and normal p.
+    #[test]
+    fn tallied_signed_ranks_are_bit_equal_to_selection() {
+        let mut next = crate::stats::test_numbers(5);
+        let sets: Vec<Vec<f64>> = vec![
+            (0..2000).map(|_| next(21) as f64 - 10.0).collect(),
+            (0..999).map(|_| (next(41) as f64 - 20.0) * 0.25).collect(),
+            vec![0.0, -0.0, 1.0, -1.0, 2.0, -0.0, 3.5, -3.5, 0.0],
+            vec![0.0, -0.0, 0.0],
+            (1..30)
+                .map(|i| f64::from(i) * if i % 3 == 0 { -1.0 } else { 1.0 })
+                .collect(),
+            vec![-2.0],
+            vec![f64::INFINITY, 1.0, f64::NEG_INFINITY, -1.0, 2.0],
+        ];
+        for x in sets {
+            let r: Vec<f64> = x.iter().map(|&v| round9(v)).collect();
+            let t = tally(&r).unwrap_or_default();
+            let got = signed_rank_tallied(&t);
+            let want = signed_rank_selected(r);
+            let bits = |r: &TestResult| r.fields().map(|v| v.map(f64::to_bits));
+            assert_eq!(bits(&got), bits(&want), "{x:?}");
+        }
     }
 
     /// Tallies pooled give the same test as ranking the values, to the bit.
