@@ -6,7 +6,7 @@ use crate::stats::adjust::{Adjust, p_adjust};
 use crate::stats::contingency::{chi_square, fisher_exact_2x2, stuart_maxwell};
 use crate::stats::describe::{
     Moments, Tally, describe_in_place, describe_tallied, median_of_selected, median_tallied,
-    moments, moments_by_code, moments_of, moments_side_by_side, tally,
+    moments, moments_and_tally, moments_by_code, moments_of, moments_side_by_side,
 };
 use crate::stats::proportions::{
     did_z_binary, mcnemar_exact, newcombe_independent, odds_ratio, risk_ratio, wilson,
@@ -612,8 +612,7 @@ impl<'a> DomainAnalysis<'a> {
                 let (a, w) = (arm.index(), wave.index());
                 let missing = g.values(arm, wave).1;
                 let x = g.values_mut(arm, wave);
-                m[a][w] = moments(x);
-                tallies[a][w] = tally(x);
+                (m[a][w], tallies[a][w]) = moments_and_tally(x);
                 let s = match &tallies[a][w] {
                     Some(t) => {
                         medians[a][w] = median_tallied(t);

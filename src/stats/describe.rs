@@ -298,7 +298,11 @@ pub fn tally(x: &[f64]) -> Option<Tally> {
     if x.iter().any(|v| v.is_nan()) {
         return None;
     }
-    let found = count_distinct(x.iter().map(|v| (v.to_bits(), [1])))?;
+    count_distinct(x.iter().map(|v| (v.to_bits(), [1]))).map(tally_of)
+}
+
+/// The [`Tally`] of values counted by [`count_distinct`].
+fn tally_of(found: Vec<(f64, [usize; 1])>) -> Tally {
     let mut t = Tally::default();
     let mut below = 0;
     for (v, [c]) in found {
@@ -307,7 +311,34 @@ pub fn tally(x: &[f64]) -> Option<Tally> {
         t.counts.push(c);
         t.ends.push(below);
     }
-    Some(t)
+    t
+}
+
+/// [`moments`] and [`tally`] of one sample, the tally counted in the same reading
+/// of the values as the mean's correction (one reading less): bit-equal to both.
+pub fn moments_and_tally(x: &[f64]) -> (Moments, Option<Tally>) {
+    let n = x.len();
+    let nf = n as f64;
+    let m = x.iter().sum::<f64>() / nf;
+    if n == 0 || !m.is_finite() {
+        return (moments(x), tally(x));
+    }
+    // As `mean_of`: the correction summed in order from −0.0 (f64's `Sum`).
+    let (mut correction, mut read, mut nan) = (-0.0, 0, false);
+    let found = count_distinct(x.iter().map(|&v| {
+        correction += v - m;
+        read += 1;
+        nan |= v.is_nan();
+        (v.to_bits(), [1])
+    }));
+    // The counting stops early past too many distinct values: finish the sum.
+    for &v in &x[read..] {
+        correction += v - m;
+    }
+    let mean = finite(m + correction / nf);
+    let var = mean.and_then(|m| variance_about_of(x.iter().copied(), n, m));
+    let t = if nan { None } else { found.map(tally_of) };
+    (Moments { n, mean, var }, t)
 }
 
 /// Values counted by their bits, `K` counts each (every item adds its own), in
@@ -480,6 +511,29 @@ mod tests {
         assert_eq!((one.sd, one.conf_low), (None, None));
         let c = describe(&[2.0, 2.0, 2.0], 0.95);
         assert_eq!((c.sd, c.conf_low, c.conf_high), (Some(0.0), None, None));
+    }
+
+    #[test]
+    fn moments_and_tally_together_are_each_alone() {
+        let mut next = crate::stats::test_numbers(9);
+        let sets: Vec<Vec<f64>> = vec![
+            vec![],
+            vec![1.5],
+            vec![0.1, 0.2, 0.30000000000000004, -0.0, 0.0],
+            (0..3000).map(|_| next(50) as f64 * 0.1).collect(),
+            // Too many distinct values: the tally gives up part way.
+            (0..6000).map(|i| f64::from(i) * 0.37 + 1e6).collect(),
+            vec![f64::MAX, f64::MAX],
+            vec![1.0, f64::NAN],
+        ];
+        for x in &sets {
+            let (m, t) = moments_and_tally(x);
+            let want = moments(x);
+            assert_eq!(m.n, want.n);
+            assert_eq!(m.mean.map(f64::to_bits), want.mean.map(f64::to_bits));
+            assert_eq!(m.var.map(f64::to_bits), want.var.map(f64::to_bits));
+            assert_eq!(t, tally(x));
+        }
     }
 
     #[test]
