@@ -91,10 +91,18 @@ impl Tally {
     /// around) and missing markers are decided on the bytes, without decoding the
     /// text; everything else goes through [`Tally::cell`] as text.
     fn cell_bytes(&mut self, raw: &[u8], at: u64, decimal_comma: bool, text_before: bool) -> u64 {
-        let b = raw.trim_ascii();
-        if is_missing_trimmed(b) {
-            return MISSING;
-        }
+        // A digit at both ends: nothing to trim and no missing marker (none starts
+        // with a digit), so straight to the number (the usual cell).
+        let b = match (raw.first(), raw.last()) {
+            (Some(f), Some(l)) if f.is_ascii_digit() && l.is_ascii_digit() => raw,
+            _ => {
+                let b = raw.trim_ascii();
+                if is_missing_trimmed(b) {
+                    return MISSING;
+                }
+                b
+            }
+        };
         match fast_decimal(b, decimal_comma) {
             // The same as `cell` does with the decoded text (`b` is ASCII).
             Some(x) if !(text_before || self.has_text) => {

@@ -8,6 +8,7 @@ pub fn is_missing(raw: &str) -> bool {
 }
 
 /// [`is_missing`] of text already trimmed.
+#[inline]
 pub fn is_missing_trimmed(s: &[u8]) -> bool {
     match s.len() {
         0 => true,
@@ -62,6 +63,7 @@ const POW10: [f64; 23] = [
 /// The integer m and 10^k are exact in f64, and one IEEE division is correctly
 /// rounded, so m / 10^k is the same double the full parser returns (Clinger's fast
 /// path). Anything else returns None and goes to the full parser.
+#[inline]
 pub fn fast_decimal(b: &[u8], decimal_comma: bool) -> Option<f64> {
     let (neg, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
