@@ -6,13 +6,13 @@ use crate::stats::adjust::{Adjust, p_adjust};
 use crate::stats::contingency::{chi_square, fisher_exact_2x2, stuart_maxwell};
 use crate::stats::describe::{
     Moments, Tally, describe_in_place, describe_tallied, median_of_selected, median_tallied,
-    moments, moments_and_tally, moments_by_code, moments_of, moments_side_by_side,
+    moments_and_tally, moments_by_code, moments_of, moments_side_by_side,
 };
 use crate::stats::proportions::{
     did_z_binary, mcnemar_exact, newcombe_independent, odds_ratio, risk_ratio, wilson,
 };
 use crate::stats::ranks::{
-    mann_whitney_given_medians, mann_whitney_tallied, wilcoxon_signed_rank_owned,
+    mann_whitney_given_medians, mann_whitney_tallied, wilcoxon_signed_rank_of,
 };
 use crate::stats::regression::ancova_arms;
 use crate::stats::ttest::{
@@ -677,16 +677,18 @@ impl<'a> DomainAnalysis<'a> {
             for &arm in self.arms() {
                 let id = change_id(arm);
                 if self.paired() {
+                    // The changes are read from the pairs, never stored (unless the
+                    // signed-rank test must sort them).
                     let (pre, post) = g.pairs(arm);
-                    let ch: Vec<f64> = post.iter().zip(pre).map(|(b, a)| b - a).collect();
-                    let mc = moments(&ch);
-                    let mut t = row(&id, "paired_t", true, ch.len(), paired_t_moments(mc, conf));
+                    let n = pre.len();
+                    let changes_of = || post.iter().zip(pre).map(|(b, a)| b - a);
+                    let mc = moments_of(changes_of, n);
+                    let mut t = row(&id, "paired_t", true, n, paired_t_moments(mc, conf));
                     let dz = cohens_dz_moments(mc);
-                    let ci = dz.and_then(|d| cohens_dz_ci(d, ch.len(), conf));
+                    let ci = dz.and_then(|d| cohens_dz_ci(d, n, conf));
                     t.effect_size = effect("cohens_dz", dz, ci);
                     tests.push(t);
-                    let n = ch.len();
-                    let w = wilcoxon_signed_rank_owned(ch);
+                    let w = wilcoxon_signed_rank_of(changes_of, n);
                     tests.push(row(&id, "wilcoxon_signed_rank", false, n, w));
                     changes.push(mc);
                 } else {

@@ -302,7 +302,7 @@ pub fn tally(x: &[f64]) -> Option<Tally> {
 }
 
 /// The [`Tally`] of values counted by [`count_distinct`].
-fn tally_of(found: Vec<(f64, [usize; 1])>) -> Tally {
+pub(crate) fn tally_of(found: Vec<(f64, [usize; 1])>) -> Tally {
     let mut t = Tally::default();
     let mut below = 0;
     for (v, [c]) in found {

@@ -1,6 +1,8 @@
 //! Rank tests as R's `wilcox.test` (defaults: exact = NULL, correct = TRUE).
 
-use super::describe::{Tally, count_distinct, median, median_in_place, median_tallied, tally};
+use super::describe::{
+    Tally, count_distinct, median, median_in_place, median_tallied, tally, tally_of,
+};
 use super::dist::{norm_cdf, norm_sf, psignrank, pwilcox};
 use super::{TestResult, finite};
 
@@ -151,6 +153,28 @@ pub fn wilcoxon_signed_rank_owned(mut rounded: Vec<f64>) -> TestResult {
     match tally(&rounded) {
         Some(t) => signed_rank_tallied(&t),
         None => signed_rank_selected(rounded),
+    }
+}
+
+/// [`wilcoxon_signed_rank`] of the `n` changes that `changes` yields (the same
+/// each call): tallied as they are read when they have few distinct values (no
+/// vector of changes), else gathered and ranked. The same result to the bit.
+pub fn wilcoxon_signed_rank_of<I: Iterator<Item = f64>>(
+    changes: impl Fn() -> I,
+    n: usize,
+) -> TestResult {
+    if n == 0 {
+        return TestResult::default();
+    }
+    let rounded = || changes().map(round9);
+    let mut nan = false;
+    let found = count_distinct(rounded().map(|v| {
+        nan |= v.is_nan();
+        (v.to_bits(), [1])
+    }));
+    match found {
+        Some(found) if !nan => signed_rank_tallied(&tally_of(found)),
+        _ => signed_rank_selected(rounded().collect()),
     }
 }
 
@@ -370,6 +394,22 @@ mod tests {
             let want = signed_rank_selected(r);
             let bits = |r: &TestResult| r.fields().map(|v| v.map(f64::to_bits));
             assert_eq!(bits(&got), bits(&want), "{x:?}");
+        }
+    }
+
+    /// Changes read from pairs give the test of the stored changes, to the bit,
+    /// tallied or (many distinct values) gathered.
+    #[test]
+    fn signed_ranks_of_pairs_are_those_of_the_changes() {
+        let mut next = crate::stats::test_numbers(21);
+        for (n, spread) in [(0, 1), (1, 3), (40, 1000), (3000, 30), (6000, 100_000)] {
+            let pre: Vec<f64> = (0..n).map(|_| next(spread) as f64 * 0.1).collect();
+            let post: Vec<f64> = (0..n).map(|_| next(spread) as f64 * 0.1).collect();
+            let ch: Vec<f64> = post.iter().zip(&pre).map(|(b, a)| b - a).collect();
+            let got = wilcoxon_signed_rank_of(|| post.iter().zip(&pre).map(|(b, a)| b - a), n);
+            let want = wilcoxon_signed_rank(&ch);
+            let bits = |r: &TestResult| r.fields().map(|v| v.map(f64::to_bits));
+            assert_eq!(bits(&got), bits(&want), "n {n}");
         }
     }
 
