@@ -40,6 +40,22 @@ fn advise(ptr: *mut u8, len: usize) {
     let _ = (ptr, len);
 }
 
+/// Let glibc keep freed blocks of up to 32 MiB in its heap (instead of mapping
+/// each anew and unmapping it when freed) and never give the heap's top back.
+/// The analysis gathers and frees arrays of the same few sizes for every domain:
+/// each fresh mapping costs a page fault per 4 KiB at first touch, dear in virtual
+/// machines. Measured at 10M rows: 660,000 → 600,000 page faults, ≈ 0.08 s faster,
+/// the peak 1.16 → 1.21 GB. Call once, first thing in `main`; a no-op off glibc.
+pub fn tune_malloc() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets glibc allocator parameters; it is called before
+    // any other thread exists and takes plain integers.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
+    }
+}
+
 // SAFETY: every call is forwarded to `System` with the same arguments; `advise`
 // only hints the kernel about memory the returned block owns.
 unsafe impl GlobalAlloc for Allocator {

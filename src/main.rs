@@ -10,6 +10,7 @@ use std::process::ExitCode;
 static GLOBAL: evaluate::alloc::Allocator = evaluate::alloc::Allocator;
 
 fn main() -> ExitCode {
+    evaluate::alloc::tune_malloc();
     let cli = Cli::parse();
     match std::panic::catch_unwind(|| evaluate::run::run(&cli)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
