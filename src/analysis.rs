@@ -6,7 +6,7 @@ use crate::stats::adjust::{Adjust, p_adjust};
 use crate::stats::contingency::{chi_square, fisher_exact_2x2, stuart_maxwell};
 use crate::stats::describe::{
     Moments, Tally, describe_in_place, describe_tallied, median_of_selected, median_tallied,
-    moments_and_tally, moments_by_code, moments_of, moments_side_by_side,
+    moments_and_tally, moments_by_code, moments_of,
 };
 use crate::stats::proportions::{
     did_z_binary, mcnemar_exact, newcombe_independent, odds_ratio, risk_ratio, wilson,
@@ -245,13 +245,15 @@ impl LevelPairs {
             }
         }
         let changes = if k > 15 {
-            let (pre, post): (Vec<f64>, Vec<f64>) = pairs().unzip();
-            moments_side_by_side(k, n, |i, out| {
-                for (l, o) in out.iter_mut().enumerate() {
+            // Many levels (rare): one level at a time.
+            (0..k)
+                .map(|l| {
                     let l = l as f64;
-                    *o = f64::from(i8::from(post[i] == l) - i8::from(pre[i] == l));
-                }
-            })
+                    let change =
+                        |(a, b): (f64, f64)| f64::from(i8::from(b == l) - i8::from(a == l));
+                    moments_of(|| pairs().map(change), n)
+                })
+                .collect()
         } else {
             // Level number, or k for a value that is no level.
             let level = |v: f64| {

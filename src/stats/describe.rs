@@ -73,56 +73,9 @@ pub fn moments_of<I: Iterator<Item = f64>>(data: impl Fn() -> I, n: usize) -> Mo
     }
 }
 
-/// [`Moments`] of `k` sequences of `n` values read side by side: `row(i, out)`
-/// writes the `i`-th value of each sequence into `out` (length `k`). Each sequence
-/// keeps its own running sums, in its own order, so every result is bit-equal to
-/// [`moments_of`] on that sequence alone; the rows are read three times in all
-/// instead of three times per sequence, and the `k` sums run side by side.
-pub fn moments_side_by_side(k: usize, n: usize, row: impl Fn(usize, &mut [f64])) -> Vec<Moments> {
-    let none = Moments {
-        n,
-        mean: None,
-        var: None,
-    };
-    if n == 0 || k == 0 {
-        return vec![none; k];
-    }
-    let nf = n as f64;
-    let raw: Vec<f64> = side_sums(k, n, &row, |_, x| x)
-        .iter()
-        .map(|s| s / nf)
-        .collect();
-    let correction = side_sums(k, n, &row, |l, x| x - raw[l]);
-    let mean: Vec<Option<f64>> = (0..k)
-        .map(|l| {
-            let m = raw[l];
-            if m.is_finite() {
-                finite(m + correction[l] / nf)
-            } else {
-                None
-            }
-        })
-        .collect();
-    let centre: Vec<f64> = mean.iter().map(|m| m.unwrap_or(0.0)).collect();
-    let ss = if n >= 2 {
-        side_sums(k, n, &row, |l, x| (x - centre[l]) * (x - centre[l]))
-    } else {
-        vec![0.0; k]
-    };
-    (0..k)
-        .map(|l| Moments {
-            n,
-            mean: mean[l],
-            var: match mean[l] {
-                Some(_) if n >= 2 => finite(ss[l] / (n - 1) as f64),
-                _ => None,
-            },
-        })
-        .collect()
-}
-
-/// [`moments_side_by_side`] of `K` sequences whose rows come from a table: row `i`
-/// is `rows[codes[i]]`. The sums stay in registers, so this is the fast way for
+/// [`Moments`] of `K` sequences whose rows come from a table (row `i` is
+/// `rows[codes[i]]`), each summed in its own order from −0.0 as f64's `Sum`, so
+/// bit-equal to [`moments_of`] on each sequence alone. The sums stay in registers, so this is the fast way for
 /// few sequences over many rows (a categorical domain's levels, coded by pair of
 /// levels); bit-equal to [`moments_of`] on each sequence.
 pub fn moments_by_code<const K: usize>(codes: &[u8], rows: &[[f64; K]; 256]) -> [Moments; K] {
@@ -169,25 +122,6 @@ fn code_sums<const K: usize>(
     for &c in codes {
         let r = &rows[usize::from(c)];
         for (l, (s, &x)) in s.iter_mut().zip(r).enumerate() {
-            *s += term(l, x);
-        }
-    }
-    s
-}
-
-/// Per sequence of [`moments_side_by_side`], the sum of `term(l, value)` in row
-/// order, starting (as f64's `Sum` does) from −0.0.
-fn side_sums(
-    k: usize,
-    n: usize,
-    row: &impl Fn(usize, &mut [f64]),
-    term: impl Fn(usize, f64) -> f64,
-) -> Vec<f64> {
-    let mut v = vec![0.0; k];
-    let mut s = vec![-0.0; k];
-    for i in 0..n {
-        row(i, &mut v);
-        for (l, (s, &x)) in s.iter_mut().zip(&v).enumerate() {
             *s += term(l, x);
         }
     }
@@ -584,40 +518,6 @@ mod tests {
         let many: Vec<f64> = (0..5000).map(f64::from).collect();
         assert!(tally(&many).is_none());
         assert!(tally(&[1.0, f64::NAN]).is_none());
-    }
-
-    #[test]
-    fn moments_side_by_side_are_bit_equal_to_one_sequence_at_a_time() {
-        // Level changes (−1, 0, 1) of a categorical domain and awkward decimals.
-        let pre = [0usize, 2, 1, 1, 0, 2, 2, 1, 0, 0, 1, 2, 1];
-        let post = [1usize, 2, 0, 2, 0, 1, 2, 1, 2, 0, 0, 0, 1];
-        for n in [0, 1, 2, 3, pre.len()] {
-            let got = moments_side_by_side(3, n, |i, out| {
-                for (l, o) in out.iter_mut().enumerate() {
-                    *o = f64::from(i8::from(post[i] == l) - i8::from(pre[i] == l));
-                }
-            });
-            for (l, m) in got.iter().enumerate() {
-                let alone: Vec<f64> = (0..n)
-                    .map(|i| f64::from(i8::from(post[i] == l) - i8::from(pre[i] == l)))
-                    .collect();
-                let want = moments(&alone);
-                assert_eq!(m.n, want.n);
-                assert_eq!(m.mean.map(f64::to_bits), want.mean.map(f64::to_bits));
-                assert_eq!(m.var.map(f64::to_bits), want.var.map(f64::to_bits));
-            }
-        }
-        let x = [0.1, 0.7, 0.2, 0.9, 0.3, 0.3, 1e-9, 12.25, 0.0, 0.0];
-        let got = moments_side_by_side(2, x.len(), |i, out| {
-            out[0] = x[i];
-            out[1] = 0.0;
-        });
-        let want = [moments(&x), moments(&[0.0; 10])];
-        for (g, w) in got.iter().zip(&want) {
-            assert_eq!(g.mean.map(f64::to_bits), w.mean.map(f64::to_bits));
-            assert_eq!(g.var.map(f64::to_bits), w.var.map(f64::to_bits));
-        }
-        assert!(moments_side_by_side(0, 5, |_, _| {}).is_empty());
     }
 
     #[test]

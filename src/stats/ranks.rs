@@ -1,8 +1,6 @@
 //! Rank tests as R's `wilcox.test` (defaults: exact = NULL, correct = TRUE).
 
-use super::describe::{
-    Tally, count_distinct, median, median_in_place, median_tallied, tally, tally_of,
-};
+use super::describe::{Tally, count_distinct, median, median_in_place, median_tallied, tally_of};
 use super::dist::{norm_cdf, norm_sf, psignrank, pwilcox};
 use super::{TestResult, finite};
 
@@ -140,20 +138,7 @@ fn round9(x: f64) -> f64 {
 /// sum of positive ranks; estimate = median of all changes (zeros
 /// included); no CI. Untestable when every change is 0 (estimate 0).
 pub fn wilcoxon_signed_rank(changes: &[f64]) -> TestResult {
-    wilcoxon_signed_rank_owned(changes.to_vec())
-}
-
-/// [`wilcoxon_signed_rank`] on changes it may overwrite (no copy of big inputs).
-pub fn wilcoxon_signed_rank_owned(mut rounded: Vec<f64>) -> TestResult {
-    if rounded.is_empty() {
-        return TestResult::default();
-    }
-    rounded.iter_mut().for_each(|v| *v = round9(*v));
-    // Few distinct changes (scores): the median and the ranks from one tally.
-    match tally(&rounded) {
-        Some(t) => signed_rank_tallied(&t),
-        None => signed_rank_selected(rounded),
-    }
+    wilcoxon_signed_rank_of(|| changes.iter().copied(), changes.len())
 }
 
 /// [`wilcoxon_signed_rank`] of the `n` changes that `changes` yields (the same
@@ -292,17 +277,13 @@ pub fn mann_whitney_given_medians(
     median1: Option<f64>,
     median0: Option<f64>,
 ) -> TestResult {
-    let estimate = median1.zip(median0).and_then(|(a, b)| finite(a - b));
-    let (n1, n0) = (x1.len(), x0.len());
-    if n1 == 0 || n0 == 0 {
-        return TestResult::default();
-    }
-    let (r1, ties) = rank_sum(|| {
-        x1.iter()
-            .map(|&v| (v, true))
-            .chain(x0.iter().map(|&v| (v, false)))
-    });
-    mann_whitney_ranked(n1, n0, r1, &ties, estimate)
+    mann_whitney_ranked((x1.len(), x0.len()), (median1, median0), || {
+        rank_sum(|| {
+            x1.iter()
+                .map(|&v| (v, true))
+                .chain(x0.iter().map(|&v| (v, false)))
+        })
+    })
 }
 
 /// [`mann_whitney`] of two tallied samples (no values read again): the same
@@ -313,23 +294,25 @@ pub fn mann_whitney_tallied(
     median1: Option<f64>,
     median0: Option<f64>,
 ) -> TestResult {
+    mann_whitney_ranked((t1.n(), t0.n()), (median1, median0), || {
+        rank_sum_of_groups(pooled_groups(t1, t0).into_iter())
+    })
+}
+
+/// The Mann–Whitney result of groups of `n1` and `n0` values with these medians;
+/// `ranked` gives the first group's rank sum and the ties (not asked for when a
+/// group is empty).
+fn mann_whitney_ranked(
+    (n1, n0): (usize, usize),
+    (median1, median0): (Option<f64>, Option<f64>),
+    ranked: impl FnOnce() -> (f64, Vec<usize>),
+) -> TestResult {
     let estimate = median1.zip(median0).and_then(|(a, b)| finite(a - b));
-    let (n1, n0) = (t1.n(), t0.n());
     if n1 == 0 || n0 == 0 {
         return TestResult::default();
     }
-    let (r1, ties) = rank_sum_of_groups(pooled_groups(t1, t0).into_iter());
-    mann_whitney_ranked(n1, n0, r1, &ties, estimate)
-}
-
-/// The Mann–Whitney result from the rank sum of the first group and the ties.
-fn mann_whitney_ranked(
-    n1: usize,
-    n0: usize,
-    r1: f64,
-    ties: &[usize],
-    estimate: Option<f64>,
-) -> TestResult {
+    let (r1, ties) = ranked();
+    let ties = ties.as_slice();
     let (f1, f0) = (n1 as f64, n0 as f64);
     let w = r1 - f1 * (f1 + 1.0) / 2.0;
     if ties.len() == 1 {
@@ -363,6 +346,7 @@ fn mann_whitney_ranked(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::describe::tally;
 
     /// The sort-based rank sum, the reference for the counted one.
     fn sorted(x: &[f64], sel: &[bool]) -> (f64, Vec<usize>) {
@@ -416,7 +400,7 @@ mod tests {
     /// Tallies pooled give the same test as ranking the values, to the bit.
     #[test]
     fn tallied_mann_whitney_is_bit_equal_to_ranking_the_values() {
-        use crate::stats::describe::{median_tallied, tally};
+        use crate::stats::describe::median_tallied;
         let mut next = crate::stats::test_numbers(7);
         let ties: Vec<f64> = (0..3000).map(|_| next(40) as f64 / 2.0 - 5.0).collect();
         let other: Vec<f64> = (0..2500).map(|_| next(35) as f64 / 2.0 - 3.0).collect();

@@ -36,6 +36,13 @@ fn qr_solve(mut x: [Vec<f64>; 3], orig_norms: &[f64; 3], y: &mut [f64]) -> Optio
     Some(r)
 }
 
+/// A column's norm below the diagonal, or None when it is below 1e-7 of the
+/// column's original norm (R's `qr` tolerance: the design is rank-deficient).
+fn column_norm(norm_sq: f64, orig: f64) -> Option<f64> {
+    let norm = norm_sq.sqrt();
+    (!(orig.is_nan() || orig <= 0.0 || norm.is_nan() || norm < 1e-7 * orig)).then_some(norm)
+}
+
 /// One step of [`qr_solve`]: reflect column `j` (`col_j`, whose squared norm below
 /// row j − 1 is `norm_sq`) onto its diagonal and apply the reflection to the later
 /// columns and `y`. Returns the next column's squared norm below its diagonal, or
@@ -48,10 +55,7 @@ fn householder(
     norm_sq: f64,
     orig: f64,
 ) -> Option<f64> {
-    let norm = norm_sq.sqrt();
-    if orig.is_nan() || orig <= 0.0 || norm.is_nan() || norm < 1e-7 * orig {
-        return None;
-    }
+    let norm = column_norm(norm_sq, orig)?;
     let alpha = if col_j[j] > 0.0 { -norm } else { norm };
     // Reflect with v = x_j[j..] − alpha e_1. Below row j, v is column j itself,
     // which nothing reads after this step but its diagonal: v is not copied, and
@@ -116,14 +120,10 @@ fn qr_intercept_arm(
 ) -> Option<[[f64; 3]; 3]> {
     let n = pre.len();
     let mut r = [[0.0; 3]; 3];
-    let check = |norm_sq: f64, orig: f64| {
-        let norm = norm_sq.sqrt();
-        (!(orig.is_nan() || orig <= 0.0 || norm.is_nan() || norm < 1e-7 * orig)).then_some(norm)
-    };
     let (a1, a0) = (1.0 - m_arm, 0.0 - m_arm);
     let arm0 = |i: usize| if i < n1 { a1 } else { a0 };
     // Step 0: the intercept column, all ones.
-    let norm = check(sums(n, |_| [1.0f64 * 1.0])[0], orig_norms[0])?;
+    let norm = column_norm(sums(n, |_| [1.0f64 * 1.0])[0], orig_norms[0])?;
     let v0 = 1.0 + norm; // 1 − alpha, alpha = −norm as the diagonal 1 is positive
     let [vv, d_j, d_arm, d_pre, d_y] = sums(n, |i| {
         if i == 0 {
@@ -160,7 +160,7 @@ fn qr_intercept_arm(
     }
     r[0] = [1.0 - 2.0 * d_j / vv * v0, arm1(0), pre[0]];
     // Step 1: the arm column.
-    let norm = check(norm_sq, orig_norms[1])?;
+    let norm = column_norm(norm_sq, orig_norms[1])?;
     let x11 = arm1(1);
     let v0 = x11 - if x11 > 0.0 { -norm } else { norm };
     let [vv, d_j, d_pre, d_y, _] = sums(n - 1, |i| {
