@@ -17,3 +17,8 @@ pub mod run;
 pub mod stats;
 pub mod text;
 pub mod timing;
+
+/// The unit tests run with the allocator the program uses (src/main.rs).
+#[cfg(test)]
+#[global_allocator]
+static TEST_ALLOCATOR: alloc::Allocator = alloc::Allocator;
