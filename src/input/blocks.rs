@@ -201,17 +201,35 @@ fn each_plain_record(
     }
 }
 
-/// The positions of two bytes in `data`, in order, found eight bytes at a time
-/// (SWAR: a word's bytes equal to either are marked by their high bit). Fields are
-/// a few bytes long, so this beats a vectorised search restarted at every field.
+/// The positions of two bytes in `data`, in order, found 64 bytes at a time: a
+/// mask with one bit per byte equal to either (SSE2 compares on x86-64, words of
+/// eight bytes elsewhere), whose bits are then read in order. Fields are a few
+/// bytes long, so this beats a vectorised search restarted at every field
+/// (measured: 0.6 ns per byte with eight-byte words, 0.28 with SSE2).
 struct Stops<'a> {
     data: &'a [u8],
-    /// Offset of the word `marks` came from.
+    /// Offset of the 64 bytes `marks` came from.
     base: usize,
-    /// High bit of each byte of the current word that is a stop, not yet given.
+    /// A bit per byte of those 64 that is a stop, not yet given.
     marks: u64,
-    a: u64,
-    b: u64,
+    a: u8,
+    b: u8,
+}
+
+/// The 64 bytes at `at` (zeros past the end) and a mask of those that are in `data`.
+fn chunk_at(data: &[u8], at: usize) -> ([u8; 64], u64) {
+    let mut chunk = [0u8; 64];
+    match data.get(at..at + 64) {
+        Some(w) => {
+            chunk.copy_from_slice(w);
+            (chunk, u64::MAX)
+        }
+        None => {
+            let rest = data.get(at..).unwrap_or_default();
+            chunk[..rest.len()].copy_from_slice(rest);
+            (chunk, (1u64 << rest.len()) - 1)
+        }
+    }
 }
 
 const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -224,51 +242,86 @@ fn equal_bytes(x: u64, pattern: u64) -> u64 {
     !(((t & LOW7).wrapping_add(LOW7)) | t) & HIGH
 }
 
+/// A bit per byte of `chunk` equal to `a` or `b`, eight bytes at a time.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn marks_by_words(chunk: &[u8; 64], a: u8, b: u8) -> u64 {
+    let (pa, pb) = (
+        u64::from(a) * 0x0101_0101_0101_0101,
+        u64::from(b) * 0x0101_0101_0101_0101,
+    );
+    let mut m = 0;
+    for (k, w) in chunk.chunks_exact(8).enumerate() {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(w);
+        let x = u64::from_le_bytes(bytes);
+        let high = equal_bytes(x, pa) | equal_bytes(x, pb);
+        // The eight high bits gathered into one byte, byte i → bit i.
+        let byte = ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+        m |= byte << (8 * k);
+    }
+    m
+}
+
+/// A bit per byte of `chunk` equal to `a` or `b`, sixteen bytes at a time.
+#[cfg(target_arch = "x86_64")]
+fn marks_sse2(chunk: &[u8; 64], a: u8, b: u8) -> u64 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let mut m = 0;
+    for (k, part) in chunk.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is part of every x86-64 processor (the target's baseline);
+        // the unaligned load reads the 16 bytes of `part`, a slice of `chunk`.
+        let bits = unsafe {
+            let v = _mm_loadu_si128(part.as_ptr().cast());
+            let eq = _mm_or_si128(
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(a as i8)),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)),
+            );
+            _mm_movemask_epi8(eq) as u16
+        };
+        m |= u64::from(bits) << (16 * k);
+    }
+    m
+}
+
 impl<'a> Stops<'a> {
     fn new(data: &'a [u8], a: u8, b: u8) -> Self {
         let mut s = Stops {
             data,
             base: 0,
             marks: 0,
-            a: u64::from(a) * 0x0101_0101_0101_0101,
-            b: u64::from(b) * 0x0101_0101_0101_0101,
+            a,
+            b,
         };
-        s.marks = s.word_marks(0);
+        s.marks = s.marks_at(0);
         s
     }
 
-    /// The stops among the (up to) eight bytes at `at`.
-    fn word_marks(&self, at: usize) -> u64 {
-        let (x, valid) = match self.data.get(at..at + 8) {
-            Some(w) => {
-                let mut bytes = [0; 8];
-                bytes.copy_from_slice(w);
-                (u64::from_le_bytes(bytes), u64::MAX)
-            }
-            None => {
-                let rest = self.data.get(at..).unwrap_or_default();
-                let mut bytes = [0; 8];
-                for (b, &r) in bytes.iter_mut().zip(rest) {
-                    *b = r;
-                }
-                (u64::from_le_bytes(bytes), (1u64 << (8 * rest.len())) - 1)
-            }
-        };
-        (equal_bytes(x, self.a) | equal_bytes(x, self.b)) & valid
+    /// The stops among the (up to) 64 bytes at `at`.
+    #[inline]
+    fn marks_at(&self, at: usize) -> u64 {
+        let (chunk, valid) = chunk_at(self.data, at);
+        #[cfg(target_arch = "x86_64")]
+        let m = marks_sse2(&chunk, self.a, self.b);
+        #[cfg(not(target_arch = "x86_64"))]
+        let m = marks_by_words(&chunk, self.a, self.b);
+        m & valid
     }
 }
 
 impl Iterator for Stops<'_> {
     type Item = usize;
+    #[inline]
     fn next(&mut self) -> Option<usize> {
         while self.marks == 0 {
-            self.base += 8;
+            self.base += 64;
             if self.base >= self.data.len() {
                 return None;
             }
-            self.marks = self.word_marks(self.base);
+            self.marks = self.marks_at(self.base);
         }
-        let at = self.base + self.marks.trailing_zeros() as usize / 8;
+        let at = self.base + self.marks.trailing_zeros() as usize;
         self.marks &= self.marks - 1;
         Some(at)
     }
@@ -591,19 +644,30 @@ mod tests {
             }
         }
 
-        /// Stops found eight bytes at a time are every place of either byte, in
-        /// order, for any bytes (high bytes, zeros, any length and alignment).
+        /// Stops found 64 bytes at a time are every place of either byte, in
+        /// order, for any bytes (high bytes, zeros, any length and alignment),
+        /// and both ways of marking a chunk agree.
         #[test]
         fn stops_are_every_place_of_either_byte(
             data in proptest::collection::vec(proptest::sample::select(
-                vec![0u8, b',', b'\n', b'a', 0x80, 0xFF, 0x2B, 0x0A ^ 0x80]), 0..80),
-            a in proptest::sample::select(vec![b',', b';', 0u8, 0xFF]),
+                vec![0u8, b',', b'\n', b'a', 0x80, 0xFF, 0x2B, 0x0A ^ 0x80]), 0..300),
+            a in proptest::sample::select(vec![b',', b';', 0u8, 0xFF, 0x80]),
         ) {
             let want: Vec<usize> = (0..data.len())
                 .filter(|&i| data[i] == a || data[i] == b'\n')
                 .collect();
             let got: Vec<usize> = Stops::new(&data, a, b'\n').collect();
             proptest::prop_assert_eq!(got, want);
+            for at in (0..data.len()).step_by(64) {
+                let (chunk, _) = chunk_at(&data, at);
+                let by_words = marks_by_words(&chunk, a, b'\n');
+                let by_bytes = (0..64)
+                    .filter(|&i| chunk[i] == a || chunk[i] == b'\n')
+                    .fold(0u64, |m, i| m | 1 << i);
+                proptest::prop_assert_eq!(by_words, by_bytes);
+                #[cfg(target_arch = "x86_64")]
+                proptest::prop_assert_eq!(marks_sse2(&chunk, a, b'\n'), by_bytes);
+            }
         }
     }
 }
