@@ -107,9 +107,8 @@ impl Tally {
             // The same as `cell` does with the decoded text (`b` is ASCII).
             Some(x) if !(text_before || self.has_text) => {
                 self.n_num += 1;
-                if x != 0.0 && x != 1.0 {
-                    self.not01 = true;
-                }
+                // Without a branch: in a yes/no column 0 and 1 come at random.
+                self.not01 |= (x != 0.0) & (x != 1.0);
                 self.numbers_before_text = true;
                 x.to_bits()
             }

@@ -89,7 +89,12 @@ pub fn fast_decimal(b: &[u8], decimal_comma: bool) -> Option<f64> {
     if n_digits == 0 || n_digits > 15 {
         return None;
     }
-    let x = m as f64 / POW10[frac.unwrap_or(0)];
+    // `m` has at most 15 digits: exact as a signed integer (one instruction),
+    // and integers skip the division (x / 1.0 is x, the same bits).
+    let x = match frac {
+        None | Some(0) => m as i64 as f64,
+        Some(k) => m as i64 as f64 / POW10[k],
+    };
     Some(if neg { -x } else { x })
 }
 
@@ -154,6 +159,30 @@ mod tests {
         assert_eq!(parse_number("-0,1", true), Some(-0.1));
         assert_eq!(parse_number("1.5", true), Some(1.5));
         assert_eq!(parse_number("1.234,5", true), None);
+    }
+
+    proptest::proptest! {
+        /// Any plain decimal of up to 15 digits (signs, points anywhere, leading
+        /// zeros, integers and fractions) gets the bits the standard parser gives.
+        #[test]
+        fn fast_path_gives_the_standard_bits(
+            neg in proptest::bool::ANY,
+            digits in proptest::collection::vec(0u8..10, 1..16),
+            point in proptest::option::of(0usize..16),
+        ) {
+            let mut s = String::from(if neg { "-" } else { "" });
+            for (i, d) in digits.iter().enumerate() {
+                if point == Some(i) {
+                    s.push('.');
+                }
+                s.push(char::from(b'0' + d));
+            }
+            if point.is_some_and(|p| p >= digits.len()) {
+                s.push('.');
+            }
+            let full: f64 = s.parse().map_err(|_| proptest::test_runner::TestCaseError::fail(s.clone()))?;
+            proptest::prop_assert_eq!(fast_decimal(s.as_bytes(), false).map(f64::to_bits), Some(full.to_bits()), "{}", s);
+        }
     }
 
     #[test]
