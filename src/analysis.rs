@@ -257,7 +257,8 @@ impl LevelPairs {
         } else {
             // Level number, or k for a value that is no level.
             let level = |v: f64| {
-                if v >= 0.0 && v < k as f64 && v.fract() == 0.0 {
+                // (An integer when it survives the round trip: no call to trunc.)
+                if v >= 0.0 && v < k as f64 && (v as usize) as f64 == v {
                     v as usize
                 } else {
                     k

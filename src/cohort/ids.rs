@@ -56,6 +56,21 @@ impl Ids {
         }
     }
 
+    /// Bring every page of the id table into memory, written. Otherwise the
+    /// merge's look-ahead reads a slot's page first (the kernel maps a shared zero
+    /// page) and its insert writes it (a second fault): at 5 million
+    /// participants, 64,000 faults on the merge instead of 32,000 here, while the
+    /// first blocks are parsed.
+    pub fn touch(&mut self) {
+        for page in self.slots.chunks_mut(512) {
+            if let Some(first) = page.first_mut() {
+                // The table is still empty: writing its zero (opaque to the
+                // compiler, so the write stays) changes nothing but the mapping.
+                *first = std::hint::black_box(0);
+            }
+        }
+    }
+
     fn home(&self, h: u128) -> usize {
         (h as u64 as usize) & self.mask
     }
@@ -140,6 +155,9 @@ mod tests {
     #[test]
     fn finds_and_grows() {
         let mut ids = Ids::with_capacity(2, true);
+        // Touching the table's pages leaves it empty.
+        ids.touch();
+        assert!(ids.slots.iter().all(|&s| s == 0));
         let hashes: Vec<u128> = (0..10_000u128)
             .map(|i| xxhash_rust::xxh3::xxh3_128(&i.to_le_bytes()))
             .collect();

@@ -1500,6 +1500,11 @@ pub fn build_with_progress(
             let (merged, next) = rayon::join(
                 || -> UResult<Vec<(Block, Parsed)>> {
                     let t0 = Instant::now();
+                    if si == 0 && pending.is_empty() && ahead.words > 0 {
+                        // A big cohort: nothing to merge while the first blocks
+                        // are parsed.
+                        m.ids.touch();
+                    }
                     let mut done = Vec::with_capacity(pending.len());
                     for (b, p) in pending.drain(..) {
                         let p = m.merge(&plan, &b, p, sources, Some(&ahead))?;
