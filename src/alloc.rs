@@ -281,7 +281,7 @@ pub fn move_pages(src: &mut [u8], dst: &mut [u8]) -> bool {
 /// The page size [`move_pages`] works in.
 pub const PAGE_BYTES: usize = 4096;
 /// Blocks from this size on are mappings of their own, page-aligned (on Linux).
-pub const BIG_BYTES: usize = 16 << 20;
+pub const BIG_BYTES: usize = 4 << 20;
 
 // SAFETY: small blocks are forwarded to `System` with the same arguments (and
 // `advise` only hints the kernel). Big blocks (`is_big`, a function of the size
@@ -308,6 +308,8 @@ unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         #[cfg(target_os = "linux")]
         if is_big(layout.size(), layout.align()) {
+            // Fresh: zero for free, and untouched until written (the columns'
+            // pages are handed over from the tiles, never written as zeros).
             return map(layout.size());
         }
         // SAFETY: forwarded as is.

@@ -1018,18 +1018,42 @@ impl Cells {
 /// scratch tile whose pages are then handed to the columns (`alloc::move_pages`),
 /// and the tile itself, its pages already in memory, becomes the next scratch. The
 /// columns then cost no page faults (at 10M rows, 180,000 of them, ≈ 0.3 s).
-fn columns(cells: Cells, nd: usize, n: usize, tallies: Vec<Tally>) -> Vec<Acc> {
+///
+/// `ids` is freed once the columns are mapped: its pages, kept by the allocator,
+/// serve the scratch tiles and the codes.
+fn columns(cells: Cells, nd: usize, n: usize, tallies: Vec<Tally>, ids: Ids) -> Vec<Acc> {
     // Whole pages per tile part of a column, and columns big enough to be
     // mappings of their own (src/alloc.rs).
     let moving = n * 8 >= crate::alloc::BIG_BYTES
         && cells
             .tile_len()
             .is_multiple_of(crate::alloc::PAGE_BYTES / 8);
-    columns_by(cells, nd, n, tallies, moving)
+    let values = column_room(nd, n, moving);
+    drop(ids);
+    columns_by(cells, nd, n, tallies, values, moving)
 }
 
-/// [`columns`], handing the scratch tiles' pages to the columns when `moving`.
-fn columns_by(cells: Cells, nd: usize, n: usize, tallies: Vec<Tally>, moving: bool) -> Vec<Acc> {
+/// Zeroed room for every domain's two columns: whole pages when `moving`, so that
+/// every tile's part of a column is too.
+fn column_room(nd: usize, n: usize, moving: bool) -> Vec<[Vec<f64>; 2]> {
+    let cap = if moving {
+        n.next_multiple_of(crate::alloc::PAGE_BYTES / 8)
+    } else {
+        n
+    };
+    (0..nd).map(|_| [vec![0.0; cap], vec![0.0; cap]]).collect()
+}
+
+/// [`columns`] into `values` (from [`column_room`]), handing the scratch tiles'
+/// pages to the columns when `moving`.
+fn columns_by(
+    cells: Cells,
+    nd: usize,
+    n: usize,
+    tallies: Vec<Tally>,
+    mut values: Vec<[Vec<f64>; 2]>,
+    moving: bool,
+) -> Vec<Acc> {
     let stride = cells.stride;
     let tile_len = cells.tile_len();
     // Numbers kept as written: their value, parsed once per distinct spelling.
@@ -1042,14 +1066,6 @@ fn columns_by(cells: Cells, nd: usize, n: usize, tallies: Vec<Tally>, moving: bo
                 .collect()
         })
         .collect();
-    // Whole pages per column, so that every tile's part of a column is too.
-    let cap = if moving {
-        n.next_multiple_of(crate::alloc::PAGE_BYTES / 8)
-    } else {
-        n
-    };
-    let mut values: Vec<[Vec<f64>; 2]> =
-        (0..nd).map(|_| [vec![0.0; cap], vec![0.0; cap]]).collect();
     let mut codes: Vec<Option<[Vec<u32>; 2]>> = tallies
         .iter()
         .map(|t| t.has_text.then(|| [vec![NO_CODE; n], vec![NO_CODE; n]]))
@@ -1566,14 +1582,11 @@ pub fn build_with_progress(
         })
         .collect();
     let t_participants = t0.elapsed().as_secs_f64();
-    let td = Instant::now();
-    drop(ids);
-    let t_drop = td.elapsed().as_secs_f64();
     let t0 = Instant::now();
-    let accs = columns(cells, nd, participants.len(), tallies);
+    let accs = columns(cells, nd, participants.len(), tallies, ids);
     crate::timing::report(|| {
         format!(
-            "  reading {:.3} s, parsing {:.3} s (summed over threads), merging {:.3} s, participants {t_participants:.3} s, drop {t_drop:.3}, columns {:.3} s",
+            "  reading {:.3} s, parsing {:.3} s (summed over threads), merging {:.3} s, participants {t_participants:.3} s, columns {:.3} s",
             T_READ.seconds(),
             T_PARSE.seconds(),
             T_MERGE.seconds(),
@@ -1864,10 +1877,10 @@ mod tests {
         assert_eq!(cells.tiles.len(), n.div_ceil(4096));
         assert!(cells.tiles[1..].iter().all(|t| t.len() == 4096 * 2 * nd));
         assert_eq!(cells.row(n).map(|r| r[0]), Some(MISSING));
-        let ahead = columns_by(cells, nd, n, tallies, false);
+        let ahead = columns_by(cells, nd, n, tallies, column_room(nd, n, false), false);
         let (cells, tallies) = cells_grown(nd, n, 12, 999, false);
         assert_eq!(cells.row(n), None);
-        let grown = columns_by(cells, nd, n, tallies, false);
+        let grown = columns_by(cells, nd, n, tallies, column_room(nd, n, false), false);
         assert_same_columns(&ahead, &grown, n);
     }
 
@@ -1891,9 +1904,9 @@ mod tests {
         // last one part full).
         let (nd, n) = (2, 2_200_000);
         let (cells, tallies) = cells_for_test(nd, n, 19);
-        let moved = columns_by(cells, nd, n, tallies, true);
+        let moved = columns_by(cells, nd, n, tallies, column_room(nd, n, true), true);
         let (cells, tallies) = cells_for_test(nd, n, 19);
-        let written = columns_by(cells, nd, n, tallies, false);
+        let written = columns_by(cells, nd, n, tallies, column_room(nd, n, false), false);
         assert_eq!(moved.len(), nd);
         assert_same_columns(&moved, &written, n);
         // A few values by hand: participant 5, domain 0, pre (cell 0):
