@@ -27,27 +27,24 @@ use std::alloc::{GlobalAlloc, Layout, System};
 /// first touch may wait for the kernel to compact memory, which a page cache full
 /// of big files makes slow (measured at 10 million rows: the merge 1.7 → 3 s).
 pub const HUGE: usize = 256 << 20;
+#[cfg(target_os = "linux")]
 const PAGE_2M: usize = 2 << 20;
 
-/// The system allocator, advising huge pages for big blocks.
+/// The global allocator (see the module documentation).
 pub struct Allocator;
 
 /// Ask for huge pages over the whole 2 MiB pages inside `len` bytes at `ptr`.
+#[cfg(target_os = "linux")]
 fn advise(ptr: *mut u8, len: usize) {
-    #[cfg(target_os = "linux")]
-    {
-        let start = (ptr as usize).next_multiple_of(PAGE_2M);
-        let end = (ptr as usize + len) / PAGE_2M * PAGE_2M;
-        if end > start {
-            // SAFETY: [start, end) lies inside a block just allocated for us;
-            // madvise changes no memory contents and only hints the kernel.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-            }
+    let start = (ptr as usize).next_multiple_of(PAGE_2M);
+    let end = (ptr as usize + len) / PAGE_2M * PAGE_2M;
+    if end > start {
+        // SAFETY: [start, end) lies inside a block just allocated for us;
+        // madvise changes no memory contents and only hints the kernel.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
         }
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (ptr, len);
 }
 
 /// Let glibc keep freed blocks in its heap (instead of mapping blocks from 128 KiB
