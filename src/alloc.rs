@@ -66,8 +66,8 @@ pub fn tune_malloc() {
 
 /// Blocks at least this big are mappings of this allocator's own, page-aligned
 /// (huge ones 2 MiB-aligned), so that [`move_pages`] can hand their pages from one
-/// block to another, and are kept for reuse when freed. (glibc would map blocks
-/// from 32 MiB, 16 bytes past a page boundary, and unmap them when freed.)
+/// block to another, and are kept for reuse when freed. (glibc would keep blocks
+/// below 32 MiB in its heap, and map bigger ones 16 bytes past a page boundary.)
 #[cfg(target_os = "linux")]
 const BIG: usize = BIG_BYTES;
 #[cfg(target_os = "linux")]

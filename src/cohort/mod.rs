@@ -685,7 +685,7 @@ impl Merge {
         block: &Block,
         p: Parsed,
         sources: &[Source],
-        spare: Option<&SpareTile>,
+        ahead: &SpareTile,
     ) -> UResult<Parsed> {
         // A domain that met its first text in an earlier block while this one was
         // parsed keeps its numbers' spelling: parse the block again knowing it.
@@ -779,7 +779,7 @@ impl Merge {
                     None => (self.ids.push(fresh()) as u32, false),
                 };
             }
-            self.cells.grow_to(self.ids.recs.len(), spare);
+            self.cells.grow_to(self.ids.recs.len(), ahead);
             for r in start..end {
                 let at = p.at[r];
                 let arm = arm_index(p.side[r] & 1);
@@ -895,8 +895,8 @@ fn arm_index(a: u8) -> Arm {
 }
 
 /// Participant-major cells, in tiles of participants: no copy when the cohort
-/// grows, and each tile is freed as soon as it is turned into columns (memory
-/// stays near one copy of the values, not two).
+/// grows, and each tile's memory goes to the columns as soon as it is turned into
+/// them (memory stays near one copy of the values, not two).
 struct Cells {
     tiles: Vec<Vec<u64>>,
     stride: usize,
@@ -930,6 +930,10 @@ impl SpareTile {
             wanted: std::sync::atomic::AtomicBool::new(words > 0),
             words,
         }
+    }
+    /// Whether tiles are made ahead (a big cohort).
+    fn is_on(&self) -> bool {
+        self.words > 0
     }
     /// Make the next tile if the merge wants one (called between parsed blocks).
     fn make_if_wanted(&self) {
@@ -973,7 +977,7 @@ impl Cells {
     }
     /// Room for `n` participants, new cells missing; a new tile is the one made
     /// ahead when there is one (already whole and missing throughout).
-    fn grow_to(&mut self, n: usize, spare: Option<&SpareTile>) {
+    fn grow_to(&mut self, n: usize, ahead: &SpareTile) {
         if self.stride == 0 {
             self.len = self.len.max(n);
             return;
@@ -982,8 +986,8 @@ impl Cells {
         while self.len < n {
             let t = self.len >> self.shift;
             if t == self.tiles.len() {
-                let tile = spare
-                    .and_then(SpareTile::take)
+                let tile = ahead
+                    .take()
                     .unwrap_or_else(|| Vec::with_capacity(per * self.stride));
                 self.tiles.push(tile);
             }
@@ -1516,14 +1520,14 @@ pub fn build_with_progress(
             let (merged, next) = rayon::join(
                 || -> UResult<Vec<(Block, Parsed)>> {
                     let t0 = Instant::now();
-                    if si == 0 && pending.is_empty() && ahead.words > 0 {
+                    if si == 0 && pending.is_empty() && ahead.is_on() {
                         // A big cohort: nothing to merge while the first blocks
                         // are parsed.
                         m.ids.touch();
                     }
                     let mut done = Vec::with_capacity(pending.len());
                     for (b, p) in pending.drain(..) {
-                        let p = m.merge(&plan, &b, p, sources, Some(&ahead))?;
+                        let p = m.merge(&plan, &b, p, sources, &ahead)?;
                         done.push((b, p));
                     }
                     T_MERGE.add(t0);
@@ -1837,12 +1841,12 @@ mod tests {
             len: 0,
         };
         let spare = SpareTile::new(&cells, if ahead { n } else { 0 });
-        assert_eq!(spare.words > 0, ahead);
+        assert_eq!(spare.is_on(), ahead);
         let mut at = 0;
         while at < n {
             spare.make_if_wanted();
             at = (at + step).min(n);
-            cells.grow_to(at, Some(&spare));
+            cells.grow_to(at, &spare);
         }
         for p in 0..n {
             if let Some(row) = cells.row_mut(p) {
