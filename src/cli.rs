@@ -79,6 +79,14 @@ pub struct Cli {
     /// Repeat the analysis within each value of COL (strata), plus pooled.
     #[arg(long, value_name = "COL")]
     pub by: Option<String>,
+    /// The column of the clusters children are grouped in (centre, school,
+    /// community); default: cluster, cluster_id, centre, center, centro, school,
+    /// escuela, comunidad, community. `none` turns the recognition off.
+    #[arg(long, value_name = "COL")]
+    pub cluster: Option<String>,
+    /// Baseline characteristics to adjust for (comma-separated; repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "COL,...")]
+    pub covariates: Vec<String>,
     /// The sheet of an Excel/OpenDocument workbook to read (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,

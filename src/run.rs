@@ -40,6 +40,13 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
             .filter(|s| !s.is_empty())
             .collect(),
         by: cli.by.clone(),
+        cluster: cli.cluster.clone(),
+        covariates: cli
+            .covariates
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
     };
     let t0 = std::time::Instant::now();
     let mut progress = Progress::new(tables.iter().map(|t| t.size).sum(), cli.quiet);

@@ -6,7 +6,7 @@
 //! maps block codes to the cohort's codes in file order, so the cohort is the same
 //! as reading the rows one by one.
 
-use super::LabelMap;
+use super::labels::LabelMap;
 use crate::error::UserError;
 use crate::input::blocks::Block;
 use crate::input::read::{Pos, check_width, field, is_blank, text};

@@ -14,6 +14,18 @@ pub const WAVE_NAMES: &[&str] = &[
     "evaluacion",
 ];
 
+pub const CLUSTER_NAMES: &[&str] = &[
+    "cluster",
+    "cluster_id",
+    "centre",
+    "center",
+    "centro",
+    "school",
+    "escuela",
+    "comunidad",
+    "community",
+];
+
 pub const INTERVENTION_LABELS: &[&str] = &[
     "intervention",
     "treatment",

@@ -16,6 +16,11 @@ pub struct Spec {
     pub waves: Waves,
     #[serde(default, rename = "domain")]
     pub domains: Vec<DomainSpec>,
+    /// `cluster = "COL"`: the clusters' column (contract §6.2).
+    pub cluster: Option<String>,
+    /// `covariates = ["COL", ...]`: baseline characteristics (contract §6.3).
+    #[serde(default)]
+    pub covariates: Vec<String>,
     /// Set after parsing: the file's name, for messages.
     #[serde(skip)]
     pub file: String,

@@ -1,0 +1,318 @@
+//! What kind each domain is (contract §2.5): binary, continuous or categorical, its
+//! levels, and its final values.
+
+use super::Kind;
+use super::rows::{MAX_DISTINCT, NO_CODE, Tally};
+use crate::error::{UResult, UserError};
+use crate::input::spec::{DomainSpec, Threshold};
+use crate::input::values::{Cell, classify, parse_number};
+use crate::text::fold;
+
+/// One domain once every row is read: numbers in `values`, text as codes into the
+/// tally's texts (when the domain holds text). The kind is decided by [`Acc::finish`].
+pub(super) struct Acc {
+    pub(super) values: [Vec<f64>; 2],
+    pub(super) codes: Option<[Vec<u32>; 2]>,
+    pub(super) tally: Tally,
+}
+
+pub(super) enum Finished {
+    Skipped(String),
+    Domain {
+        kind: Kind,
+        levels: Vec<String>,
+        values: [Vec<f64>; 2],
+        ordered: bool,
+        /// Categorical, and every matched participant (at least 10) keeps the same
+        /// value: an attribute (age band, sex) rather than an outcome.
+        attribute: bool,
+    },
+}
+
+impl Acc {
+    /// Decide the kind and produce the final values.
+    pub(super) fn finish(
+        mut self,
+        name: &str,
+        col_name: &str,
+        spec_d: Option<&DomainSpec>,
+        spec_file: Option<&str>,
+        error_at: &(dyn Fn(u64, UserError) -> UserError + Sync),
+    ) -> UResult<Finished> {
+        let numeric_error = |at: u64, raw: &str, what: &str| {
+            error_at(
+                at,
+                UserError::new(format!("{what} \"{raw}\" in numeric domain \"{col_name}\""))
+                    .column(col_name)
+                    .hint("correct the value, or mark it missing (empty or NA)"),
+            )
+        };
+        // Classify each distinct text once: yes/no words or other text.
+        let words: Vec<Option<bool>> = self
+            .tally
+            .texts
+            .iter()
+            .map(|t| match classify(t, false) {
+                Cell::Word(b) => Some(b),
+                _ => None,
+            })
+            .collect();
+        let mut n_word = 0;
+        let mut n_text = 0;
+        let mut first_text: Option<(u64, &str)> = None;
+        for (i, t) in self.tally.texts.iter().enumerate() {
+            if words[i].is_some() {
+                n_word += self.tally.text_count[i];
+            } else if self.codes.is_some() && parse_number(t, false).is_none() {
+                n_text += self.tally.text_count[i];
+                if first_text.is_none_or(|(at, _)| self.tally.text_first[i] < at) {
+                    first_text = Some((self.tally.text_first[i], t));
+                }
+            }
+        }
+        let total = self.tally.n_num + n_word + n_text;
+        if total == 0 && !self.tally.too_many {
+            return Ok(Finished::Skipped(
+                "every value is missing; domain skipped".into(),
+            ));
+        }
+        let threshold = spec_d
+            .and_then(|s| s.pass.as_deref())
+            .and_then(Threshold::parse);
+        let spec_kind = spec_d.and_then(|s| s.kind.as_deref()).map(|k| match k {
+            "binary" => Kind::Binary,
+            "continuous" => Kind::Continuous,
+            _ => Kind::Categorical,
+        });
+        let spec_levels = spec_d.and_then(|s| s.levels.clone());
+        let text_error = |ft: Option<(u64, &str)>| match ft {
+            Some((at, raw)) => numeric_error(at, raw, "text"),
+            None => UserError::new(format!("text in numeric domain \"{col_name}\"")),
+        };
+        let kind = if threshold.is_some() {
+            if n_text + n_word > 0 || self.tally.too_many {
+                return Err(text_error(first_text.or_else(|| {
+                    self.tally
+                        .texts
+                        .first()
+                        .map(|t| (self.tally.text_first[0], t.as_str()))
+                })));
+            }
+            Kind::Binary
+        } else if let Some(k) = spec_kind {
+            k
+        } else if spec_levels.is_some() {
+            Kind::Categorical
+        } else if n_text == 0 && n_word == 0 && !self.tally.too_many {
+            if let Some((at, raw)) = &self.tally.first_nonfinite {
+                return Err(numeric_error(*at, raw, "non-finite number"));
+            }
+            if self.tally.all01() {
+                Kind::Binary
+            } else {
+                Kind::Continuous
+            }
+        } else if n_text == 0
+            && !self.tally.too_many
+            && (self.tally.all01() || self.tally.n_num == 0)
+        {
+            Kind::Binary
+        } else if self.tally.n_num * 2 > total {
+            return Err(text_error(first_text));
+        } else {
+            Kind::Categorical
+        };
+        if kind != Kind::Categorical
+            && let Some((at, raw)) = &self.tally.first_nonfinite
+        {
+            return Err(numeric_error(*at, raw, "non-finite number"));
+        }
+        let mut values = std::mem::take(&mut self.values);
+        match kind {
+            Kind::Continuous => {
+                if n_text + n_word > 0 {
+                    return Err(text_error(first_text));
+                }
+                if let Some(th) = threshold {
+                    for v in values.iter_mut().flatten() {
+                        if !v.is_nan() {
+                            *v = f64::from(u8::from(th.passes(*v)));
+                        }
+                    }
+                }
+                Ok(Finished::Domain {
+                    kind,
+                    levels: Vec::new(),
+                    values,
+                    ordered: false,
+                    attribute: false,
+                })
+            }
+            Kind::Binary => {
+                if let Some(th) = threshold {
+                    for v in values.iter_mut().flatten() {
+                        if !v.is_nan() {
+                            *v = f64::from(u8::from(th.passes(*v)));
+                        }
+                    }
+                }
+                if let Some(codes) = &self.codes {
+                    for w in 0..2 {
+                        for (v, &c) in values[w].iter_mut().zip(&codes[w]) {
+                            if c == NO_CODE {
+                                continue;
+                            }
+                            match words.get(c as usize).copied().flatten() {
+                                Some(b) => *v = f64::from(u8::from(b)),
+                                None if !v.is_nan() => {}
+                                None => {
+                                    let t = &self.tally.texts[c as usize];
+                                    return Err(error_at(
+                                        self.tally.text_first[c as usize],
+                                        UserError::new(format!("value \"{t}\" in binary domain \"{name}\""))
+                                            .column(col_name)
+                                            .hint("a binary domain holds 0/1, yes/no, sí/no or true/false"),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+                // Every number read was 0 or 1 (and words and thresholds give 0 or 1)
+                // unless the tally saw another.
+                let check = threshold.is_none() && self.tally.not01;
+                for v in values.iter().flatten().filter(|_| check) {
+                    if !v.is_nan() && *v != 0.0 && *v != 1.0 {
+                        return Err(UserError::new(format!(
+                            "value {v} in binary domain \"{name}\""
+                        ))
+                        .column(col_name)
+                        .hint("a binary domain holds 0/1, yes/no, sí/no or true/false"));
+                    }
+                }
+                Ok(Finished::Domain {
+                    kind,
+                    levels: Vec::new(),
+                    values,
+                    ordered: false,
+                    attribute: false,
+                })
+            }
+            Kind::Categorical => {
+                // Numbers read before the first text have no code yet: give them one.
+                let n = values[0].len();
+                let mut codes = self
+                    .codes
+                    .take()
+                    .unwrap_or_else(|| [vec![NO_CODE; n], vec![NO_CODE; n]]);
+                if self.tally.numbers_before_text {
+                    for w in 0..2 {
+                        for i in 0..n {
+                            let v = values[w][i];
+                            if codes[w][i] == NO_CODE && !v.is_nan() {
+                                codes[w][i] = self.tally.intern(&format!("{v}"), u64::MAX);
+                            }
+                        }
+                    }
+                }
+                // Levels: distinct texts merged ignoring case and accents, in order of
+                // first appearance, or the spec's order.
+                let mut levels: Vec<String> = Vec::new();
+                let mut folded_levels: Vec<String> = Vec::new();
+                let mut level_of: Vec<usize> = Vec::with_capacity(self.tally.texts.len());
+                for t in &self.tally.texts {
+                    let f = fold(t);
+                    let i = match folded_levels.iter().position(|x| *x == f) {
+                        Some(i) => i,
+                        None => {
+                            folded_levels.push(f);
+                            levels.push(t.clone());
+                            levels.len() - 1
+                        }
+                    };
+                    level_of.push(i);
+                }
+                let ordered = spec_levels.is_some();
+                if let Some(sl) = &spec_levels {
+                    let sf: Vec<String> = sl.iter().map(|l| fold(l)).collect();
+                    let mut remap = Vec::with_capacity(levels.len());
+                    for (l, f) in levels.iter().zip(&folded_levels) {
+                        match sf.iter().position(|x| x == f) {
+                            Some(i) => remap.push(i),
+                            None => {
+                                return Err(UserError::new(format!(
+                                    "value \"{l}\" of \"{col_name}\" is not one of the spec's levels ({})",
+                                    sl.join(", ")
+                                ))
+                                .file(spec_file.unwrap_or(""))
+                                .hint("add it to levels = [...] or correct the data"));
+                            }
+                        }
+                    }
+                    for x in &mut level_of {
+                        *x = remap[*x];
+                    }
+                    levels = sl.clone();
+                }
+                let free_text = |identifier_like: bool| {
+                    if self.tally.too_many
+                        || levels.len() > 20
+                        || (levels.len() == total && total >= 10)
+                        || identifier_like
+                    {
+                        let count = if self.tally.too_many {
+                            format!("over {MAX_DISTINCT}")
+                        } else {
+                            levels.len().to_string()
+                        };
+                        return Some(Finished::Skipped(format!(
+                            "{count} distinct text values: free text or identifiers, not a domain; skipped (use --ignore to silence)"
+                        )));
+                    }
+                    None
+                };
+                if spec_levels.is_none()
+                    && let Some(skip) = free_text(false)
+                {
+                    return Ok(skip);
+                }
+                // One pass: level numbers, participants holding a text (for the
+                // identifier test) and whether matched participants keep their value.
+                let level = |c: u32| level_of.get(c as usize).map_or(f64::NAN, |&l| l as f64);
+                let (mut holders, mut matched, mut same) = (0, 0, true);
+                let [v0, v1] = &mut values;
+                for (i, (v0, v1)) in v0.iter_mut().zip(v1.iter_mut()).enumerate() {
+                    let (c0, c1) = (codes[0][i], codes[1][i]);
+                    holders += usize::from(c0 != NO_CODE || c1 != NO_CODE);
+                    (*v0, *v1) = (level(c0), level(c1));
+                    if !v0.is_nan() && !v1.is_nan() {
+                        matched += 1;
+                        same &= *v0 == *v1;
+                    }
+                }
+                if spec_levels.is_none() {
+                    // Text with about one distinct value per participant (five or more
+                    // values, held by at most twice as many participants) is names or
+                    // identifiers, not levels: printing it as levels would publish them.
+                    let identifier_like = levels.len() >= 5 && levels.len() * 2 >= holders;
+                    if let Some(skip) = free_text(identifier_like) {
+                        return Ok(skip);
+                    }
+                    if levels.len() < 2 {
+                        return Ok(Finished::Skipped(
+                            "a single text value; domain skipped".into(),
+                        ));
+                    }
+                }
+                Ok(Finished::Domain {
+                    kind,
+                    levels,
+                    values,
+                    ordered,
+                    attribute: matched >= 10 && same,
+                })
+            }
+        }
+    }
+}
+

@@ -1,0 +1,112 @@
+//! Arm and wave labels: which side each label written in the data means (contract §2.1).
+
+use crate::input::roles::side_of;
+use crate::text::fold;
+
+/// Arm or wave labels mapped to sides (0/1) as rows come, remembering every label
+/// found, so that problems can be reported with the full list at the end.
+#[derive(Clone)]
+pub(crate) struct LabelMap {
+    pub(super) named: [Option<String>; 2],
+    pub(super) builtin: [&'static [&'static str]; 2],
+    /// Waves: at most two, one per side; other named-away labels are dropped.
+    pub(super) waves: bool,
+    /// Labels as written → side, and where each was first seen; few distinct
+    /// labels, so a linear scan is fastest.
+    pub(super) cache: Vec<(String, Option<u8>, u64)>,
+    /// Distinct labels (folded, as first written).
+    pub(super) found: Vec<(String, String)>,
+    pub(super) first_written: [Option<String>; 2],
+    pub(super) unknown: Vec<(String, u64)>,
+    pub(super) dropped: Vec<(String, usize)>,
+    pub(super) same_side: Option<(String, String)>,
+}
+
+impl LabelMap {
+    pub(super) fn new(named: [Option<String>; 2], builtin: [&'static [&'static str]; 2], waves: bool) -> Self {
+        LabelMap {
+            named,
+            builtin,
+            waves,
+            cache: Vec::new(),
+            found: Vec::new(),
+            first_written: [None, None],
+            unknown: Vec::new(),
+            dropped: Vec::new(),
+            same_side: None,
+        }
+    }
+
+    pub(super) fn written(&self) -> Vec<String> {
+        self.found.iter().map(|f| f.1.clone()).collect()
+    }
+
+    /// The side of a label, or None when its rows are dropped (unknown or not chosen).
+    pub(super) fn side(&mut self, raw: &str, at: u64) -> Option<u8> {
+        if let Some(&(_, s, _)) = self.cache.iter().find(|c| c.0 == raw) {
+            if s.is_none() {
+                self.count_dropped(raw);
+            }
+            return s;
+        }
+        let side = self.learn(raw, at);
+        if side.is_none() {
+            self.count_dropped(raw);
+        }
+        side
+    }
+
+    /// Take in what a later block's map learnt, as if its rows had come here.
+    pub(super) fn absorb(&mut self, b: &LabelMap) {
+        for (raw, _, at) in &b.cache {
+            if !self.cache.iter().any(|c| c.0 == *raw) {
+                self.learn(raw, *at);
+            }
+        }
+        for (f, n) in &b.dropped {
+            match self.dropped.iter_mut().find(|d| d.0 == *f) {
+                Some(d) => d.1 += n,
+                None => self.dropped.push((f.clone(), *n)),
+            }
+        }
+    }
+
+    /// A label seen for the first time: its side, and what it tells.
+    pub(super) fn learn(&mut self, raw: &str, at: u64) -> Option<u8> {
+        let f = fold(raw);
+        if !self.found.iter().any(|x| x.0 == f) {
+            self.found.push((f.clone(), raw.to_string()));
+        }
+        let named = [self.named[0].as_deref(), self.named[1].as_deref()];
+        let choose = self.waves && named[0].is_some() && named[1].is_some();
+        let side = side_of(raw, named, self.builtin).map(|s| s as u8);
+        let side = match side {
+            Some(_) if choose && !named.iter().flatten().any(|n| fold(n) == f) => None,
+            Some(s) => {
+                match &self.first_written[s as usize] {
+                    None => self.first_written[s as usize] = Some(raw.to_string()),
+                    Some(w) if self.waves && fold(w) != f && self.same_side.is_none() => {
+                        self.same_side = Some((w.clone(), raw.to_string()));
+                    }
+                    _ => {}
+                }
+                Some(s)
+            }
+            None => None,
+        };
+        if side.is_none() && !choose {
+            self.unknown.push((raw.to_string(), at));
+        }
+        self.cache.push((raw.to_string(), side, at));
+        side
+    }
+
+    pub(super) fn count_dropped(&mut self, raw: &str) {
+        let f = fold(raw);
+        match self.dropped.iter_mut().find(|d| d.0 == f) {
+            Some(d) => d.1 += 1,
+            None => self.dropped.push((f, 1)),
+        }
+    }
+}
+
