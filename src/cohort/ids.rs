@@ -17,6 +17,8 @@ pub(super) struct Rec {
     pub at: [u64; 2],
     /// Stratum, or `NO_CODE`.
     pub stratum: u32,
+    /// Cluster, or `NO_CODE`.
+    pub cluster: u32,
     /// 0 intervention, 1 control.
     pub arm: u8,
     /// Bit w: a row was read at wave w.
@@ -148,6 +150,7 @@ mod tests {
         key: 0,
         at: [0; 2],
         stratum: 0,
+        cluster: 0,
         arm: 0,
         present: 0,
     };

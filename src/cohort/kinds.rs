@@ -23,9 +23,6 @@ pub(super) enum Finished {
         levels: Vec<String>,
         values: [Vec<f64>; 2],
         ordered: bool,
-        /// Categorical, and every matched participant (at least 10) keeps the same
-        /// value: an attribute (age band, sex) rather than an outcome.
-        attribute: bool,
     },
 }
 
@@ -145,7 +142,6 @@ impl Acc {
                     levels: Vec::new(),
                     values,
                     ordered: false,
-                    attribute: false,
                 })
             }
             Kind::Binary => {
@@ -195,7 +191,6 @@ impl Acc {
                     levels: Vec::new(),
                     values,
                     ordered: false,
-                    attribute: false,
                 })
             }
             Kind::Categorical => {
@@ -277,18 +272,14 @@ impl Acc {
                     return Ok(skip);
                 }
                 // One pass: level numbers, participants holding a text (for the
-                // identifier test) and whether matched participants keep their value.
+                // identifier test).
                 let level = |c: u32| level_of.get(c as usize).map_or(f64::NAN, |&l| l as f64);
-                let (mut holders, mut matched, mut same) = (0, 0, true);
+                let mut holders = 0;
                 let [v0, v1] = &mut values;
                 for (i, (v0, v1)) in v0.iter_mut().zip(v1.iter_mut()).enumerate() {
                     let (c0, c1) = (codes[0][i], codes[1][i]);
                     holders += usize::from(c0 != NO_CODE || c1 != NO_CODE);
                     (*v0, *v1) = (level(c0), level(c1));
-                    if !v0.is_nan() && !v1.is_nan() {
-                        matched += 1;
-                        same &= *v0 == *v1;
-                    }
                 }
                 if spec_levels.is_none() {
                     // Text with about one distinct value per participant (five or more
@@ -309,7 +300,6 @@ impl Acc {
                     levels,
                     values,
                     ordered,
-                    attribute: matched >= 10 && same,
                 })
             }
         }

@@ -33,6 +33,9 @@ pub(super) struct Merge {
     pub(super) strata_values: Vec<String>,
     pub(super) strata_index: FxHashMap<String, u32>,
     pub(super) strata_missing: usize,
+    /// Cluster values as first written, and their folded forms' numbers.
+    pub(super) cluster_values: Vec<String>,
+    pub(super) cluster_index: FxHashMap<String, u32>,
     pub(super) rows_total: usize,
 }
 
@@ -66,19 +69,8 @@ impl Merge {
         self.arm_map.absorb(&p.arms);
         self.wave_map.absorb(&p.waves);
         self.strata_missing += p.strata_missing;
-        let strata: Vec<u32> = p
-            .strata
-            .iter()
-            .map(|(f, written)| match self.strata_index.get(f) {
-                Some(&i) => i,
-                None => {
-                    let i = self.strata_values.len() as u32;
-                    self.strata_values.push(written.clone());
-                    self.strata_index.insert(f.clone(), i);
-                    i
-                }
-            })
-            .collect();
+        let strata = global_codes(&p.strata, &mut self.strata_index, &mut self.strata_values);
+        let clusters = global_codes(&p.clusters, &mut self.cluster_index, &mut self.cluster_values);
         let maps: Vec<(Vec<u64>, Vec<u64>)> = self
             .tallies
             .iter_mut()
@@ -131,6 +123,13 @@ impl Merge {
                         },
                         None => NO_CODE,
                     },
+                    cluster: match plan.cluster {
+                        Some(_) => match p.cluster[r] {
+                            NO_CODE => NO_CODE,
+                            c => clusters[c as usize],
+                        },
+                        None => NO_CODE,
+                    },
                     arm: p.side[r] & 1,
                     present: 0,
                 };
@@ -152,7 +151,15 @@ impl Merge {
                 let (pid, existed) = found[r - start];
                 let pid = pid as usize;
                 if existed {
+                    let cluster = match plan.cluster {
+                        Some(_) => match p.cluster[r] {
+                            NO_CODE => NO_CODE,
+                            c => clusters[c as usize],
+                        },
+                        None => NO_CODE,
+                    };
                     self.check_again(plan, block, sources, pid, at, arm, waves_here)?;
+                    self.same_cluster(plan, block, sources, pid, at, cluster)?;
                 }
                 let rec = &mut self.ids.recs[pid];
                 for &w in waves_here {
@@ -243,6 +250,69 @@ impl Merge {
         }
         Ok(())
     }
+
+    /// A participant met again keeps their cluster (contract §6.2); a first
+    /// value is taken from a later row when the earlier ones had none.
+    fn same_cluster(
+        &mut self,
+        plan: &Plan,
+        block: &Block,
+        sources: &[Source],
+        pid: usize,
+        at: u64,
+        cluster: u32,
+    ) -> UResult<()> {
+        let rec = &mut self.ids.recs[pid];
+        if cluster == NO_CODE || rec.cluster == cluster {
+            return Ok(());
+        }
+        if rec.cluster == NO_CODE {
+            rec.cluster = cluster;
+            return Ok(());
+        }
+        let src = &sources[plan.si];
+        let pos = at & ((1 << 48) - 1);
+        let other = rec.at.iter().copied().filter(|&a| a != at).max().unwrap_or(0);
+        let o = &sources[((other >> 48) as usize).min(sources.len() - 1)];
+        let oline = o.line_of(other & ((1 << 48) - 1));
+        let id = block
+            .record_at(plan.delimiter, pos)
+            .map(|r| field(&Record::Csv(&r), plan.id.unwrap_or(0)).into_owned())
+            .unwrap_or_default();
+        let (a, b) = (
+            &self.cluster_values[rec.cluster as usize],
+            &self.cluster_values[cluster as usize],
+        );
+        Err(src.error_at(
+            pos,
+            UserError::new(format!(
+                "participant \"{id}\" is in cluster \"{b}\" here but in \"{a}\" on line {oline}"
+            ))
+            .column(plan.cluster_name)
+            .hint("a participant stays in one cluster (centre, school) at every wave; correct the cluster column"),
+        ))
+    }
+}
+
+/// Block codes of participant-level values (strata, clusters) as the cohort's codes,
+/// new values numbered in the order met.
+fn global_codes(
+    block: &[(String, String)],
+    index: &mut FxHashMap<String, u32>,
+    values: &mut Vec<String>,
+) -> Vec<u32> {
+    block
+        .iter()
+        .map(|(f, written)| match index.get(f) {
+            Some(&i) => i,
+            None => {
+                let i = values.len() as u32;
+                values.push(written.clone());
+                index.insert(f.clone(), i);
+                i
+            }
+        })
+        .collect()
 }
 
 /// The arm of side `a` (0 intervention, 1 control).

@@ -6,6 +6,7 @@ mod kinds;
 mod labels;
 mod layout;
 mod merge;
+mod characteristics;
 mod columns;
 mod rows;
 
@@ -19,7 +20,6 @@ use columns::{check_duplicate_columns, column_list, named_column};
 use ids::Ids;
 use kinds::Finished;
 use labels::LabelMap;
-use layout::{DomainCols, wide_base_written, wide_part};
 use merge::{Cells, Merge, SpareTile, T_MERGE, T_PARSE, T_READ, arm_index, columns};
 use rayon::prelude::*;
 use rows::{NO_CODE, Parsed, Plan, Tally};
@@ -118,6 +118,8 @@ pub struct Participant {
     pub arm: Arm,
     /// Index into [`Strata::values`], when `--by` is used and the value is not missing.
     pub stratum: Option<u32>,
+    /// Index into [`Clusters::values`], when there is a cluster column and a value.
+    pub cluster: Option<u32>,
     /// Whether a row of this participant was read at each wave.
     pub present: [bool; 2],
 }
@@ -126,6 +128,25 @@ pub struct Participant {
 pub struct Strata {
     pub column: String,
     pub values: Vec<String>,
+}
+
+/// The clusters children are grouped in (contract §6.2): centres, schools.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clusters {
+    pub column: String,
+    /// Each cluster's value as first written.
+    pub values: Vec<String>,
+}
+
+/// A participant characteristic that is not an outcome (contract §6.1) or a
+/// covariate (§6.3): one value per participant (the first wave's, for covariates;
+/// the one held at every wave, for attributes). `NaN` = missing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Characteristic {
+    pub name: String,
+    pub kind: Kind,
+    pub levels: Vec<String>,
+    pub values: Vec<f64>,
 }
 
 /// One domain: a value per participant and wave (`NaN` = missing or not seen).
@@ -155,6 +176,11 @@ pub struct Cohort {
     pub waves: Vec<Wave>,
     pub participants: Vec<Participant>,
     pub strata: Option<Strata>,
+    pub clusters: Option<Clusters>,
+    /// Participant attributes (contract §6.1), in column order.
+    pub attributes: Vec<Characteristic>,
+    /// Covariates (contract §6.3), in the order named.
+    pub covariates: Vec<Characteristic>,
     pub domains: Vec<Domain>,
     pub warnings: Vec<Warning>,
     pub title: Option<String>,
@@ -210,29 +236,14 @@ pub fn build_with_progress(
     let mut warnings = Vec::new();
 
     // Roles, found in each table by name.
-    let role = |t: &Source,
-                flag_val: &Option<String>,
-                flag: &str,
-                names: &[&str]|
-     -> UResult<Option<usize>> {
-        match flag_val {
-            Some(n) => named_column(t, n, flag).map(Some),
-            None => Ok(roles::find_role(&t.headers, names)),
-        }
-    };
-    let mut id_cols = Vec::new();
-    let mut group_cols = Vec::new();
-    let mut wave_cols = Vec::new();
-    let mut by_cols = Vec::new();
-    for t in sources.iter() {
-        id_cols.push(role(t, &opts.id, "--id", roles::ID_NAMES)?);
-        group_cols.push(role(t, &opts.group, "--group", roles::GROUP_NAMES)?);
-        wave_cols.push(role(t, &opts.wave, "--wave", roles::WAVE_NAMES)?);
-        by_cols.push(match &opts.by {
-            Some(b) => Some(named_column(t, b, "--by")?),
-            None => None,
-        });
-    }
+    let roles = columns::find_roles(sources, opts, spec)?;
+    let (id_cols, group_cols, wave_cols, by_cols, cluster_cols) = (
+        &roles.id,
+        &roles.group,
+        &roles.wave,
+        &roles.by,
+        &roles.cluster,
+    );
     for (i, t) in sources.iter().enumerate() {
         if id_cols[i].is_some() != id_cols[0].is_some()
             || wave_cols[i].is_some() != wave_cols[0].is_some()
@@ -252,131 +263,15 @@ pub fn build_with_progress(
         named_column(&sources[0], name, "--ignore")?;
     }
     let ignored: Vec<String> = opts.ignore.iter().map(|s| fold(s)).collect();
+    let has_wave = wave_cols[0].is_some();
     let is_role = |t: usize, c: usize| {
-        [id_cols[t], group_cols[t], wave_cols[t], by_cols[t]].contains(&Some(c))
+        [id_cols[t], group_cols[t], wave_cols[t], by_cols[t], cluster_cols[t]].contains(&Some(c))
             || ignored.contains(&fold(&sources[t].headers[c]))
             || sources[t].skip.get(c).copied().unwrap_or(false)
     };
 
-    // Each file's header folded once: columns are found by name in constant time
-    // (100,000 columns must not mean 10¹⁰ comparisons).
-    let header_index: Vec<FxHashMap<String, usize>> = sources
-        .iter()
-        .map(|t| {
-            let mut m = FxHashMap::default();
-            for (i, h) in t.headers.iter().enumerate() {
-                m.entry(fold(h)).or_insert(i);
-            }
-            m
-        })
-        .collect();
-    // Domain columns of the first table, then located in the others.
-    let candidates: Vec<usize> = (0..first.headers.len())
-        .filter(|&c| !is_role(0, c))
-        .collect();
-    let has_wave = wave_cols[0].is_some();
-    let mut layout = Layout::Long;
-    let mut domain_cols: Vec<DomainCols> = Vec::new();
-    let is_candidate: Vec<bool> = (0..first.headers.len()).map(|c| !is_role(0, c)).collect();
-    let candidate_named = |folded: &str| -> Option<usize> {
-        header_index
-            .first()
-            .and_then(|m| m.get(folded).copied())
-            .filter(|&d| is_candidate[d])
-    };
-    if !has_wave
-        && candidates.iter().any(|&c| {
-            wide_part(&first.headers[c])
-                .is_some_and(|(_, _, partner)| candidate_named(&partner).is_some())
-        })
-    {
-        layout = Layout::Wide;
-    }
-    let locate = |name_folded: &str| -> UResult<Vec<usize>> {
-        sources
-            .iter()
-            .zip(&header_index)
-            .map(|(t, index)| {
-                index.get(name_folded).copied().ok_or_else(|| {
-                    UserError::new(format!(
-                        "column \"{name_folded}\" of the first file is missing here"
-                    ))
-                    .file(&t.name)
-                    .line(1)
-                    .hint("files read together need the same columns (in any order)")
-                })
-            })
-            .collect()
-    };
-    if layout == Layout::Wide {
-        let mut done = vec![false; first.headers.len()];
-        for &c in &candidates {
-            if done[c] {
-                continue;
-            }
-            let h = &first.headers[c];
-            match wide_part(h) {
-                Some((_base, w, partner)) => {
-                    let Some(p) = candidate_named(&partner) else {
-                        warnings.push(Warning::new(
-                            Some(h),
-                            format!("column \"{h}\" has no partner column \"{partner}\"; skipped"),
-                        ));
-                        done[c] = true;
-                        continue;
-                    };
-                    done[c] = true;
-                    done[p] = true;
-                    let (pre, post) = if w == 0 { (c, p) } else { (p, c) };
-                    let pre_cols = locate(&fold(&first.headers[pre]))?;
-                    let post_cols = locate(&fold(&first.headers[post]))?;
-                    domain_cols.push(DomainCols {
-                        name: wide_base_written(&first.headers[pre]),
-                        cols: pre_cols
-                            .into_iter()
-                            .zip(post_cols)
-                            .map(|(a, b)| [a, b])
-                            .collect(),
-                        spec: None,
-                    });
-                }
-                None => {
-                    warnings.push(Warning::new(
-                        Some(h),
-                        format!("column \"{h}\" is not a _pre/_post pair in a wide file; skipped"),
-                    ));
-                    done[c] = true;
-                }
-            }
-        }
-    } else {
-        for &c in &candidates {
-            let cols = locate(&fold(&first.headers[c]))?;
-            domain_cols.push(DomainCols {
-                name: first.headers[c].clone(),
-                cols: cols.into_iter().map(|x| [x, x]).collect(),
-                spec: None,
-            });
-        }
-    }
-
-    // Spec domains: attach by column name; an unknown column is an error.
-    if let Some(spec) = spec {
-        for (i, d) in spec.domains.iter().enumerate() {
-            let f = fold(&d.column);
-            let Some(dc) = domain_cols.iter_mut().find(|dc| fold(&dc.name) == f) else {
-                let names: Vec<&str> = domain_cols.iter().map(|d| d.name.as_str()).collect();
-                return Err(UserError::new(format!(
-                    "[[domain]] column \"{}\" is not a domain column of the data",
-                    d.column
-                ))
-                .file(&spec.file)
-                .line(spec.lines.get(i).copied().unwrap_or(1))
-                .hint(format!("domain columns are: {}", names.join(", "))));
-            };
-            dc.spec = Some(d.clone());
-        }
-    }
+    let (layout, domain_cols) =
+        layout::domain_columns(sources, &first.headers, has_wave, &is_role, spec, &mut warnings)?;
 
     // Arms and waves: labels mapped as rows come; problems reported at the end, with
     // every label found.
@@ -428,6 +323,8 @@ pub fn build_with_progress(
         strata_values: Vec::new(),
         strata_index: FxHashMap::default(),
         strata_missing: 0,
+        cluster_values: Vec::new(),
+        cluster_index: FxHashMap::default(),
         rows_total: 0,
     };
     let ahead = SpareTile::new(&m.cells, expected / 2);
@@ -442,6 +339,7 @@ pub fn build_with_progress(
             group: group_cols[si],
             wave: wave_cols[si],
             by: by_cols[si],
+            cluster: cluster_cols[si],
             cols: domain_cols.iter().map(|d| d.cols[si]).collect(),
             wide: layout == Layout::Wide,
             width: src.headers.len(),
@@ -449,6 +347,7 @@ pub fn build_with_progress(
             decimal_comma: src.decimal_comma,
             delimiter: src.delimiter,
             group_name: &group_col_name,
+            cluster_name: cluster_cols[si].map_or("", |c| src.headers[c].as_str()),
             wave_name: &wave_col_name,
             id_name: id_cols[si].map_or("", |c| src.headers[c].as_str()),
             arms: &fresh_arms,
@@ -516,6 +415,8 @@ pub fn build_with_progress(
         mut strata_values,
         strata_index: _,
         strata_missing,
+        cluster_values,
+        cluster_index: _,
         rows_total,
         nd: _,
     } = m;
@@ -526,6 +427,7 @@ pub fn build_with_progress(
         .map(|r| Participant {
             arm: arm_index(r.arm),
             stratum: (r.stratum != NO_CODE).then_some(r.stratum),
+            cluster: (r.cluster != NO_CODE).then_some(r.cluster),
             present: [r.present & 1 != 0, r.present & 2 != 0],
         })
         .collect();
@@ -692,25 +594,78 @@ pub fn build_with_progress(
         })
         .collect();
     let mut domains = Vec::new();
+    let mut attributes = Vec::new();
+    let mut covariates: Vec<Option<Characteristic>> = vec![None; roles.covariates.len()];
+    let look_for_attributes = characteristics::attributes_apply(layout, has_id, waves.len());
+    let first_wave = usize::from(waves.first() == Some(&Wave::Post));
     for (dc, (name, f)) in domain_cols.iter().zip(finished) {
         let spec_d = dc.spec.as_ref();
+        let covariate_at = roles
+            .covariates
+            .iter()
+            .position(|c| fold(c) == fold(&dc.name));
         match f? {
-            Finished::Skipped(msg) => warnings.push(Warning::new(Some(&name), msg)),
+            Finished::Skipped(msg) => {
+                if let Some(i) = covariate_at {
+                    return Err(UserError::new(format!(
+                        "covariate \"{}\" cannot be used: {msg}",
+                        dc.name
+                    ))
+                    .file(&first.name)
+                    .line(1)
+                    .column(dc.name.as_str())
+                    .hint(format!(
+                        "name numeric, yes/no or categorical columns (up to 20 levels) in --covariates; drop \"{}\"",
+                        roles.covariates[i]
+                    )));
+                }
+                warnings.push(Warning::new(Some(&name), msg))
+            }
             Finished::Domain {
                 kind,
                 levels,
                 values,
                 ordered,
-                attribute,
             } => {
-                if attribute {
-                    let col_name = &dc.name;
-                    warnings.push(Warning::new(
-                        Some(&name),
-                        format!(
-                            "every participant has the same value at both waves: a participant attribute rather than an outcome? Use --by {col_name} to analyse within each value, or --ignore {col_name}"
-                        ),
+                let by_layout = dc.attribute_only;
+                let is_attribute = by_layout
+                    || (look_for_attributes
+                        && spec_d.is_none()
+                        && characteristics::is_attribute(&values));
+                if is_attribute {
+                    attributes.push(characteristics::attribute(
+                        &dc.name,
+                        kind,
+                        levels.clone(),
+                        &values,
                     ));
+                    if covariate_at.is_none() {
+                        let why = if by_layout {
+                            "has no wave suffix in a wide file"
+                        } else {
+                            "has the same value at every wave for every participant"
+                        };
+                        warnings.push(Warning::new(
+                            Some(&name),
+                            format!(
+                                "notice: \"{}\" {why}: a participant attribute, shown in the baseline balance table, not analysed as an outcome (a [[domain]] entry in the spec keeps it an outcome)",
+                                dc.name
+                            ),
+                        ));
+                    }
+                }
+                if let Some(i) = covariate_at {
+                    covariates[i] = Some(characteristics::covariate(
+                        &roles.covariates[i],
+                        kind,
+                        levels,
+                        &values,
+                        first_wave,
+                    ));
+                    continue;
+                }
+                if is_attribute {
+                    continue;
                 }
                 domains.push(Domain {
                     name,
@@ -724,6 +679,7 @@ pub fn build_with_progress(
             }
         }
     }
+    let covariates: Vec<Characteristic> = covariates.into_iter().flatten().collect();
     crate::timing::report(|| format!("  domains decided {:.3} s", t0.elapsed().as_secs_f64()));
     if domains.is_empty() {
         return Err(UserError::new(
@@ -751,6 +707,12 @@ pub fn build_with_progress(
                 .unwrap_or_else(|| b.clone()),
             values: strata_values,
         }),
+        clusters: roles.cluster[0].map(|c| Clusters {
+            column: first.headers[c].clone(),
+            values: cluster_values,
+        }),
+        attributes,
+        covariates,
         domains,
         warnings,
         title: spec.and_then(|s| s.title.clone()),

@@ -223,6 +223,7 @@ pub(super) struct Plan<'a> {
     pub group: Option<usize>,
     pub wave: Option<usize>,
     pub by: Option<usize>,
+    pub cluster: Option<usize>,
     /// Per domain: (pre column, post column).
     pub cols: Vec<[usize; 2]>,
     pub wide: bool,
@@ -233,6 +234,7 @@ pub(super) struct Plan<'a> {
     pub decimal_comma: bool,
     pub delimiter: u8,
     pub group_name: &'a str,
+    pub cluster_name: &'a str,
     pub wave_name: &'a str,
     pub id_name: &'a str,
     pub arms: &'a LabelMap,
@@ -256,6 +258,8 @@ pub(super) struct Parsed {
     pub side: Vec<u8>,
     /// Block stratum code, or [`NO_CODE`].
     pub stratum: Vec<u32>,
+    /// Block cluster code, or [`NO_CODE`] (only with a cluster column).
+    pub cluster: Vec<u32>,
     /// Row-major: per row, per slot, per domain.
     pub cells: Vec<u64>,
     pub tallies: Vec<Tally>,
@@ -264,6 +268,8 @@ pub(super) struct Parsed {
     /// Strata values (folded, as first written).
     pub strata: Vec<(String, String)>,
     pub strata_missing: usize,
+    /// Cluster values (folded, as first written).
+    pub clusters: Vec<(String, String)>,
     /// Whether each domain was known to hold text when the block was parsed.
     pub text_before: Vec<bool>,
     /// The first problem in the block, after the rows before it.
@@ -292,6 +298,28 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
+/// The block code of a participant-level value (stratum, cluster), matched
+/// ignoring case and accents; [`NO_CODE`] when missing.
+fn key_code(
+    v: &str,
+    index: &mut FxHashMap<String, u32>,
+    values: &mut Vec<(String, String)>,
+) -> u32 {
+    if is_missing(v) {
+        return NO_CODE;
+    }
+    let f = fold(v);
+    match index.get(&f) {
+        Some(&i) => i,
+        None => {
+            let i = values.len() as u32;
+            index.insert(f.clone(), i);
+            values.push((f, v.trim().to_string()));
+            i
+        }
+    }
+}
+
 /// A vector emptied, its room kept.
 fn emptied<T>(mut v: Vec<T>) -> Vec<T> {
     v.clear();
@@ -308,12 +336,13 @@ pub(super) fn parse(
     reuse: Option<Parsed>,
 ) -> Parsed {
     let nd = plan.cols.len();
-    let (hash, at, side, stratum, cells) = match reuse {
+    let (hash, at, side, stratum, cluster, cells) = match reuse {
         Some(r) => (
             emptied(r.hash),
             emptied(r.at),
             emptied(r.side),
             emptied(r.stratum),
+            emptied(r.cluster),
             emptied(r.cells),
         ),
         None => Default::default(),
@@ -324,16 +353,19 @@ pub(super) fn parse(
         at,
         side,
         stratum,
+        cluster,
         cells,
         tallies: vec![Tally::default(); nd],
         arms: plan.arms.clone(),
         waves: plan.waves.clone(),
         strata: Vec::new(),
         strata_missing: 0,
+        clusters: Vec::new(),
         text_before: text_before.to_vec(),
         error: None,
     };
     let mut strata_index: FxHashMap<String, u32> = FxHashMap::default();
+    let mut cluster_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut key: Vec<u8> = Vec::new();
     let mut arm_seen: Vec<(Vec<u8>, u8)> = Vec::new();
     let mut wave_seen: Vec<(Vec<u8>, u8)> = Vec::new();
@@ -403,22 +435,15 @@ pub(super) fn parse(
         };
         if let Some(c) = plan.by {
             let v = field(rec, c);
-            let code = if is_missing(&v) {
+            if is_missing(&v) {
                 p.strata_missing += 1;
-                NO_CODE
-            } else {
-                let f = fold(&v);
-                match strata_index.get(&f) {
-                    Some(&i) => i,
-                    None => {
-                        let i = p.strata.len() as u32;
-                        strata_index.insert(f.clone(), i);
-                        p.strata.push((f, v.into_owned()));
-                        i
-                    }
-                }
-            };
+            }
+            let code = key_code(&v, &mut strata_index, &mut p.strata);
             p.stratum.push(code);
+        }
+        if let Some(c) = plan.cluster {
+            let code = key_code(&field(rec, c), &mut cluster_index, &mut p.clusters);
+            p.cluster.push(code);
         }
         if let Some(c) = plan.id {
             // An ASCII id with nothing to trim is hashed as it is read (the same
