@@ -14,9 +14,66 @@ pub struct Report {
     pub labels: Labels,
     pub settings: Settings,
     pub warnings: Vec<Warning>,
+    /// Table 1: who was in each arm at baseline (contract §7). Two-arm designs only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub balance: Vec<BalanceRow>,
     pub domains: Vec<DomainResult>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub strata: Vec<StratumResult>,
+}
+
+/// One row of the baseline balance table (contract §7).
+#[derive(Debug, Clone, Serialize)]
+pub struct BalanceRow {
+    pub variable: String,
+    /// `attribute`, `covariate` or `domain`.
+    pub source: &'static str,
+    pub kind: Kind,
+    pub intervention: BalanceArm,
+    pub control: BalanceArm,
+    /// mean₁ − mean₀ or p₁ − p₀; null for categorical variables.
+    pub difference: Option<f64>,
+    /// Standardised mean difference (Yang & Dalton's for categorical variables).
+    pub smd: Option<f64>,
+    pub method: &'static str,
+    pub p_value: Option<f64>,
+}
+
+/// One arm of a balance row: n and, by kind, mean and sd, count and proportion,
+/// or per level count and proportion.
+#[derive(Debug, Clone, Serialize)]
+pub struct BalanceArm {
+    pub n: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sd: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proportion: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub levels: Option<Vec<BalanceLevel>>,
+    /// Withheld (`--min-cell`): counts and proportions serialise as null.
+    #[serde(skip_serializing_if = "is_false")]
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BalanceLevel {
+    pub level: String,
+    pub count: Option<usize>,
+    pub proportion: Option<f64>,
+}
+
+/// The clusters of the design (contract §6.2).
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterInfo {
+    pub column: String,
+    pub clusters: usize,
+    /// Clusters with participants of each arm.
+    pub intervention: usize,
+    pub control: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +86,14 @@ pub struct InputInfo {
     pub paired: bool,
     /// Per arm: who was seen at both waves, only before, only after.
     pub attrition: Vec<Attrition>,
+    /// Participant attributes (contract §6.1), not analysed as outcomes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterInfo>,
+    /// Covariates of the adjusted models (contract §6.3).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covariates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]

@@ -107,10 +107,21 @@ mod tests {
     #[test]
     fn an_attribute_takes_the_value_held() {
         let n = f64::NAN;
-        let a = attribute("sexo", Kind::Binary, Vec::new(), &cols(&[1.0, n, n], &[1.0, 0.0, n]));
+        let a = attribute(
+            "sexo",
+            Kind::Binary,
+            Vec::new(),
+            &cols(&[1.0, n, n], &[1.0, 0.0, n]),
+        );
         assert_eq!(a.values[..2], [1.0, 0.0]);
         assert!(a.values[2].is_nan());
-        let c = covariate("edad", Kind::Continuous, Vec::new(), &cols(&[3.0, n], &[4.0, 5.0]), 0);
+        let c = covariate(
+            "edad",
+            Kind::Continuous,
+            Vec::new(),
+            &cols(&[3.0, n], &[4.0, 5.0]),
+            0,
+        );
         assert_eq!(c.values[0], 3.0);
         assert!(c.values[1].is_nan());
     }

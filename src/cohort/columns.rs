@@ -40,7 +40,6 @@ pub(super) fn check_duplicate_columns(t: &Source) -> UResult<()> {
     Ok(())
 }
 
-
 /// The columns that play a role in each table (`None`: no such column there).
 pub(super) struct Roles {
     pub id: Vec<Option<usize>>,
@@ -67,9 +66,7 @@ pub(super) fn find_roles(
         .cluster
         .clone()
         .or_else(|| spec.and_then(|s| s.cluster.clone()));
-    let no_cluster = cluster_named
-        .as_deref()
-        .is_some_and(|c| fold(c) == "none");
+    let no_cluster = cluster_named.as_deref().is_some_and(|c| fold(c) == "none");
     let covariates: Vec<String> = if opts.covariates.is_empty() {
         spec.map(|s| s.covariates.clone()).unwrap_or_default()
     } else {
@@ -85,8 +82,14 @@ pub(super) fn find_roles(
     };
     for t in sources {
         r.id.push(role(t, opts.id.as_deref(), "--id", roles::ID_NAMES)?);
-        r.group.push(role(t, opts.group.as_deref(), "--group", roles::GROUP_NAMES)?);
-        r.wave.push(role(t, opts.wave.as_deref(), "--wave", roles::WAVE_NAMES)?);
+        r.group.push(role(
+            t,
+            opts.group.as_deref(),
+            "--group",
+            roles::GROUP_NAMES,
+        )?);
+        r.wave
+            .push(role(t, opts.wave.as_deref(), "--wave", roles::WAVE_NAMES)?);
         r.by.push(match &opts.by {
             Some(b) => Some(named_column(t, b, "--by")?),
             None => None,
@@ -94,7 +97,12 @@ pub(super) fn find_roles(
         r.cluster.push(if no_cluster {
             None
         } else {
-            role(t, cluster_named.as_deref(), "--cluster", roles::CLUSTER_NAMES)?
+            role(
+                t,
+                cluster_named.as_deref(),
+                "--cluster",
+                roles::CLUSTER_NAMES,
+            )?
         });
         for c in &covariates {
             named_column(t, c, "--covariates")?;

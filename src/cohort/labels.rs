@@ -23,7 +23,11 @@ pub(crate) struct LabelMap {
 }
 
 impl LabelMap {
-    pub(super) fn new(named: [Option<String>; 2], builtin: [&'static [&'static str]; 2], waves: bool) -> Self {
+    pub(super) fn new(
+        named: [Option<String>; 2],
+        builtin: [&'static [&'static str]; 2],
+        waves: bool,
+    ) -> Self {
         LabelMap {
             named,
             builtin,
@@ -109,4 +113,3 @@ impl LabelMap {
         }
     }
 }
-

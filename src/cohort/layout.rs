@@ -74,7 +74,6 @@ pub(super) fn wide_base_written(name: &str) -> String {
     t.to_string()
 }
 
-
 /// The layout (long, or wide when no wave column and columns pair under wave
 /// words) and every domain's columns in each table, with the spec's `[[domain]]`
 /// entries attached. `is_role(table, column)`: the column is a role, ignored or
@@ -87,7 +86,9 @@ pub(super) fn domain_columns(
     spec: Option<&Spec>,
     warnings: &mut Vec<Warning>,
 ) -> UResult<(Layout, Vec<DomainCols>)> {
-    let first = First { headers: first_headers };
+    let first = First {
+        headers: first_headers,
+    };
     // Each file's header folded once: columns are found by name in constant time
     // (100,000 columns must not mean 10¹⁰ comparisons).
     let header_index: Vec<FxHashMap<String, usize>> = sources
@@ -237,4 +238,3 @@ mod tests {
         );
     }
 }
-

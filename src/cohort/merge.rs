@@ -1,11 +1,11 @@
 //! Rows merged into participants in file order, and the participant-major cells
 //! turned into one column per domain and wave (the fast path of reading).
 
+use super::Arm;
 use super::ids::{Ids, Rec};
 use super::kinds::Acc;
 use super::labels::LabelMap;
 use super::rows::{self, MISSING, NO_CODE, NUMERIC, Parsed, Plan, Tally, code_of, is_code};
-use super::Arm;
 use crate::error::{UResult, UserError};
 use crate::input::blocks::{Block, Record};
 use crate::input::read::{Source, field};
@@ -70,7 +70,11 @@ impl Merge {
         self.wave_map.absorb(&p.waves);
         self.strata_missing += p.strata_missing;
         let strata = global_codes(&p.strata, &mut self.strata_index, &mut self.strata_values);
-        let clusters = global_codes(&p.clusters, &mut self.cluster_index, &mut self.cluster_values);
+        let clusters = global_codes(
+            &p.clusters,
+            &mut self.cluster_index,
+            &mut self.cluster_values,
+        );
         let maps: Vec<(Vec<u64>, Vec<u64>)> = self
             .tallies
             .iter_mut()
@@ -272,7 +276,13 @@ impl Merge {
         }
         let src = &sources[plan.si];
         let pos = at & ((1 << 48) - 1);
-        let other = rec.at.iter().copied().filter(|&a| a != at).max().unwrap_or(0);
+        let other = rec
+            .at
+            .iter()
+            .copied()
+            .filter(|&a| a != at)
+            .max()
+            .unwrap_or(0);
         let o = &sources[((other >> 48) as usize).min(sources.len() - 1)];
         let oline = o.line_of(other & ((1 << 48) - 1));
         let id = block
@@ -455,7 +465,13 @@ impl Cells {
 ///
 /// `ids` is freed once the columns are mapped: its pages, kept by the allocator,
 /// serve the scratch tiles and the codes.
-pub(super) fn columns(cells: Cells, nd: usize, n: usize, tallies: Vec<Tally>, ids: Ids) -> Vec<Acc> {
+pub(super) fn columns(
+    cells: Cells,
+    nd: usize,
+    n: usize,
+    tallies: Vec<Tally>,
+    ids: Ids,
+) -> Vec<Acc> {
     // Whole pages per tile part of a column, and columns big enough to be
     // mappings of their own (src/alloc.rs).
     let moving = n * 8 >= crate::alloc::BIG_BYTES
@@ -636,7 +652,6 @@ pub(super) fn columns_by(
 
 /// A tile's cells and its part of every column and code column.
 type TileJob<'a> = (Vec<u64>, Vec<&'a mut [f64]>, Vec<Option<&'a mut [u32]>>);
-
 
 #[cfg(test)]
 mod tests {

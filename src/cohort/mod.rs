@@ -1,13 +1,13 @@
 //! The typed cohort: participants (arm, stratum, which waves they were seen in) and
 //! domains (kind, levels, one value per participant and wave), built from the sources.
 
+mod characteristics;
+mod columns;
 mod ids;
 mod kinds;
 mod labels;
 mod layout;
 mod merge;
-mod characteristics;
-mod columns;
 mod rows;
 
 use crate::error::{UResult, UserError};
@@ -265,13 +265,26 @@ pub fn build_with_progress(
     let ignored: Vec<String> = opts.ignore.iter().map(|s| fold(s)).collect();
     let has_wave = wave_cols[0].is_some();
     let is_role = |t: usize, c: usize| {
-        [id_cols[t], group_cols[t], wave_cols[t], by_cols[t], cluster_cols[t]].contains(&Some(c))
+        [
+            id_cols[t],
+            group_cols[t],
+            wave_cols[t],
+            by_cols[t],
+            cluster_cols[t],
+        ]
+        .contains(&Some(c))
             || ignored.contains(&fold(&sources[t].headers[c]))
             || sources[t].skip.get(c).copied().unwrap_or(false)
     };
 
-    let (layout, domain_cols) =
-        layout::domain_columns(sources, &first.headers, has_wave, &is_role, spec, &mut warnings)?;
+    let (layout, domain_cols) = layout::domain_columns(
+        sources,
+        &first.headers,
+        has_wave,
+        &is_role,
+        spec,
+        &mut warnings,
+    )?;
 
     // Arms and waves: labels mapped as rows come; problems reported at the end, with
     // every label found.
@@ -719,4 +732,3 @@ pub fn build_with_progress(
         lang: spec.and_then(|s| s.lang.clone()),
     })
 }
-

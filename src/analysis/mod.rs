@@ -21,6 +21,8 @@ use crate::stats::ttest::{
 };
 use crate::stats::{TestResult, finite};
 use rayon::prelude::*;
+
+mod balance;
 use std::cell::OnceCell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -1257,6 +1259,9 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
             design: cohort.design,
             paired: cohort.paired,
             attrition: attrition(cohort),
+            attributes: cohort.attributes.iter().map(|a| a.name.clone()).collect(),
+            cluster: cluster_info(cohort),
+            covariates: cohort.covariates.iter().map(|c| c.name.clone()).collect(),
         },
         labels: cohort.labels.clone(),
         settings: crate::results::Settings {
@@ -1267,9 +1272,28 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
             min_cell: None,
         },
         warnings,
+        balance: balance::balance(cohort, settings.conf_level),
         domains,
         strata,
     }
+}
+
+/// The design's clusters, and how many hold participants of each arm.
+fn cluster_info(cohort: &Cohort) -> Option<ClusterInfo> {
+    let c = cohort.clusters.as_ref()?;
+    let mut seen = vec![[false; 2]; c.values.len()];
+    for p in &cohort.participants {
+        if let Some(s) = p.cluster.and_then(|k| seen.get_mut(k as usize)) {
+            s[p.arm.index()] = true;
+        }
+    }
+    let count = |a: usize| seen.iter().filter(|s| s[a]).count();
+    Some(ClusterInfo {
+        column: c.column.clone(),
+        clusters: seen.iter().filter(|s| s[0] || s[1]).count(),
+        intervention: count(0),
+        control: count(1),
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,185 @@
+//! Table 1: baseline balance (contract §7). One row per attribute, covariate and
+//! domain, at the baseline wave, over every participant with a value there.
+
+use super::two_proportions;
+use crate::cohort::{Cohort, Kind, Wave};
+use crate::results::{BalanceArm, BalanceLevel, BalanceRow};
+use crate::stats::balance::{smd_binary, smd_categorical, smd_continuous};
+use crate::stats::contingency::chi_square;
+use crate::stats::describe::moments;
+use crate::stats::ttest::welch_t_moments;
+
+/// One variable to compare at baseline: its per-participant values (`NaN` missing).
+struct Variable<'a> {
+    name: &'a str,
+    source: &'static str,
+    kind: Kind,
+    levels: &'a [String],
+    values: &'a [f64],
+}
+
+/// The balance table of a two-arm cohort (empty otherwise): attributes, then
+/// covariates that are not also attributes, then domains.
+pub(super) fn balance(cohort: &Cohort, conf: f64) -> Vec<BalanceRow> {
+    if cohort.arms.len() != 2 {
+        return Vec::new();
+    }
+    // The baseline: the first wave of the design (post-only designs: the only one).
+    let base = match cohort.waves.first() {
+        Some(Wave::Post) => 1,
+        _ => 0,
+    };
+    let mut vars: Vec<Variable> = Vec::new();
+    for a in &cohort.attributes {
+        vars.push(Variable {
+            name: &a.name,
+            source: "attribute",
+            kind: a.kind,
+            levels: &a.levels,
+            values: &a.values,
+        });
+    }
+    for c in &cohort.covariates {
+        if !cohort.attributes.iter().any(|a| a.name == c.name) {
+            vars.push(Variable {
+                name: &c.name,
+                source: "covariate",
+                kind: c.kind,
+                levels: &c.levels,
+                values: &c.values,
+            });
+        }
+    }
+    for d in &cohort.domains {
+        vars.push(Variable {
+            name: &d.name,
+            source: "domain",
+            kind: d.kind,
+            levels: &d.levels,
+            values: &d.values[base],
+        });
+    }
+    vars.iter().map(|v| row(cohort, base, v, conf)).collect()
+}
+
+/// The values of each arm (intervention, control) among participants seen at `base`.
+fn by_arm(cohort: &Cohort, base: usize, values: &[f64]) -> [Vec<f64>; 2] {
+    let mut out = [Vec::new(), Vec::new()];
+    for (p, &v) in cohort.participants.iter().zip(values) {
+        if p.present[base] && !v.is_nan() {
+            out[p.arm.index()].push(v);
+        }
+    }
+    out
+}
+
+fn row(cohort: &Cohort, base: usize, v: &Variable, conf: f64) -> BalanceRow {
+    let [x1, x0] = by_arm(cohort, base, v.values);
+    let empty = |n: usize| BalanceArm {
+        n,
+        mean: None,
+        sd: None,
+        count: None,
+        proportion: None,
+        levels: None,
+        suppressed: false,
+    };
+    let share = |count: usize, n: usize| (n > 0).then(|| count as f64 / n as f64);
+    let (intervention, control, difference, smd, method, p_value) = match v.kind {
+        Kind::Continuous => {
+            let (m1, m0) = (moments(&x1), moments(&x0));
+            let sd = |m: &crate::stats::describe::Moments| m.var.map(f64::sqrt);
+            let arm = |x: &[f64], m| BalanceArm {
+                mean: Some(moments(x).mean),
+                sd: Some(sd(&m)),
+                ..empty(x.len())
+            };
+            let t = welch_t_moments(m1, m0, conf);
+            let difference = match (m1.mean, m0.mean) {
+                (Some(a), Some(b)) => Some(a - b),
+                _ => None,
+            };
+            let smd = smd_continuous(m1.mean, sd(&m1), m0.mean, sd(&m0));
+            (
+                arm(&x1, m1),
+                arm(&x0, m0),
+                difference,
+                smd,
+                "welch_t",
+                t.p_value,
+            )
+        }
+        Kind::Binary => {
+            let ones = |x: &[f64]| x.iter().filter(|&&y| y == 1.0).count();
+            let (c1, c0) = (ones(&x1), ones(&x0));
+            let (n1, n0) = (x1.len(), x0.len());
+            let arm = |c: usize, n: usize| BalanceArm {
+                count: Some(c),
+                proportion: Some(share(c, n)),
+                ..empty(n)
+            };
+            let (method, t) = two_proportions(c1, n1, c0, n0, conf);
+            let (p1, p0) = (share(c1, n1), share(c0, n0));
+            let difference = p1.zip(p0).map(|(a, b)| a - b);
+            (
+                arm(c1, n1),
+                arm(c0, n0),
+                difference,
+                smd_binary(p1, p0),
+                method,
+                t.p_value,
+            )
+        }
+        Kind::Categorical => {
+            let k = v.levels.len();
+            let counts = |x: &[f64]| {
+                let mut c = vec![0usize; k];
+                for &y in x {
+                    if let Some(c) = c.get_mut(y as usize) {
+                        *c += 1;
+                    }
+                }
+                c
+            };
+            let (k1, k0) = (counts(&x1), counts(&x0));
+            let arm = |c: &[usize], n: usize| BalanceArm {
+                levels: Some(
+                    v.levels
+                        .iter()
+                        .zip(c)
+                        .map(|(l, &c)| BalanceLevel {
+                            level: l.clone(),
+                            count: Some(c),
+                            proportion: share(c, n),
+                        })
+                        .collect(),
+                ),
+                ..empty(n)
+            };
+            let table = vec![
+                k1.iter().map(|&c| c as f64).collect::<Vec<_>>(),
+                k0.iter().map(|&c| c as f64).collect(),
+            ];
+            let p_value = chi_square(&table).map(|c| c.p_value);
+            (
+                arm(&k1, x1.len()),
+                arm(&k0, x0.len()),
+                None,
+                smd_categorical(&k1, &k0),
+                "chi_square_independence",
+                p_value,
+            )
+        }
+    };
+    BalanceRow {
+        variable: v.name.to_string(),
+        source: v.source,
+        kind: v.kind,
+        intervention,
+        control,
+        difference,
+        smd,
+        method,
+        p_value,
+    }
+}
