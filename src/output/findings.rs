@@ -385,10 +385,15 @@ pub fn findings(report: &Report) -> Vec<Finding> {
         f: Fmt::new(lang),
         w: words(lang),
     };
-    report
-        .domains
-        .iter()
-        .filter_map(|d| {
+    let baseline = super::balance::finding(report, lang).map(|text| Finding {
+        domain: String::new(),
+        text,
+        significant: false,
+        favourable: None,
+    });
+    baseline
+        .into_iter()
+        .chain(report.domains.iter().filter_map(|d| {
             let (text, t) = match d.kind {
                 Kind::Binary => say.binary(d),
                 Kind::Continuous => say.continuous(d),
@@ -414,7 +419,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
                 significant: is_significant(t),
                 favourable: favourable(d, t.estimate),
             })
-        })
+        }))
         .collect()
 }
 

@@ -352,6 +352,7 @@ impl<'a> Cells<'a> {
                 lines.push(format!("{}: {line}", self.arm(a.group)));
             }
         }
+        lines.extend(super::balance::cluster_line(self));
         (format!("{design}; {paired}"), lines)
     }
 

@@ -318,6 +318,17 @@ fn design(c: &Cells) -> String {
         };
         s.push_str(&grid_html(&g));
     }
+    if let Some(line) = super::balance::cluster_line(c) {
+        s.push_str(&format!("<p>{}</p>\n", esc(&line)));
+    }
+    if let Some(g) = super::balance::grid(c) {
+        s.push_str(&format!(
+            "<h3>{}</h3>\n{}<p class=\"note\">{}</p>\n",
+            esc(super::balance::title(c)),
+            grid_html(&g),
+            esc(super::balance::note(c))
+        ));
+    }
     s
 }
 

@@ -76,6 +76,11 @@ pub fn render(report: &Report) -> String {
     if !attrition.is_empty() {
         s.push('\n');
     }
+    if let Some(g) = super::balance::grid(&c) {
+        s.push_str(&format!("## {}\n\n", escape(super::balance::title(&c))));
+        s.push_str(&grid_markdown(&g));
+        s.push_str(&format!("\n{}\n\n", escape(super::balance::note(&c))));
+    }
     let found = findings(report);
     if !found.is_empty() {
         s.push_str(&format!("## {}\n\n", c.w.findings));

@@ -1,4 +1,5 @@
 //! Renderers: every view is made from the one [`Report`](crate::results::Report).
+pub mod balance;
 pub mod csv;
 pub mod findings;
 pub mod fmt;

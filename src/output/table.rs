@@ -130,6 +130,14 @@ pub fn render(report: &Report) -> String {
     let c = Cells::new(report);
     let mut out = header(&c);
     out.push('\n');
+    if let Some(g) = super::balance::grid(&c) {
+        out.push_str(&format!(
+            "{}\n{}\n{}\n\n",
+            super::balance::title(&c),
+            draw(&g),
+            super::balance::note(&c)
+        ));
+    }
     for d in &report.domains {
         out.push_str(&format!(
             "{}  ({})\n{}\n\n",
