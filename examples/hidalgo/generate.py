@@ -36,7 +36,14 @@ LEVELS = ["deficient", "normal", "outstanding"]
 LEVEL_BEFORE = {"0-2": (0.74, 0.04), "3-6": (0.45, 0.10), "7-10": (0.35, 0.12)}
 LEVEL_UP = {"program": 0.32, "control": 0.05}   # chance of moving up one level
 LEVEL_DOWN = 0.03                                # chance of moving down one level
-COLUMNS = (["child_id", "group", "wave", "age_band", "cognitive_score"]
+# Centres: 12 run the program, 12 are control centres, of unequal sizes; each
+# centre shifts its children's cognitive score (shared teachers, neighbourhoods).
+N_CENTRES = 12                     # per arm
+CENTRE_SD = 4.0                    # sd of the centre effect on cognitive_score
+AGE_MONTHS = {"0-2": (0, 35), "3-6": (36, 83), "7-10": (84, 131)}
+DESIGN_RNG = random.Random(20240613)  # centres, sex, age: their own stream
+COLUMNS = (["child_id", "group", "wave", "centro", "sexo", "edad_meses", "age_band",
+            "cognitive_score"]
            + [b[0] for b in BINARY] + ["development_level"])
 LEVEL_RNG = random.Random(20240612)  # its own stream: the other columns stay as they were
 
@@ -76,6 +83,23 @@ def main():
         pre = random.gauss(COG_MEAN, COG_SD)
         post = (COG_MEAN + COG_R * (pre - COG_MEAN) + COG_GAIN[c["group"]]
                 + random.gauss(0, COG_SD * (1 - COG_R ** 2) ** 0.5))
+        c["pre_raw"], c["post_raw"] = pre, post
+
+    # Centres (unequal sizes), sex and age in months at enrolment.
+    for arm, first in (("program", 1), ("control", N_CENTRES + 1)):
+        weights = [DESIGN_RNG.uniform(0.3, 2.0) for _ in range(N_CENTRES)]
+        for c in children:
+            if c["group"] == arm:
+                k = DESIGN_RNG.choices(range(N_CENTRES), weights)[0]
+                c["centro"] = f"Centro {first + k:02d}"
+    effect = {f"Centro {k:02d}": DESIGN_RNG.gauss(0, CENTRE_SD)
+              for k in range(1, 2 * N_CENTRES + 1)}
+    for c in children:
+        c["sexo"] = DESIGN_RNG.choice(["niña", "niño"])
+        lo, hi = AGE_MONTHS[c["age_band"]]
+        c["edad_meses"] = str(DESIGN_RNG.randint(lo, hi))
+        pre = c["pre_raw"] + effect[c["centro"]]
+        post = c["post_raw"] + effect[c["centro"]]
         c["before"] = {"cognitive_score": f"{min(max(pre, 40), 160):.1f}"}
         c["after"] = {"cognitive_score": f"{min(max(post, 40), 160):.1f}"}
 
@@ -115,13 +139,14 @@ def main():
         w.writerow(COLUMNS)
         for k, c in enumerate(children):
             for wave in waves.get(k, ("before", "after")):
-                values = [c[wave][col] for col in COLUMNS[4:-1]]
+                values = [c[wave][col] for col in COLUMNS[7:-1]]
                 for j in range(len(values)):
                     if random.random() < MISSING_RATE:
                         values[j] = "NA" if random.random() < 0.4 else ""
                 level = c[wave]["development_level"]
                 values.append("" if LEVEL_RNG.random() < MISSING_RATE else level)
-                w.writerow([c["id"], c["group"], wave, c["age_band"]] + values)
+                w.writerow([c["id"], c["group"], wave, c["centro"], c["sexo"],
+                            c["edad_meses"], c["age_band"]] + values)
 
 
 if __name__ == "__main__":

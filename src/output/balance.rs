@@ -237,7 +237,14 @@ pub fn finding(report: &Report, lang: Lang) -> Option<String> {
                 .replace("{arm1}", &arm1)
                 .replace("{dir}", dir)
                 .replace("{name}", &r.variable)
-                .replace("{smd}", &c.f.signed(Some(smd), 2))
+                .replace(
+                    "{smd}",
+                    &if r.kind == Kind::Categorical {
+                        c.f.number(Some(smd), 2)
+                    } else {
+                        c.f.signed(Some(smd), 2)
+                    },
+                )
         })
         .collect();
     let mut parts = Vec::new();
