@@ -12,6 +12,7 @@ pub mod dist;
 pub mod proportions;
 pub mod ranks;
 pub mod regression;
+pub mod robust;
 pub mod ttest;
 
 /// The numbers of one test. Every field is None when undefined (never NaN or inf).
