@@ -66,6 +66,15 @@ pub struct BalanceLevel {
     pub proportion: Option<f64>,
 }
 
+/// ICC and design effect of a domain at baseline (contract §8.1).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ClusteringInfo {
+    pub clusters: usize,
+    pub mean_cluster_size: Option<f64>,
+    pub icc: Option<f64>,
+    pub design_effect: Option<f64>,
+}
+
 /// The clusters of the design (contract §6.2).
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterInfo {
@@ -132,6 +141,9 @@ pub struct DomainResult {
     pub tests: Vec<TestRow>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub per_level: Vec<LevelResult>,
+    /// Clustering of the domain's values at baseline (contract §8.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clustering: Option<ClusteringInfo>,
     /// Ordered categorical domains, paired: who moved up, stayed, moved down.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Transitions>,
@@ -315,6 +327,22 @@ pub struct TestRow {
     /// Withheld (`--min-cell`): every number but `n` is null.
     #[serde(skip_serializing_if = "is_false")]
     pub suppressed: bool,
+    /// Cluster-robust and adjusted tests (contract §8.3): standard error, its type,
+    /// the clusters used and the covariates.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub robust: Option<RobustFields>,
+}
+
+/// The fields only a model-based test carries (contract §8.3).
+#[derive(Debug, Clone, Serialize)]
+pub struct RobustFields {
+    pub se: Option<f64>,
+    /// "CR2".
+    pub se_type: &'static str,
+    /// Clusters in the model (participants when there is no cluster column).
+    pub clusters: usize,
+    /// The covariates in the model (aliased ones dropped).
+    pub covariates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -237,7 +237,7 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
 /// a level every participant keeps is flagged as an attribute, and a real
 /// categorical outcome is analysed with its levels.
 #[test]
-fn identifiers_are_skipped_and_attributes_flagged() {
+fn identifiers_are_skipped_and_attributes_set_apart() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("text.csv");
     let mut csv = String::from("id,group,wave,score,band,note,mood\n");
@@ -264,18 +264,21 @@ fn identifiers_are_skipped_and_attributes_flagged() {
         .iter()
         .filter_map(|d| d["name"].as_str())
         .collect();
-    assert_eq!(names, ["score", "band", "mood"]);
+    // band never changes within a participant: an attribute (contract §6.1).
+    assert_eq!(names, ["score", "mood"]);
+    assert_eq!(v["input"]["attributes"], serde_json::json!(["band"]));
+    assert_eq!(v["balance"][0]["variable"], "band");
     let w = v["warnings"].to_string();
     assert!(
         w.contains("24 distinct text values: free text or identifiers"),
         "{w}"
     );
     assert!(
-        w.contains("band") && w.contains("same value at both waves"),
+        w.contains("band") && w.contains("same value at every wave for every participant"),
         "{w}"
     );
     assert!(!w.contains("mood: every participant"), "{w}");
-    let mood = &v["domains"][2];
+    let mood = &v["domains"][1];
     assert_eq!(mood["kind"], "categorical");
     let levels: Vec<&str> = mood["summary"][0]["levels"]
         .as_array()

@@ -23,6 +23,7 @@ use crate::stats::{TestResult, finite};
 use rayon::prelude::*;
 
 mod balance;
+mod clustered;
 use std::cell::OnceCell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -506,6 +507,7 @@ fn row(comparison: &str, method: &'static str, primary: bool, n: usize, r: TestR
         p_adjusted: None,
         effect_size: None,
         suppressed: false,
+        robust: None,
     }
 }
 
@@ -1108,7 +1110,7 @@ fn analyse_domain(
         conf: settings.conf_level,
         warnings: Vec::new(),
     };
-    let (summary, tests, per_level, transitions) = match d.kind {
+    let (summary, mut tests, mut per_level, transitions) = match d.kind {
         Kind::Continuous => {
             let (s, t) = a.continuous(&d.values);
             (s, t, Vec::new(), None)
@@ -1119,6 +1121,38 @@ fn analyse_domain(
         }
         Kind::Categorical => a.categorical(d),
     };
+    // Clustered and adjusted models (contract §8).
+    let mut clustering = None;
+    if let Some(models) = clustered::Models::new(cohort, members, settings.conf_level) {
+        let mut notes = Vec::new();
+        match d.kind {
+            Kind::Continuous | Kind::Binary => {
+                models.add_tests(&d.name, &d.values, &mut tests, &mut notes);
+                clustering = models.clustering(&d.values);
+            }
+            Kind::Categorical => {
+                for (li, level) in per_level.iter_mut().enumerate() {
+                    let is = |v: f64| {
+                        if v.is_nan() {
+                            v
+                        } else {
+                            f64::from(u8::from(v == li as f64))
+                        }
+                    };
+                    let values = [
+                        d.values[0].iter().map(|&v| is(v)).collect(),
+                        d.values[1].iter().map(|&v| is(v)).collect(),
+                    ];
+                    models.add_tests(&d.name, &values, &mut level.tests, &mut notes);
+                }
+            }
+        }
+        for n in notes {
+            if !a.warnings.iter().any(|w| w.message == n) {
+                a.warnings.push(Warning::new(Some(&d.name), n));
+            }
+        }
+    }
     for t in &tests {
         if t.p_value.is_none() && !matches!(t.method, "risk_ratio" | "odds_ratio") {
             a.warnings.push(Warning::new(
@@ -1143,6 +1177,7 @@ fn analyse_domain(
         summary,
         tests,
         per_level,
+        clustering,
         transitions,
     };
     (result, a.warnings)
