@@ -1260,6 +1260,7 @@ fn attrition(cohort: &Cohort) -> Vec<Attrition> {
 /// The whole analysis: pooled, and per stratum when `--by` is given.
 pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
     let mut warnings = cohort.warnings.clone();
+    warnings.extend(cluster_warnings(cohort));
     let domains = analyse_group(cohort, None, settings, lang, &mut warnings, "");
     let mut strata = Vec::new();
     if let Some(s) = &cohort.strata {
@@ -1311,6 +1312,52 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
         domains,
         strata,
     }
+}
+
+/// What an evaluator must know about the clusters before reading the tests.
+fn cluster_warnings(cohort: &Cohort) -> Vec<Warning> {
+    let Some(info) = cluster_info(cohort) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let col = &info.column;
+    let without = cohort
+        .participants
+        .iter()
+        .filter(|p| p.cluster.is_none())
+        .count();
+    if without > 0 {
+        out.push(Warning::new(
+            None,
+            format!("{without} participants have no value in the cluster column \"{col}\"; they are left out of the cluster-robust tests"),
+        ));
+    }
+    if info.clusters < 2 {
+        out.push(Warning::new(
+            None,
+            format!("the cluster column \"{col}\" has {} cluster: cluster-robust tests cannot be run (p-values are null); use --cluster none if the column is not a grouping of children", info.clusters),
+        ));
+        return out;
+    }
+    for &arm in &cohort.arms {
+        let k = if arm == Arm::Intervention {
+            info.intervention
+        } else {
+            info.control
+        };
+        if k == 0 {
+            out.push(Warning::new(
+                None,
+                format!("no cluster of \"{col}\" holds {} participants: the arms cannot be compared taking the clusters into account", arm.name()),
+            ));
+        } else if k < 10 && cohort.arms.len() == 2 {
+            out.push(Warning::new(
+                None,
+                format!("only {k} clusters of \"{col}\" in the {} arm: with fewer than 10 clusters per arm even CR2 tests are approximate; read the p-values with care", arm.name()),
+            ));
+        }
+    }
+    out
 }
 
 /// The design's clusters, and how many hold participants of each arm.

@@ -104,15 +104,57 @@ impl Say<'_> {
         self.report.settings.adjust.name() != "none"
     }
 
-    /// "adjusted p < 0.001" (es "p ajustado < 0,001"), or "p = 0.04" when unadjusted.
+    /// "adjusted p < 0.001" (es "p ajustado < 0,001"), or "p = 0.04" when unadjusted;
+    /// a model-based test says what it took into account (contract §8).
     fn p(&self, t: &TestRow) -> String {
-        match (t.p_adjusted, self.adjusted()) {
+        let p = match (t.p_adjusted, self.adjusted()) {
             (Some(p), true) => {
                 let s = self.f.p_value(Some(p));
                 format!("{}{}", self.w.adjusted_p, s.trim_start_matches('p'))
             }
             _ => self.f.p_value(t.p_value),
+        };
+        match self.model_note(t) {
+            Some(note) => format!("{p}, {note}"),
+            None => p,
         }
+    }
+
+    /// "taking into account that children attend the same centro" / "adjusted for
+    /// edad and sexo", for cluster-robust and adjusted tests.
+    fn model_note(&self, t: &TestRow) -> Option<String> {
+        let r = t.robust.as_ref()?;
+        let es = self.f.lang == Lang::Es;
+        let mut parts = Vec::new();
+        if t.method == "cluster_robust"
+            && let Some(k) = &self.report.input.cluster
+        {
+            parts.push(if es {
+                format!("teniendo en cuenta que los niños comparten {}", k.column)
+            } else {
+                format!(
+                    "taking into account that children attend the same {}",
+                    k.column
+                )
+            });
+        }
+        if !r.covariates.is_empty() {
+            let list = match r.covariates.as_slice() {
+                [one] => one.clone(),
+                [rest @ .., last] => format!(
+                    "{} {} {last}",
+                    rest.join(", "),
+                    if es { "y" } else { "and" }
+                ),
+                [] => String::new(),
+            };
+            parts.push(if es {
+                format!("ajustado por {list}")
+            } else {
+                format!("adjusted for {list}")
+            });
+        }
+        (!parts.is_empty()).then(|| parts.join(if es { " y " } else { " and " }))
     }
 
     /// A whole-number percentage: "53%" (es "53 %").

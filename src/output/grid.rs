@@ -22,6 +22,10 @@ pub fn method_name(m: &str, lang: Lang) -> &str {
         "ancova" => "ANCOVA",
         "did_z" => "z",
         "stuart_maxwell" => "Stuart–Maxwell",
+        "cluster_robust" if es => "CR2, conglomerados",
+        "cluster_robust" => "CR2, clustered",
+        "adjusted" if es => "ajustado",
+        "adjusted" => "adjusted",
         other => other,
     }
 }

@@ -186,6 +186,16 @@ fn method_info(m: &str) -> Option<(&'static str, &'static str, &'static str)> {
             "Prueba χ² de independencia de Pearson; V de Cramér",
             "Pearson (1900), Phil. Mag. 50:157–175; Cramér (1946), Mathematical Methods of Statistics.",
         ),
+        "cluster_robust" => (
+            "Cluster-robust test: ordinary least squares with the CR2 standard error and Satterthwaite degrees of freedom. Children of one cluster (centre, school) are alike, so each cluster counts as less than its number of children; CR2 stays honest with few clusters",
+            "Prueba robusta a conglomerados: mínimos cuadrados ordinarios con el error estándar CR2 y los grados de libertad de Satterthwaite. Los niños de un mismo conglomerado (centro, escuela) se parecen, así que cada conglomerado cuenta menos que su número de niños; CR2 sigue siendo fiable con pocos conglomerados",
+            "Bell & McCaffrey (2002), Survey Methodology 28(2):169–181; Pustejovsky & Tipton (2018), J. Bus. Econ. Stat. 36(4):672–683.",
+        ),
+        "adjusted" => (
+            "Covariate-adjusted model: ordinary least squares with the baseline characteristics named, CR2 (HC2) standard error by participant and Satterthwaite degrees of freedom",
+            "Modelo ajustado por covariables: mínimos cuadrados ordinarios con las características de base indicadas, error estándar CR2 (HC2) por participante y grados de libertad de Satterthwaite",
+            "Bell & McCaffrey (2002), Survey Methodology 28(2):169–181; Pustejovsky & Tipton (2018), J. Bus. Econ. Stat. 36(4):672–683.",
+        ),
         "stuart_maxwell" => (
             "Stuart–Maxwell test of marginal homogeneity",
             "Prueba de homogeneidad marginal de Stuart–Maxwell",
