@@ -140,7 +140,10 @@ impl<'a> Models<'a> {
         let both_waves = c.waves.len() == 2;
         let mut out = Vec::new();
         let value = |i: u32, w: usize| values[w][i as usize];
-        let has = |i: u32, w: usize| c.participants[i as usize].present[w] && !value(i, w).is_nan();
+        let pair = self.members.pair;
+        let has = |i: u32, w: usize| {
+            c.participants[i as usize].seen & (1 << pair[w]) != 0 && !value(i, w).is_nan()
+        };
         if self.clusters && both_waves {
             for &arm in &c.arms {
                 let list = &self.members.by_arm[arm.index()];

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 mod balance;
 mod clustered;
+mod waves;
 use std::cell::OnceCell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,6 +38,8 @@ pub struct Settings {
 /// The participants of one stratum, split by arm and by wave seen, so that each
 /// domain's values are gathered without scanning everyone again.
 struct Members {
+    /// The two waves compared (indices into every wave, in order).
+    pair: [usize; 2],
     /// `by_arm[arm]`: participants of the arm.
     by_arm: [Vec<u32>; 2],
     /// `present[arm][wave]`: participants of the arm with a row at the wave.
@@ -47,7 +50,7 @@ impl Members {
     /// The lists of `members` (everyone when None), in participant order: counted,
     /// then filled, in contiguous parts on every core (each part writes its own
     /// slice of each list, so the lists are the same as from one pass).
-    fn new(cohort: &Cohort, members: Option<&[usize]>) -> Self {
+    fn new(cohort: &Cohort, members: Option<&[usize]>, pair: [usize; 2]) -> Self {
         let n = members.map_or(cohort.participants.len(), <[usize]>::len);
         let who = |k: usize| members.map_or(k, |m| m[k]);
         // Lists 0, 1: by arm; 2 + 2 × arm + wave: present.
@@ -56,7 +59,7 @@ impl Members {
             let a = p.arm.index();
             let mut out = [a, usize::MAX, usize::MAX];
             for w in 0..2 {
-                if p.present[w] {
+                if p.seen & (1 << pair[w]) != 0 {
                     out[1 + w] = 2 + 2 * a + w;
                 }
             }
@@ -105,6 +108,7 @@ impl Members {
         });
         let [a0, a1, p00, p01, p10, p11] = lists;
         Members {
+            pair,
             by_arm: [a0, a1],
             present: [[p00, p01], [p10, p11]],
         }
@@ -527,7 +531,7 @@ fn change_id(arm: Arm) -> String {
 }
 
 fn between_id(wave: Wave) -> String {
-    format!("between:{}", wave.name())
+    format!("between:{}", wave.id())
 }
 
 fn proportion(count: usize, n: usize) -> Option<f64> {
@@ -1079,9 +1083,32 @@ fn analyse_group(
     warnings: &mut Vec<Warning>,
     scope: &str,
 ) -> Vec<DomainResult> {
-    let members = Members::new(cohort, members);
+    let k = cohort.wave_count();
+    let main = Members::new(cohort, members, [0, k - 1]);
+    // More than two waves: each middle wave against the baseline (contract §9).
+    let middle: Vec<Members> = (1..k - 1)
+        .map(|w| Members::new(cohort, members, [0, w]))
+        .collect();
     let results = in_parallel(&cohort.domains, |d| {
-        analyse_domain(cohort, &members, d, settings, lang)
+        let (mut r, mut ws) = analyse_domain(cohort, &main, d, settings, lang);
+        for (j, m) in middle.iter().enumerate() {
+            let view = Domain {
+                values: [d.values[0].clone(), d.middle[j].clone()],
+                middle: Vec::new(),
+                ..d.clone_without_values()
+            };
+            let (mid, mid_ws) = analyse_domain(cohort, m, &view, settings, lang);
+            waves::take_middle(&mut r, mid, Wave::Mid((j + 2) as u8));
+            let tag = format!("w{}: ", j + 2);
+            ws.extend(mid_ws.into_iter().map(|mut w| {
+                w.message = format!("{tag}{}", w.message);
+                w
+            }));
+        }
+        if !middle.is_empty() {
+            waves::order_summaries(&mut r);
+        }
+        (r, ws)
     });
     let mut out = Vec::with_capacity(results.len());
     for (d, ws) in results {

@@ -4,24 +4,27 @@
 
 use super::{Characteristic, Kind, Layout};
 
-/// Whether a domain's values make it a participant attribute (contract §6.1): the
-/// same value at both waves for every participant with a value at both, at least
-/// 10 such participants, and at least 2 distinct values overall.
-pub(super) fn is_attribute(values: &[Vec<f64>; 2]) -> bool {
+/// Whether a domain's values (one column per wave) make it a participant
+/// attribute (contract §6.1): the same value at every wave for every participant,
+/// at least 10 participants with a value at two or more waves, and at least 2
+/// distinct values overall.
+pub(super) fn is_attribute(values: &[Vec<f64>]) -> bool {
+    let n = values.first().map_or(0, Vec::len);
     let mut matched = 0usize;
     let mut first: Option<f64> = None;
     let mut distinct = false;
-    for (&a, &b) in values[0].iter().zip(&values[1]) {
-        if !a.is_nan() && !b.is_nan() {
-            if a != b {
-                return false;
+    for i in 0..n {
+        let mut held: Option<f64> = None;
+        let mut seen = 0;
+        for v in values.iter().map(|col| col[i]).filter(|v| !v.is_nan()) {
+            match held {
+                Some(h) if h != v => return false,
+                _ => held = Some(v),
             }
-            matched += 1;
+            seen += 1;
         }
-        for v in [a, b] {
-            if v.is_nan() {
-                continue;
-            }
+        matched += usize::from(seen >= 2);
+        if let Some(v) = held {
             match first {
                 None => first = Some(v),
                 Some(f) => distinct |= f != v,
@@ -42,12 +45,17 @@ pub(super) fn attribute(
     name: &str,
     kind: Kind,
     levels: Vec<String>,
-    values: &[Vec<f64>; 2],
+    values: &[Vec<f64>],
 ) -> Characteristic {
-    let values = values[0]
-        .iter()
-        .zip(&values[1])
-        .map(|(&a, &b)| if a.is_nan() { b } else { a })
+    let n = values.first().map_or(0, Vec::len);
+    let values = (0..n)
+        .map(|i| {
+            values
+                .iter()
+                .map(|col| col[i])
+                .find(|v| !v.is_nan())
+                .unwrap_or(f64::NAN)
+        })
         .collect();
     Characteristic {
         name: name.to_string(),
@@ -63,14 +71,14 @@ pub(super) fn covariate(
     name: &str,
     kind: Kind,
     levels: Vec<String>,
-    values: &[Vec<f64>; 2],
+    values: &[Vec<f64>],
     first: usize,
 ) -> Characteristic {
     Characteristic {
         name: name.to_string(),
         kind,
         levels,
-        values: values[first.min(1)].clone(),
+        values: values.get(first).cloned().unwrap_or_default(),
     }
 }
 

@@ -21,8 +21,8 @@ pub(super) struct Rec {
     pub cluster: u32,
     /// 0 intervention, 1 control.
     pub arm: u8,
-    /// Bit w: a row was read at wave w.
-    pub present: u8,
+    /// Bit w: a row was read at wave w (at most 32 waves).
+    pub present: u32,
 }
 
 /// A slot: 32 bits of the hash (its tag), and the participant number + 1 (0 = empty).

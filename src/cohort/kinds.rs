@@ -11,8 +11,9 @@ use crate::text::fold;
 /// One domain once every row is read: numbers in `values`, text as codes into the
 /// tally's texts (when the domain holds text). The kind is decided by [`Acc::finish`].
 pub(super) struct Acc {
-    pub(super) values: [Vec<f64>; 2],
-    pub(super) codes: Option<[Vec<u32>; 2]>,
+    /// Per wave, in order.
+    pub(super) values: Vec<Vec<f64>>,
+    pub(super) codes: Option<Vec<Vec<u32>>>,
     pub(super) tally: Tally,
 }
 
@@ -21,7 +22,7 @@ pub(super) enum Finished {
     Domain {
         kind: Kind,
         levels: Vec<String>,
-        values: [Vec<f64>; 2],
+        values: Vec<Vec<f64>>,
         ordered: bool,
     },
 }
@@ -153,8 +154,8 @@ impl Acc {
                     }
                 }
                 if let Some(codes) = &self.codes {
-                    for w in 0..2 {
-                        for (v, &c) in values[w].iter_mut().zip(&codes[w]) {
+                    for (vs, cs) in values.iter_mut().zip(codes) {
+                        for (v, &c) in vs.iter_mut().zip(cs) {
                             if c == NO_CODE {
                                 continue;
                             }
@@ -199,9 +200,9 @@ impl Acc {
                 let mut codes = self
                     .codes
                     .take()
-                    .unwrap_or_else(|| [vec![NO_CODE; n], vec![NO_CODE; n]]);
+                    .unwrap_or_else(|| values.iter().map(|_| vec![NO_CODE; n]).collect());
                 if self.tally.numbers_before_text {
-                    for w in 0..2 {
+                    for w in 0..values.len() {
                         for i in 0..n {
                             let v = values[w][i];
                             if codes[w][i] == NO_CODE && !v.is_nan() {
@@ -275,11 +276,21 @@ impl Acc {
                 // identifier test).
                 let level = |c: u32| level_of.get(c as usize).map_or(f64::NAN, |&l| l as f64);
                 let mut holders = 0;
-                let [v0, v1] = &mut values;
-                for (i, (v0, v1)) in v0.iter_mut().zip(v1.iter_mut()).enumerate() {
-                    let (c0, c1) = (codes[0][i], codes[1][i]);
-                    holders += usize::from(c0 != NO_CODE || c1 != NO_CODE);
-                    (*v0, *v1) = (level(c0), level(c1));
+                if let [v0, v1] = values.as_mut_slice() {
+                    for (i, (v0, v1)) in v0.iter_mut().zip(v1.iter_mut()).enumerate() {
+                        let (c0, c1) = (codes[0][i], codes[1][i]);
+                        holders += usize::from(c0 != NO_CODE || c1 != NO_CODE);
+                        (*v0, *v1) = (level(c0), level(c1));
+                    }
+                } else {
+                    for i in 0..n {
+                        let mut held = false;
+                        for (vs, cs) in values.iter_mut().zip(&codes) {
+                            held |= cs[i] != NO_CODE;
+                            vs[i] = level(cs[i]);
+                        }
+                        holders += usize::from(held);
+                    }
                 }
                 if spec_levels.is_none() {
                     // Text with about one distinct value per participant (five or more

@@ -20,6 +20,9 @@ pub(crate) struct LabelMap {
     pub(super) unknown: Vec<(String, u64)>,
     pub(super) dropped: Vec<(String, usize)>,
     pub(super) same_side: Option<(String, String)>,
+    /// Waves in a known order (contract §6.4: more than two waves): a label's side
+    /// is its place in this list of folded labels.
+    pub(super) order: Option<Vec<String>>,
 }
 
 impl LabelMap {
@@ -38,6 +41,7 @@ impl LabelMap {
             unknown: Vec::new(),
             dropped: Vec::new(),
             same_side: None,
+            order: None,
         }
     }
 
@@ -80,6 +84,14 @@ impl LabelMap {
         let f = fold(raw);
         if !self.found.iter().any(|x| x.0 == f) {
             self.found.push((f.clone(), raw.to_string()));
+        }
+        if let Some(order) = &self.order {
+            let side = order.iter().position(|o| *o == f).map(|i| i as u8);
+            if side.is_none() {
+                self.unknown.push((raw.to_string(), at));
+            }
+            self.cache.push((raw.to_string(), side, at));
+            return side;
         }
         let named = [self.named[0].as_deref(), self.named[1].as_deref()];
         let choose = self.waves && named[0].is_some() && named[1].is_some();

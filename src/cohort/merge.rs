@@ -36,6 +36,10 @@ pub(super) struct Merge {
     /// Cluster values as first written, and their folded forms' numbers.
     pub(super) cluster_values: Vec<String>,
     pub(super) cluster_index: FxHashMap<String, u32>,
+    /// The number of waves; with more than two, where each participant was seen
+    /// at each wave (participant-major), for the duplicate-row message.
+    pub(super) waves: usize,
+    pub(super) at_more: Vec<u64>,
     pub(super) rows_total: usize,
 }
 
@@ -143,6 +147,9 @@ impl Merge {
                 };
             }
             self.cells.grow_to(self.ids.recs.len(), ahead);
+            if self.waves > 2 {
+                self.at_more.resize(self.ids.recs.len() * self.waves, 0);
+            }
             for r in start..end {
                 let at = p.at[r];
                 let arm = arm_index(p.side[r] & 1);
@@ -168,7 +175,10 @@ impl Merge {
                 let rec = &mut self.ids.recs[pid];
                 for &w in waves_here {
                     rec.present |= 1 << w;
-                    rec.at[w] = at;
+                    rec.at[w.min(1)] = at;
+                    if let Some(a) = self.at_more.get_mut(pid * self.waves + w) {
+                        *a = at;
+                    }
                 }
                 for s in 0..slots {
                     let w = if plan.wide { s } else { wave };
@@ -228,7 +238,12 @@ impl Merge {
         let rec = &self.ids.recs[pid];
         for &w in waves_here {
             if rec.present & (1 << w) != 0 {
-                let (oline, oname) = place(rec.at[w]);
+                let before = if self.waves > 2 {
+                    self.at_more.get(pid * self.waves + w).copied().unwrap_or(0)
+                } else {
+                    rec.at[w]
+                };
+                let (oline, oname) = place(before);
                 return Err(src.error_at(
                     pos,
                     UserError::new(format!(
@@ -478,20 +493,23 @@ pub(super) fn columns(
         && cells
             .tile_len()
             .is_multiple_of(crate::alloc::PAGE_BYTES / 8);
-    let values = column_room(nd, n, moving);
+    let k = cells.stride / nd.max(1);
+    let values = column_room(nd, k, n, moving);
     drop(ids);
     columns_by(cells, nd, n, tallies, values, moving)
 }
 
 /// Zeroed room for every domain's two columns: whole pages when `moving`, so that
 /// every tile's part of a column is too.
-pub(super) fn column_room(nd: usize, n: usize, moving: bool) -> Vec<[Vec<f64>; 2]> {
+pub(super) fn column_room(nd: usize, k: usize, n: usize, moving: bool) -> Vec<Vec<Vec<f64>>> {
     let cap = if moving {
         n.next_multiple_of(crate::alloc::PAGE_BYTES / 8)
     } else {
         n
     };
-    (0..nd).map(|_| [vec![0.0; cap], vec![0.0; cap]]).collect()
+    (0..nd)
+        .map(|_| (0..k).map(|_| vec![0.0; cap]).collect())
+        .collect()
 }
 
 /// [`columns`] into `values` (from [`column_room`]), handing the scratch tiles'
@@ -501,10 +519,11 @@ pub(super) fn columns_by(
     nd: usize,
     n: usize,
     tallies: Vec<Tally>,
-    mut values: Vec<[Vec<f64>; 2]>,
+    mut values: Vec<Vec<Vec<f64>>>,
     moving: bool,
 ) -> Vec<Acc> {
     let stride = cells.stride;
+    let k = stride / nd.max(1);
     let tile_len = cells.tile_len();
     // Numbers kept as written: their value, parsed once per distinct spelling.
     let num_value: Vec<Vec<f64>> = tallies
@@ -516,9 +535,12 @@ pub(super) fn columns_by(
                 .collect()
         })
         .collect();
-    let mut codes: Vec<Option<[Vec<u32>; 2]>> = tallies
+    let mut codes: Vec<Option<Vec<Vec<u32>>>> = tallies
         .iter()
-        .map(|t| t.has_text.then(|| [vec![NO_CODE; n], vec![NO_CODE; n]]))
+        .map(|t| {
+            t.has_text
+                .then(|| (0..k).map(|_| vec![NO_CODE; n]).collect())
+        })
         .collect();
     // Per tile: its cells and its part of every column ([domain][wave]).
     // Each tile's participants only (a tile made ahead is whole).
@@ -551,8 +573,9 @@ pub(super) fn columns_by(
             }
             None => {
                 for j in &mut jobs {
-                    j.2.push(None);
-                    j.2.push(None);
+                    for _ in 0..k {
+                        j.2.push(None);
+                    }
                 }
             }
         }
@@ -565,8 +588,8 @@ pub(super) fn columns_by(
         for (b, block) in tile.chunks(BLOCK * stride).enumerate() {
             let at = b * BLOCK;
             for (j, (out, code_out)) in vals.iter_mut().zip(cods.iter_mut()).enumerate() {
-                // Column j is domain j / 2 at wave j % 2, cell w * nd + d of a row.
-                let (d, w) = (j / 2, j % 2);
+                // Column j is domain j / k at wave j % k, cell w * nd + d of a row.
+                let (d, w) = (j / k, j % k);
                 let cell = w * nd + d;
                 let rows = block.chunks_exact(stride);
                 let Some(out) = out.get_mut(at..at + rows.len()) else {
@@ -720,10 +743,10 @@ mod tests {
         assert_eq!(cells.tiles.len(), n.div_ceil(4096));
         assert!(cells.tiles[1..].iter().all(|t| t.len() == 4096 * 2 * nd));
         assert_eq!(cells.row(n).map(|r| r[0]), Some(MISSING));
-        let ahead = columns_by(cells, nd, n, tallies, column_room(nd, n, false), false);
+        let ahead = columns_by(cells, nd, n, tallies, column_room(nd, 2, n, false), false);
         let (cells, tallies) = cells_grown(nd, n, 12, 999, false);
         assert_eq!(cells.row(n), None);
-        let grown = columns_by(cells, nd, n, tallies, column_room(nd, n, false), false);
+        let grown = columns_by(cells, nd, n, tallies, column_room(nd, 2, n, false), false);
         assert_same_columns(&ahead, &grown, n);
     }
 
@@ -747,9 +770,9 @@ mod tests {
         // last one part full).
         let (nd, n) = (2, 2_200_000);
         let (cells, tallies) = cells_for_test(nd, n, 19);
-        let moved = columns_by(cells, nd, n, tallies, column_room(nd, n, true), true);
+        let moved = columns_by(cells, nd, n, tallies, column_room(nd, 2, n, true), true);
         let (cells, tallies) = cells_for_test(nd, n, 19);
-        let written = columns_by(cells, nd, n, tallies, column_room(nd, n, false), false);
+        let written = columns_by(cells, nd, n, tallies, column_room(nd, 2, n, false), false);
         assert_eq!(moved.len(), nd);
         assert_same_columns(&moved, &written, n);
         // A few values by hand: participant 5, domain 0, pre (cell 0):

@@ -9,6 +9,7 @@ mod labels;
 mod layout;
 mod merge;
 mod rows;
+mod waves;
 
 use crate::error::{UResult, UserError};
 use crate::input::blocks::Block;
@@ -34,11 +35,46 @@ pub enum Arm {
     Control,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// A wave: the first (baseline) and the last, and with more than two waves those
+/// between, numbered as their ids say (`w2` … `w{K-1}`, contract §6.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Wave {
     Pre,
+    /// The k-th wave (2 ≤ k < K).
+    Mid(u8),
     Post,
+}
+
+impl Serialize for Wave {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Wave::Mid(k) => s.serialize_str(&format!("w{k}")),
+            w => s.serialize_str(w.name()),
+        }
+    }
+}
+
+impl Domain {
+    /// The domain's description without its values (for a view of two waves).
+    pub fn clone_without_values(&self) -> Domain {
+        Domain {
+            name: self.name.clone(),
+            label: self.label.clone(),
+            kind: self.kind,
+            levels: self.levels.clone(),
+            higher_is_better: self.higher_is_better,
+            ordered: self.ordered,
+            values: [Vec::new(), Vec::new()],
+            middle: Vec::new(),
+        }
+    }
+}
+
+impl Cohort {
+    /// Every wave of the data (2 unless there are more, contract §6.4).
+    pub fn wave_count(&self) -> usize {
+        2 + self.domains.first().map_or(0, |d| d.middle.len())
+    }
 }
 
 impl Arm {
@@ -54,13 +90,27 @@ impl Arm {
 }
 
 impl Wave {
+    /// The place of the wave in a compared pair: 0 the baseline, 1 the later wave
+    /// (a middle wave is the later wave of its pair with the baseline).
     pub fn index(self) -> usize {
-        self as usize
+        match self {
+            Wave::Pre => 0,
+            Wave::Mid(_) | Wave::Post => 1,
+        }
     }
+    /// The id of the first and last waves; `w` for a middle one (see [`Wave::id`]).
     pub fn name(self) -> &'static str {
         match self {
             Wave::Pre => "pre",
+            Wave::Mid(_) => "w",
             Wave::Post => "post",
+        }
+    }
+    /// The wave's id: `pre`, `w2` … `w{K-1}`, `post`.
+    pub fn id(self) -> String {
+        match self {
+            Wave::Mid(k) => format!("w{k}"),
+            w => w.name().to_string(),
         }
     }
 }
@@ -95,6 +145,9 @@ pub struct Labels {
     pub control: Option<String>,
     pub pre: Option<String>,
     pub post: Option<String>,
+    /// More than two waves: the labels of those between the first and the last.
+    #[serde(skip)]
+    pub middle: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -120,8 +173,10 @@ pub struct Participant {
     pub stratum: Option<u32>,
     /// Index into [`Clusters::values`], when there is a cluster column and a value.
     pub cluster: Option<u32>,
-    /// Whether a row of this participant was read at each wave.
+    /// Whether a row of this participant was read at the first and the last wave.
     pub present: [bool; 2],
+    /// Bit w: a row was read at wave w (every wave, in order).
+    pub seen: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -160,7 +215,10 @@ pub struct Domain {
     pub higher_is_better: bool,
     /// Levels in a meaningful order (given by the spec's `levels`): transitions apply.
     pub ordered: bool,
+    /// The first and the last wave's values.
     pub values: [Vec<f64>; 2],
+    /// More than two waves: the values of the waves between, in order.
+    pub middle: Vec<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -223,6 +281,27 @@ pub fn build_with_progress(
     opts: &Options,
     spec: Option<&Spec>,
     progress: &mut dyn FnMut(u64),
+) -> UResult<Cohort> {
+    // Three or more waves in an order the spec gives are read in that order at
+    // once; otherwise a first reading finds the waves, and more than two (not
+    // chosen with --pre/--post) are read again in the order of contract §6.4.
+    let named = opts.pre.is_some() && opts.post.is_some()
+        || spec.is_some_and(|s| s.waves.pre.is_some() && s.waves.post.is_some());
+    let order = spec
+        .and_then(|s| s.waves.order.clone())
+        .filter(|o| !named && o.len() > 2)
+        .map(|o| o.iter().map(|l| fold(l)).collect());
+    build_pass(sources, opts, spec, progress, order)
+}
+
+/// One reading of the sources; `order`: the folded wave labels in order, when
+/// there are more than two waves.
+fn build_pass(
+    sources: &mut [Source],
+    opts: &Options,
+    spec: Option<&Spec>,
+    progress: &mut dyn FnMut(u64),
+    order: Option<Vec<String>>,
 ) -> UResult<Cohort> {
     let Some(first) = sources.first().map(|s| First {
         name: s.name.clone(),
@@ -311,7 +390,17 @@ pub fn build_with_progress(
         [roles::INTERVENTION_LABELS, roles::CONTROL_LABELS],
         false,
     );
-    let wave_map = LabelMap::new(named_waves, [roles::PRE_LABELS, roles::POST_LABELS], true);
+    let mut wave_map = LabelMap::new(named_waves, [roles::PRE_LABELS, roles::POST_LABELS], true);
+    let k = order.as_ref().map_or(2, Vec::len);
+    if k > 32 {
+        return Err(
+            UserError::new(format!("{k} waves: at most 32 can be analysed"))
+                .file(&first.name)
+                .column(wave_col_name.as_str())
+                .hint("choose the waves to compare with --pre LABEL --post LABEL"),
+        );
+    }
+    wave_map.order = order.clone();
 
     // Participants, strata and domain values: blocks of records are parsed on every
     // core (rows.rs) and merged here in file order.
@@ -329,7 +418,7 @@ pub fn build_with_progress(
     let mut m = Merge {
         nd,
         ids: Ids::with_capacity(expected / 2, has_id),
-        cells: Cells::new(2 * nd, expected / 2),
+        cells: Cells::new(k * nd, expected / 2),
         tallies: vec![Tally::default(); nd],
         arm_map,
         wave_map,
@@ -338,6 +427,8 @@ pub fn build_with_progress(
         strata_missing: 0,
         cluster_values: Vec::new(),
         cluster_index: FxHashMap::default(),
+        waves: k,
+        at_more: Vec::new(),
         rows_total: 0,
     };
     let ahead = SpareTile::new(&m.cells, expected / 2);
@@ -430,6 +521,8 @@ pub fn build_with_progress(
         strata_missing,
         cluster_values,
         cluster_index: _,
+        waves: _,
+        at_more: _,
         rows_total,
         nd: _,
     } = m;
@@ -441,7 +534,8 @@ pub fn build_with_progress(
             arm: arm_index(r.arm),
             stratum: (r.stratum != NO_CODE).then_some(r.stratum),
             cluster: (r.cluster != NO_CODE).then_some(r.cluster),
-            present: [r.present & 1 != 0, r.present & 2 != 0],
+            present: [r.present & 1 != 0, r.present & (1 << (k - 1)) != 0],
+            seen: r.present,
         })
         .collect();
     let t_participants = t0.elapsed().as_secs_f64();
@@ -491,14 +585,48 @@ pub fn build_with_progress(
                 .hint("name two of the waves found with --pre and --post"));
             }
         }
+    } else if let Some(order) = &wave_map.order {
+        // The spec's order (or the one found): every wave named, every name found.
+        let listed = waves::listed(&wave_map.found);
+        if let Some((label, at)) = wave_map.unknown.first() {
+            let file = spec.map_or(first.name.as_str(), |s| s.file.as_str());
+            return Err(error_at(
+                *at,
+                UserError::new(format!(
+                    "wave \"{label}\" is not in the spec's [waves] order (waves found: {listed})"
+                ))
+                .column(wave_col_name.as_str())
+                .hint(format!(
+                    "name every wave in [waves] order = [...] in {file}"
+                )),
+            ));
+        }
+        if let Some(absent) = order
+            .iter()
+            .find(|o| !wave_map.found.iter().any(|(f, _)| f == *o))
+        {
+            return Err(UserError::new(format!(
+                "wave \"{absent}\" of the spec's [waves] order does not occur in the data (waves found: {listed})"
+            ))
+            .file(spec.map_or(first.name.as_str(), |s| s.file.as_str()))
+            .hint("correct the spelling in [waves] order, or remove the wave"));
+        }
     } else if wave_map.found.len() > 2 {
-        return Err(UserError::new(format!(
-            "{} waves found ({wave_values}); the analysis compares two",
-            wave_map.found.len()
-        ))
-        .file(&first.name)
-        .column(wave_col_name.as_str())
-        .hint("choose two with --pre LABEL --post LABEL"));
+        return match waves::order(&wave_map.found, None) {
+            Ok(idx) => {
+                drop(accs);
+                let order = idx.iter().map(|&i| wave_map.found[i].0.clone()).collect();
+                build_pass(sources, opts, spec, progress, Some(order))
+            }
+            Err(_) => Err(UserError::new(format!(
+                "{} waves found ({}) and no order for them",
+                wave_map.found.len(),
+                waves::listed(&wave_map.found)
+            ))
+            .file(&first.name)
+            .column(wave_col_name.as_str())
+            .hint("give their order in a spec file ([waves] order = [\"first\", …, \"last\"]), or choose two with --pre LABEL --post LABEL")),
+        };
     } else if let Some((label, at)) = wave_map.unknown.first() {
         return Err(error_at(
             *at,
@@ -517,11 +645,38 @@ pub fn build_with_progress(
                 .hint("name them with --pre LABEL --post LABEL"),
         );
     }
+    // Every wave's label as first written, in order (the first is the baseline).
+    let wave_labels: Vec<String> = match &wave_map.order {
+        Some(order) => order
+            .iter()
+            .map(|o| {
+                wave_map
+                    .found
+                    .iter()
+                    .find(|(f, _)| f == o)
+                    .map_or_else(|| o.clone(), |(_, w)| w.clone())
+            })
+            .collect(),
+        None => wave_map.first_written.iter().flatten().cloned().collect(),
+    };
     let labels = Labels {
         intervention: arm_map.first_written[0].clone(),
         control: arm_map.first_written[1].clone(),
-        pre: wave_map.first_written[0].clone(),
-        post: wave_map.first_written[1].clone(),
+        pre: match &wave_map.order {
+            Some(_) => wave_labels.first().cloned(),
+            None => wave_map.first_written[0].clone(),
+        },
+        post: match &wave_map.order {
+            Some(_) => wave_labels.last().cloned(),
+            None => wave_map.first_written[1].clone(),
+        },
+        middle: match &wave_map.order {
+            Some(_) => wave_labels
+                .get(1..wave_labels.len().saturating_sub(1))
+                .map(<[String]>::to_vec)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        },
     };
     for (w, n) in &wave_map.dropped {
         warnings.push(Warning::new(
@@ -582,8 +737,8 @@ pub fn build_with_progress(
             .hint("add the other wave (pre/post) or the control group; --intervention/--control/--pre/--post name their labels"));
         }
     };
-    let paired = (layout == Layout::Wide || has_id)
-        && participants.iter().any(|p| p.present == [true, true]);
+    let paired =
+        (layout == Layout::Wide || has_id) && participants.iter().any(|p| p.seen.count_ones() >= 2);
 
     // Domains: kind, levels and values, decided on every core (each domain on its
     // own); the first error and the warnings come in the domains' order.
@@ -680,6 +835,13 @@ pub fn build_with_progress(
                 if is_attribute {
                     continue;
                 }
+                let mut values = values;
+                let last = values.pop().unwrap_or_default();
+                let first = if values.is_empty() {
+                    Vec::new()
+                } else {
+                    values.remove(0)
+                };
                 domains.push(Domain {
                     name,
                     label: spec_d.and_then(|s| s.label.clone()),
@@ -687,7 +849,8 @@ pub fn build_with_progress(
                     levels,
                     higher_is_better: spec_d.and_then(|s| s.higher_is_better).unwrap_or(true),
                     ordered,
-                    values,
+                    values: [first, last],
+                    middle: values,
                 });
             }
         }

@@ -43,6 +43,10 @@ pub struct Groups {
 pub struct Waves {
     pub pre: Option<String>,
     pub post: Option<String>,
+    /// More than two waves: their order, first (the baseline) to last (contract §6.4).
+    pub order: Option<Vec<String>>,
+    /// Each wave's time (e.g. months) for trends; default 0, 1, …, K − 1.
+    pub times: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -416,7 +416,7 @@ impl Words {
     pub fn wave(&self, wave: crate::cohort::Wave) -> &'static str {
         match wave {
             crate::cohort::Wave::Pre => self.before,
-            crate::cohort::Wave::Post => self.after,
+            crate::cohort::Wave::Post | crate::cohort::Wave::Mid(_) => self.after,
         }
     }
 
@@ -438,6 +438,12 @@ impl Words {
         let l = match wave {
             crate::cohort::Wave::Pre => &labels.pre,
             crate::cohort::Wave::Post => &labels.post,
+            crate::cohort::Wave::Mid(k) => {
+                if let Some(l) = labels.middle.get(usize::from(k).saturating_sub(2)) {
+                    return l.clone();
+                }
+                &labels.post
+            }
         };
         match l {
             Some(l) if !l.trim().is_empty() => display_label(l, self.lang),

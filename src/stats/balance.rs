@@ -61,6 +61,7 @@ pub fn smd_categorical(counts1: &[usize], counts0: &[usize]) -> Option<f64> {
 
 /// Solve `a x = b` by Gaussian elimination with partial pivoting (a small k × k
 /// system); None when singular.
+#[allow(clippy::needless_range_loop)]
 fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     let k = b.len();
     let scale = a.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
