@@ -132,7 +132,9 @@ fn json_has_findings_per_domain() {
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let f = v["findings"].as_array().unwrap();
-    assert_eq!(f.len(), v["domains"].as_array().unwrap().len());
+    // One finding per domain, after the baseline balance's.
+    assert_eq!(f.len(), v["domains"].as_array().unwrap().len() + 1);
+    assert_eq!(f[0]["domain"], "balance");
     let extro = f
         .iter()
         .find(|x| x["domain"] == "extroverted_affectionate")
@@ -192,7 +194,8 @@ fn markdown_tables_paste_cleanly() {
             header = None;
         }
     }
-    assert_eq!(tables, 8);
+    // Table 1, then the domains' tables.
+    assert_eq!(tables, 9);
 }
 
 fn chromium() -> Option<PathBuf> {

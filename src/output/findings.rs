@@ -428,7 +428,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
         w: words(lang),
     };
     let baseline = super::balance::finding(report, lang).map(|text| Finding {
-        domain: String::new(),
+        domain: "balance".to_string(),
         text,
         significant: false,
         favourable: None,
