@@ -1269,6 +1269,7 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
         warnings,
         domains,
         strata,
+        power: None,
     }
 }
 

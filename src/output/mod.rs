@@ -7,5 +7,6 @@ pub mod html;
 pub mod i18n;
 pub mod json;
 pub mod markdown;
+pub mod planning;
 pub mod table;
 pub mod write;
