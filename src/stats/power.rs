@@ -36,7 +36,7 @@ fn levels_ok(alpha: f64, power: f64) -> bool {
 /// deviations. None when d is 0 or not finite, or the levels are outside (0, 1).
 pub fn t_test_n(d: f64, alpha: f64, power: f64) -> Option<f64> {
     let d = d.abs();
-    if !(d > 0.0 && d.is_finite()) || !levels_ok(alpha, power) {
+    if !(d > 0.0 && d.is_finite() && levels_ok(alpha, power)) {
         return None;
     }
     let f = |n: f64| t_power(n, d, alpha) - power;
@@ -49,7 +49,7 @@ pub fn t_test_n(d: f64, alpha: f64, power: f64) -> Option<f64> {
 /// smallest difference, in standard deviations, detectable with `n` per arm.
 /// None when n ≤ 1 or the levels are outside (0, 1).
 pub fn t_test_delta(n: f64, alpha: f64, power: f64) -> Option<f64> {
-    if !(n > 1.0 && n.is_finite()) || !levels_ok(alpha, power) {
+    if !(n > 1.0 && n.is_finite() && levels_ok(alpha, power)) {
         return None;
     }
     let f = |d: f64| t_power(n, d, alpha) - power;
@@ -74,7 +74,7 @@ pub fn prop_test_n(p1: f64, p2: f64, alpha: f64, power: f64) -> Option<f64> {
     // A negative √n: even 0 participants "reach" a power below ½ (R's search
     // ends on its lower bound); not a sample size.
     (root_n > 0.0)
-        .then(|| root_n * root_n)
+        .then_some(root_n * root_n)
         .filter(|n| n.is_finite())
 }
 
@@ -83,7 +83,7 @@ pub fn prop_test_n(p1: f64, p2: f64, alpha: f64, power: f64) -> Option<f64> {
 /// up to 1 is (R's search would leave [p1, 1] and fail), or the arguments are
 /// outside their ranges.
 pub fn prop_test_p2(n: f64, p1: f64, alpha: f64, power: f64) -> Option<f64> {
-    if !(n > 0.0 && n.is_finite()) || !(p1 > 0.0 && p1 < 1.0) || !levels_ok(alpha, power) {
+    if !(n > 0.0 && n.is_finite() && p1 > 0.0 && p1 < 1.0 && levels_ok(alpha, power)) {
         return None;
     }
     let f = |p2: f64| prop_power(n, p1, p2, alpha) - power;
