@@ -358,3 +358,33 @@ fn table_markdown_and_report_show_the_plan() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("<section id=\"planning\">"), "{text}");
 }
+
+#[test]
+fn an_undefined_plan_is_said_in_the_table() {
+    let out = evaluate()
+        .args([
+            "post_only.csv",
+            "--power",
+            "--target-power",
+            "0.9",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("asiste: no plan can be made from these data (see the warnings)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("asiste: power (between:post): the control group's proportion at follow-up is 0% or 100%"),
+        "{text}"
+    );
+    // 90% power: the post-only continuous plan (R: 272 per group, no attrition).
+    assert!(
+        text.contains("with 90% power, enrol about 272 children per group."),
+        "{text}"
+    );
+}
