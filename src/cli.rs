@@ -101,6 +101,13 @@ pub struct Cli {
     /// for data on children. See docs/suppression.md.
     #[arg(long, value_name = "N", value_parser = parse_min_cell)]
     pub min_cell: Option<usize>,
+    /// Plan the next round: per continuous and binary domain, the minimum detectable
+    /// effect now and the children to enrol per arm to confirm the effect observed.
+    #[arg(long)]
+    pub power: bool,
+    /// The power the next round should have (with --power).
+    #[arg(long, default_value_t = 0.8, value_parser = parse_power, value_name = "POWER", requires = "power")]
+    pub target_power: f64,
     /// No warnings and no progress bar on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -114,6 +121,14 @@ fn parse_conf(s: &str) -> Result<f64, String> {
         Ok(v)
     } else {
         Err(format!("{s} is not between 0 and 1; use e.g. 0.95 or 0.99"))
+    }
+}
+
+fn parse_power(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v < 1.0 => Ok(v),
+        Ok(_) => Err(format!("{s} is not between 0 and 1; use e.g. 0.8 or 0.9")),
+        Err(_) => Err(format!("\"{s}\" is not a number; use e.g. 0.8")),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod cohort;
 pub mod error;
 pub mod input;
 pub mod output;
+pub mod planning;
 pub mod prefetch;
 pub mod privacy;
 pub mod progress;

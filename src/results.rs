@@ -20,6 +20,29 @@ pub struct Report {
     pub domains: Vec<DomainResult>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub strata: Vec<StratumResult>,
+    /// `--power` (contract §11): planning the next round; absent without the flag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power: Option<Vec<PowerRow>>,
+}
+
+/// One domain's plan for the next round (contract §11); null where undefined.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PowerRow {
+    pub domain: String,
+    /// `did`, or `between:post` in post-only designs.
+    pub comparison: String,
+    pub kind: Kind,
+    pub alpha: f64,
+    pub target_power: f64,
+    pub n_per_arm: Option<f64>,
+    pub sd: Option<f64>,
+    pub correlation: Option<f64>,
+    pub design_effect: f64,
+    pub attrition: Option<f64>,
+    pub mde: Option<f64>,
+    pub observed_effect: Option<f64>,
+    pub n_per_arm_needed: Option<f64>,
+    pub n_enrol_per_arm: Option<u64>,
 }
 
 /// One row of the baseline balance table (contract §7).

@@ -82,6 +82,11 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
     );
     progress.finish();
     crate::timing::report(|| format!("analyse {:.3} s", t1.elapsed().as_secs_f64()));
+    if cli.power {
+        let (rows, warnings) = crate::planning::plan_next_round(&cohort, &report, cli.target_power);
+        report.warnings.extend(warnings);
+        report.power = Some(rows);
+    }
     // Small-cell suppression on the one results model, before any renderer.
     if let Some(n) = cli.min_cell {
         crate::privacy::suppress(&mut report, n);

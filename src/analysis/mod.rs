@@ -1338,6 +1338,7 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
         balance: balance::balance(cohort, settings.conf_level),
         domains,
         strata,
+        power: None,
     }
 }
 

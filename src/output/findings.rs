@@ -494,3 +494,106 @@ pub fn render_json(report: &Report) -> anyhow::Result<String> {
     s.push('\n');
     Ok(s)
 }
+
+/// "a" or "an" before a number read aloud in English ("an 8-point", "an 11-point").
+fn article_for(number: &str) -> &'static str {
+    let digits: String = number.chars().take_while(char::is_ascii_digit).collect();
+    // eight…, eleven, eighteen (and eleven/eighteen thousand, million).
+    let an = digits.starts_with('8')
+        || ((digits.starts_with("11") || digits.starts_with("18")) && digits.len() % 3 == 2);
+    if an { "an" } else { "a" }
+}
+
+/// A domain label inside a sentence: "Problem solving" → "problem solving"
+/// (labels that start with an acronym or a name stay as they are).
+fn in_sentence(label: &str) -> String {
+    let mut c = label.chars();
+    match (c.next(), c.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
+            a.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
+/// The plain-language plan for the next round (`--power`, contract §11), one or
+/// two sentences per domain: the children to enrol to confirm the effect seen,
+/// allowing for attrition and clustering, and the smallest effect detectable now.
+pub fn planning_findings(report: &Report) -> Vec<String> {
+    let Some(rows) = &report.power else {
+        return Vec::new();
+    };
+    let lang = Lang::from_code(&report.settings.lang);
+    let (f, w) = (Fmt::new(lang), super::i18n::plan_words(lang));
+    let mut out = Vec::new();
+    for r in rows {
+        let Some(d) = report.domains.iter().find(|d| d.name == r.domain) else {
+            continue;
+        };
+        let label = in_sentence(&d.label);
+        let binary = r.kind == Kind::Binary;
+        let (scale, dec) = if binary {
+            (100.0, 1)
+        } else {
+            (1.0, super::grid::domain_decimals(d))
+        };
+        let power = f.number(Some(r.target_power * 100.0), 0);
+        let mut said = false;
+        if let (Some(n), Some(e)) = (r.n_enrol_per_arm, r.observed_effect) {
+            let size = f.number(Some(e.abs() * scale), dec);
+            let unit = if binary { w.pct_points } else { w.points };
+            let dir = if e < 0.0 { w.fall } else { w.rise };
+            let mut reasons = Vec::new();
+            if let Some(a) = r.attrition.filter(|a| *a > 0.0) {
+                let a = f.number(Some(a * 100.0), 0);
+                reasons.push(w.allow_attrition.replace("{a}", &a));
+            }
+            if r.design_effect > 1.0 {
+                let deff = f.number(Some(r.design_effect), 2);
+                reasons.push(w.clustering.replace("{deff}", &deff));
+            }
+            let allow = if reasons.is_empty() {
+                String::new()
+            } else {
+                format!("{}{}", w.allow_clustering, reasons.join(w.and))
+            };
+            let d_text = format!("{size}{unit}");
+            let mut s = w
+                .f_enrol
+                .replace("{d}", &d_text)
+                .replace("{dir}", dir)
+                .replace("{label}", &label)
+                .replace("{power}", &power)
+                .replace("{n}", &f.count(n as usize))
+                .replace("{allow}", &allow);
+            if lang == Lang::En {
+                s = s.replace(
+                    &format!("a {d_text}"),
+                    &format!("{} {d_text}", article_for(&size)),
+                );
+            }
+            out.push(s);
+            said = true;
+        }
+        if let (Some(mde), Some(n)) = (r.mde, r.n_per_arm) {
+            let unit = if binary {
+                w.unit_pct_points
+            } else {
+                w.unit_points
+            };
+            let mde = format!("{} {unit}", f.number(Some(mde * scale), dec));
+            out.push(
+                w.f_mde
+                    .replace("{n}", &f.count(n.round() as usize))
+                    .replace("{label}", &label)
+                    .replace("{power}", &power)
+                    .replace("{mde}", &mde),
+            );
+            said = true;
+        }
+        if !said {
+            out.push(w.f_none.replace("{label}", &d.label));
+        }
+    }
+    out
+}

@@ -521,6 +521,21 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
         ));
     }
 
+    if let Some(p) = super::planning::planning(report) {
+        s.push_str(&format!(
+            "<section id=\"planning\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n{}<ul class=\"findings\">\n",
+            esc(p.title),
+            esc(&p.intro),
+            grid_html(&p.grid)
+        ));
+        for l in &p.sentences {
+            s.push_str(&format!("<li class=\"ns\">{}</li>\n", esc(l)));
+        }
+        s.push_str(&format!(
+            "</ul>\n<p class=\"legend\">{}</p>\n</section>\n",
+            esc(p.assumptions)
+        ));
+    }
     s.push_str(&format!(
         "<section id=\"methods\">\n<h2>{}</h2>\n{}</section>\n",
         esc(c.w.methods),

@@ -452,6 +452,103 @@ impl Words {
     }
 }
 
+/// Words of the "Planning the next round" block (`--power`, contract §11).
+pub struct PlanWords {
+    pub title: &'static str,
+    /// `{power}` the target power (%), `{alpha}` the significance level.
+    pub intro: &'static str,
+    pub domain: &'static str,
+    pub observed: &'static str,
+    pub mde: &'static str,
+    pub needed: &'static str,
+    pub enrol: &'static str,
+    pub sd: &'static str,
+    pub correlation: &'static str,
+    pub attrition: &'static str,
+    pub design_effect: &'static str,
+    pub assumptions: &'static str,
+    /// `{d}` size, `{dir}` rise/fall, `{label}`, `{power}`, `{n}` children, `{allow}`.
+    pub f_enrol: &'static str,
+    pub rise: &'static str,
+    pub fall: &'static str,
+    pub points: &'static str,
+    pub pct_points: &'static str,
+    pub unit_points: &'static str,
+    pub unit_pct_points: &'static str,
+    /// `{a}` attrition (%), `{clustering}`.
+    pub allow_attrition: &'static str,
+    pub allow_clustering: &'static str,
+    /// `{deff}` the design effect.
+    pub clustering: &'static str,
+    pub and: &'static str,
+    /// `{n}` children per group now, `{power}`, `{mde}` with its unit.
+    pub f_mde: &'static str,
+    pub f_none: &'static str,
+}
+
+pub const PLAN_EN: PlanWords = PlanWords {
+    title: "Planning the next round",
+    intro: "Two-sided test at α = {alpha}, {power}% power, from this round's numbers.",
+    domain: "Domain",
+    observed: "Observed",
+    mde: "MDE now",
+    needed: "Needed / group",
+    enrol: "Enrol / group",
+    sd: "sd",
+    correlation: "r",
+    attrition: "Attrition",
+    design_effect: "Design eff.",
+    assumptions: "MDE now = minimum detectable effect: the smallest effect this round's sample could detect; needed = children per group to confirm the observed effect (t test on the score, residual sd = sd·√(1 − r²); two-proportion test for yes/no); enrol = needed ÷ (1 − attrition), rounded up. sd = pooled within-group sd at baseline; r = correlation of before and after within groups; attrition = share of children seen at baseline and not at follow-up; design effect = inflation for clustering (1 without clusters).",
+    f_enrol: "To confirm a {d} {dir} in {label} with {power}% power, enrol about {n} children per group{allow}.",
+    rise: "rise",
+    fall: "fall",
+    points: "-point",
+    pct_points: "-percentage-point",
+    unit_points: "points",
+    unit_pct_points: "percentage points",
+    allow_attrition: "{a}% attrition",
+    allow_clustering: ", allowing for ",
+    clustering: "the clustering (design effect {deff})",
+    and: " and ",
+    f_mde: "With about {n} children per group, as in this round, the smallest effect in {label} detectable with {power}% power is {mde}.",
+    f_none: "{label}: no plan can be made from these data (see the warnings).",
+};
+
+pub const PLAN_ES: PlanWords = PlanWords {
+    title: "Planificar la próxima ronda",
+    intro: "Prueba bilateral con α = {alpha} y potencia del {power} %, a partir de los números de esta ronda.",
+    domain: "Dominio",
+    observed: "Observado",
+    mde: "EMD ahora",
+    needed: "Necesarios / grupo",
+    enrol: "Inscribir / grupo",
+    sd: "de",
+    correlation: "r",
+    attrition: "Deserción",
+    design_effect: "Ef. diseño",
+    assumptions: "EMD ahora = efecto mínimo detectable, el menor efecto que la muestra de esta ronda podría detectar; necesarios = niños y niñas por grupo para confirmar el efecto observado (prueba t en el puntaje, de residual = de·√(1 − r²); prueba de dos proporciones para sí/no); inscribir = necesarios ÷ (1 − deserción), redondeado hacia arriba. de = desviación estándar combinada dentro de los grupos al inicio; r = correlación entre antes y después dentro de los grupos; deserción = proporción de niños y niñas vistos al inicio y no en el seguimiento; efecto de diseño = inflación por agrupamiento (1 sin conglomerados).",
+    f_enrol: "Para confirmar {dir} de {d} en {label} con una potencia del {power} %, inscriba unos {n} niños y niñas por grupo{allow}.",
+    rise: "un aumento",
+    fall: "un descenso",
+    points: " puntos",
+    pct_points: " puntos porcentuales",
+    unit_points: "puntos",
+    unit_pct_points: "puntos porcentuales",
+    allow_attrition: "un {a} % de deserción",
+    allow_clustering: ", previendo ",
+    clustering: "el agrupamiento (efecto de diseño {deff})",
+    and: " y ",
+    f_mde: "Con unos {n} niños y niñas por grupo, como en esta ronda, el menor efecto en {label} detectable con una potencia del {power} % es de {mde}.",
+    f_none: "{label}: estos datos no permiten planificar (vea las advertencias).",
+};
+
+pub fn plan_words(lang: Lang) -> &'static PlanWords {
+    match lang {
+        Lang::En => &PLAN_EN,
+        Lang::Es => &PLAN_ES,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,6 +101,15 @@ pub fn render(report: &Report) -> String {
     for l in c.legend() {
         s.push_str(&format!("{}  \n", escape(&l)));
     }
+    if let Some(p) = super::planning::planning(report) {
+        s.push_str(&format!("\n## {}\n\n{}\n\n", p.title, escape(&p.intro)));
+        s.push_str(&grid_markdown(&p.grid));
+        s.push('\n');
+        for l in &p.sentences {
+            s.push_str(&format!("- {}\n", escape(l)));
+        }
+        s.push_str(&format!("\n{}\n", escape(p.assumptions)));
+    }
     if !report.warnings.is_empty() {
         s.push_str(&format!("\n## {}\n\n", c.w.warnings));
         for w in &report.warnings {

@@ -8,5 +8,6 @@ pub mod html;
 pub mod i18n;
 pub mod json;
 pub mod markdown;
+pub mod planning;
 pub mod table;
 pub mod write;

@@ -156,6 +156,13 @@ pub fn render(report: &Report) -> String {
         out.push_str(&l);
         out.push('\n');
     }
+    if let Some(p) = super::planning::planning(report) {
+        out.push_str(&format!("\n{}\n{}\n{}\n", p.title, p.intro, draw(&p.grid)));
+        for l in p.sentences {
+            out.push_str(&format!("  - {l}\n"));
+        }
+        out.push_str(&format!("{}\n", p.assumptions));
+    }
 
     if !report.warnings.is_empty() {
         out.push_str(&format!(

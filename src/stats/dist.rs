@@ -184,7 +184,7 @@ pub fn ln_beta(a: f64, b: f64) -> f64 {
 
 /// Regularized incomplete beta: returns (I_x(a,b), 1 − I_x(a,b)) with
 /// y = 1 − x and their logs given separately so that neither is rounded.
-fn beta_reg_both(a: f64, b: f64, x: f64, y: f64, ln_x: f64, ln_y: f64) -> (f64, f64) {
+pub(crate) fn beta_reg_both(a: f64, b: f64, x: f64, y: f64, ln_x: f64, ln_y: f64) -> (f64, f64) {
     if x <= 0.0 {
         return (0.0, 1.0);
     }

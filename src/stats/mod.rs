@@ -9,6 +9,8 @@ pub mod balance;
 pub mod contingency;
 pub mod describe;
 pub mod dist;
+pub mod noncentral;
+pub mod power;
 pub mod proportions;
 pub mod ranks;
 pub mod regression;
