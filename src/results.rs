@@ -98,6 +98,16 @@ pub struct ClusteringInfo {
     pub design_effect: Option<f64>,
 }
 
+/// One wave of the data (contract §6.4).
+#[derive(Debug, Clone, Serialize)]
+pub struct WaveInfo {
+    pub id: String,
+    pub label: String,
+    /// Its time for trends (more than two waves).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<f64>,
+}
+
 /// The clusters of the design (contract §6.2).
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterInfo {
@@ -118,6 +128,9 @@ pub struct InputInfo {
     pub paired: bool,
     /// Per arm: who was seen at both waves, only before, only after.
     pub attrition: Vec<Attrition>,
+    /// Every wave, in order: its id (`pre`, `w2` … `post`) and label as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waves: Vec<WaveInfo>,
     /// Participant attributes (contract §6.1), not analysed as outcomes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<String>,

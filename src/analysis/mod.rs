@@ -1107,6 +1107,10 @@ fn analyse_group(
         }
         if !middle.is_empty() {
             waves::order_summaries(&mut r);
+            if d.kind != Kind::Categorical {
+                r.tests
+                    .extend(waves::trends(cohort, &main, d, settings.conf_level));
+            }
         }
         (r, ws)
     });
@@ -1322,6 +1326,7 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
             design: cohort.design,
             paired: cohort.paired,
             attrition: attrition(cohort),
+            waves: waves::infos(cohort),
             attributes: cohort.attributes.iter().map(|a| a.name.clone()).collect(),
             cluster: cluster_info(cohort),
             covariates: cohort.covariates.iter().map(|c| c.name.clone()).collect(),

@@ -243,6 +243,10 @@ pub struct Cohort {
     pub warnings: Vec<Warning>,
     pub title: Option<String>,
     pub lang: Option<String>,
+    /// Every wave's label as written, in order (empty without a wave column).
+    pub wave_labels: Vec<String>,
+    /// Every wave's time for trends: the spec's `[waves] times`, else 0, 1, …, K − 1.
+    pub times: Vec<f64>,
 }
 
 /// How the user named roles and labels (flags; the spec fills what flags leave open).
@@ -659,6 +663,17 @@ fn build_pass(
             .collect(),
         None => wave_map.first_written.iter().flatten().cloned().collect(),
     };
+    if let Some(times) = spec.and_then(|s| s.waves.times.as_ref())
+        && (times.len() != k || times.iter().any(|t| !t.is_finite()))
+    {
+        return Err(UserError::new(format!(
+            "[waves] times has {} values for {k} waves ({})",
+            times.len(),
+            wave_labels.join(", ")
+        ))
+        .file(spec.map_or("", |s| s.file.as_str()))
+        .hint("give one finite time per wave, in the waves' order (e.g. times = [0, 4, 8])"));
+    }
     let labels = Labels {
         intervention: arm_map.first_written[0].clone(),
         control: arm_map.first_written[1].clone(),
@@ -891,6 +906,11 @@ fn build_pass(
         covariates,
         domains,
         warnings,
+        times: match spec.and_then(|s| s.waves.times.clone()) {
+            Some(t) => t,
+            None => (0..k).map(|w| w as f64).collect(),
+        },
+        wave_labels,
         title: spec.and_then(|s| s.title.clone()),
         lang: spec.and_then(|s| s.lang.clone()),
     })
