@@ -5,6 +5,7 @@
 //! Counts are `usize` throughout.
 
 pub mod adjust;
+pub mod anthro;
 pub mod contingency;
 pub mod describe;
 pub mod dist;
