@@ -116,36 +116,28 @@ def outcome(name, raw):
     return (z, FLAG[name](z), raw)
 
 
+def interpolate(table, sex, low, upp, diff):
+    """Row `low`, or when diff > 0 the rows low and upp as a + diff * (b - a)."""
+    lo = table.get((sex, low))
+    if lo is None or not diff > 0.0:
+        return lo
+    up = table.get((sex, upp))
+    if up is None:
+        return None
+    return tuple(a + diff * (b - a) for a, b in zip(lo, up))
+
+
 def wfl_lms(table, sex, x):
     """LMS on the 0.1 cm grid, interpolated as anthro does."""
     k = math.trunc(x * 10.0)
-    low = k / 10.0
-    upp = math.trunc(x * 10.0 + 1.0)
-    diff = (x - low) / 0.1
-    lo = table.get((sex, k))
-    if lo is None:
-        return None
-    if diff > 0.0:
-        up = table.get((sex, upp))
-        if up is None:
-            return None
-        return tuple(a + diff * (b - a) for a, b in zip(lo, up))
-    return lo
+    diff = (x - k / 10.0) / 0.1
+    return interpolate(table, sex, k, math.trunc(x * 10.0 + 1.0), diff)
 
 
 def month_lms(table, sex, months):
+    """LMS between whole months, interpolated as anthroplus does."""
     low = math.trunc(months)
-    upp = math.trunc(months + 1.0)
-    diff = months - low
-    lo = table.get((sex, low))
-    if lo is None:
-        return None
-    if diff > 0.0:
-        up = table.get((sex, upp))
-        if up is None:
-            return None
-        return tuple(a + diff * (b - a) for a, b in zip(lo, up))
-    return lo
+    return interpolate(table, sex, low, math.trunc(months + 1.0), months - low)
 
 
 def zscores(sex, age_kind, age, weight, height, position, oedema):
