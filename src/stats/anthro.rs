@@ -727,7 +727,8 @@ fn valid_date(y: i64, m: i64, d: i64) -> bool {
 /// A date as days since 1970-01-01: ISO `yyyy-mm-dd` (also `yyyy/mm/dd`, with
 /// an optional time after `T` or a space), day/month/year as Excel writes it
 /// (`dd/mm/yyyy`, `d/m/yyyy`, also with `-` or `.`), or an Excel serial day
-/// number (1900 system: 45000 is 2023-03-15). Empty is `None`.
+/// number (1900 system, 10000 to 73050, i.e. 1927-05-18 to 2099-12-31:
+/// 45352 is 2024-03-01). Empty is `None`.
 pub fn parse_date(s: &str) -> Result<Option<i64>, InputError> {
     let t = s.trim();
     if t.is_empty() {
@@ -735,14 +736,14 @@ pub fn parse_date(s: &str) -> Result<Option<i64>, InputError> {
     }
     let bad = || InputError::Date(t.to_string());
     // Excel serial number (a date cell read as its number).
-    if t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        if let Ok(x) = t.parse::<f64>() {
-            // 61 = 1900-03-01 (Excel counts a 29 February 1900 that never was).
-            if (61.0..2_958_466.0).contains(&x) {
-                return Ok(Some(days_from_civil(1899, 12, 30) + x.floor() as i64));
-            }
-        }
-        return Err(bad());
+    // An Excel serial number (a date cell read as its number), 1927-05-18
+    // (10000) to 2099-12-31; smaller numbers (a year such as 2024) are not dates.
+    if let Ok(x) = t.parse::<f64>() {
+        return if (10_000.0..73_051.0).contains(&x) {
+            Ok(Some(days_from_civil(1899, 12, 30) + x.floor() as i64))
+        } else {
+            Err(bad())
+        };
     }
     let date = t.split(['T', ' ']).next().unwrap_or(t);
     let parts: Vec<&str> = date.split(['-', '/', '.']).collect();
@@ -844,6 +845,57 @@ mod tests {
         assert_eq!(z.waz, Outcome::Value(-1.58));
         assert_eq!(z.baz, Outcome::Value(-1.08));
         assert_eq!(z.wasting(), Some(false));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_nor_returns_non_finite(
+            sex in proptest::bool::ANY,
+            age in proptest::num::f64::ANY,
+            months in proptest::bool::ANY,
+            w in proptest::num::f64::ANY,
+            h in proptest::num::f64::ANY,
+            pos in 0u8..3,
+            oedema in proptest::bool::ANY,
+        ) {
+            let m = Measure {
+                sex: if sex { Sex::Male } else { Sex::Female },
+                age: Some(if months { Age::Months(age) } else { Age::Days(age) }),
+                weight_kg: Some(w),
+                height_cm: Some(h),
+                position: [None, Some(Position::Lying), Some(Position::Standing)][pos as usize],
+                oedema,
+            };
+            let z = zscores(&m);
+            for o in [z.waz, z.haz, z.whz, z.baz] {
+                if let Outcome::Value(x) | Outcome::Flagged(x) = o {
+                    proptest::prop_assert!(x.is_finite());
+                }
+            }
+            let plausible = Measure {
+                age: Some(Age::Days(age.abs() % 7000.0)),
+                weight_kg: Some(w.abs() % 150.0),
+                height_cm: Some(h.abs() % 200.0),
+                ..m
+            };
+            let z = zscores(&plausible);
+            for o in [z.waz, z.haz, z.whz, z.baz] {
+                if let Outcome::Value(x) | Outcome::Flagged(x) = o {
+                    proptest::prop_assert!(x.is_finite());
+                }
+            }
+        }
+
+        #[test]
+        fn input_helpers_never_panic(s in "\\PC{0,12}") {
+            let _ = parse_sex(&s);
+            let _ = parse_position(&s);
+            let _ = parse_oedema(&s);
+            let _ = parse_age_days(&s);
+            let _ = parse_age_months(&s);
+            let _ = parse_date(&s);
+            let _ = age_from_dates(&s, "2024-01-01");
+        }
     }
 
     #[test]
@@ -1071,12 +1123,18 @@ mod tests {
         assert_eq!(d("01/03/2024"), Some(19783));
         assert_eq!(d("1/3/2024"), Some(19783));
         assert_eq!(d("1-3-2024"), Some(19783));
+        assert_eq!(d("1.3.2024"), Some(19783));
         assert_eq!(d("2024-03-01T00:00:00"), Some(19783));
         assert_eq!(d("2024-03-01 00:00:00"), Some(19783));
         assert_eq!(d("45352"), Some(19783)); // Excel serial of 2024-03-01
         assert_eq!(d("45352.75"), Some(19783));
         assert_eq!(parse_date(""), Ok(None));
+        assert_eq!(d("73050"), Some(days_from_civil(2099, 12, 31)));
+        assert_eq!(d("10000"), Some(days_from_civil(1927, 5, 18)));
         for bad in [
+            "2024",
+            "9999",
+            "73051",
             "31/02/2024",
             "2024-13-01",
             "13/25/2024",
