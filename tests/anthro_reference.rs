@@ -88,3 +88,18 @@ fn python_reference_children() {
     }
     assert!(compared > 8000, "{compared}");
 }
+
+/// R's round(x, 2) (testdata/reference/anthro_round.R): identical on 4,410 values,
+/// 1,400 of them decimal halves.
+#[test]
+fn r_round2_equals_r() {
+    let doc: Value = serde_json::from_str(include_str!("../testdata/reference/anthro_round.json"))
+        .expect("JSON");
+    let xs = doc["x"].as_array().expect("x");
+    let want = doc["round2"].as_array().expect("round2");
+    assert_eq!(xs.len(), want.len());
+    for (x, w) in xs.iter().zip(want) {
+        let (x, w) = (num(x).expect("x"), num(w).expect("r"));
+        assert_eq!(evaluate::stats::anthro::r_round2(x), w, "round({x}, 2)");
+    }
+}
