@@ -79,25 +79,6 @@ pub(super) fn order_summaries(r: &mut DomainResult) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn middle_comparisons_take_the_wave_id() {
-        let w = Wave::Mid(3);
-        assert_eq!(renamed("between:post", w).as_deref(), Some("between:w3"));
-        assert_eq!(renamed("between:pre", w), None);
-        assert_eq!(
-            renamed("change:intervention", w).as_deref(),
-            Some("change:intervention@w3")
-        );
-        assert_eq!(renamed("did", w).as_deref(), Some("did@w3"));
-        assert!(
-            Wave::Pre < Wave::Mid(2) && Wave::Mid(2) < Wave::Mid(3) && Wave::Mid(9) < Wave::Post
-        );
-    }
-}
 
 /// The values of wave `w` (of `k`) of a domain.
 pub(super) fn column(d: &crate::cohort::Domain, w: usize, k: usize) -> &[f64] {
@@ -197,4 +178,24 @@ pub(super) fn trends(
         out.push(fit("trend:difference".to_string(), rows, true));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn middle_comparisons_take_the_wave_id() {
+        let w = Wave::Mid(3);
+        assert_eq!(renamed("between:post", w).as_deref(), Some("between:w3"));
+        assert_eq!(renamed("between:pre", w), None);
+        assert_eq!(
+            renamed("change:intervention", w).as_deref(),
+            Some("change:intervention@w3")
+        );
+        assert_eq!(renamed("did", w).as_deref(), Some("did@w3"));
+        assert!(
+            Wave::Pre < Wave::Mid(2) && Wave::Mid(2) < Wave::Mid(3) && Wave::Mid(9) < Wave::Post
+        );
+    }
 }

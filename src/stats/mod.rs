@@ -5,6 +5,7 @@
 //! Counts are `usize` throughout.
 
 pub mod adjust;
+pub mod anthro;
 pub mod balance;
 pub mod contingency;
 pub mod describe;
