@@ -17,61 +17,102 @@ pub(super) struct DomainCols {
     pub(super) attribute_only: bool,
 }
 
-pub(super) const WIDE_SUFFIXES: &[(&str, &str)] = &[
-    ("_pre", "_post"),
-    (".pre", ".post"),
-    ("_baseline", "_endline"),
-    ("_antes", "_despues"),
-];
-pub(super) const WIDE_PREFIXES: &[(&str, &str)] = &[("pre_", "post_"), ("pre.", "post.")];
+/// Separators between a domain's name and a wave word in the wide layout.
+const SEPARATORS: [char; 3] = ['_', '.', '-'];
 
-/// If `name` is the pre or post column of a wide pair, return (base, wave, partner name).
-pub(super) fn wide_part(name: &str) -> Option<(String, usize, String)> {
+/// One column of a wide pair: the domain's name (folded and as written) and the
+/// wave its word means (0 pre, 1 post).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct WidePart {
+    pub(super) base: String,
+    pub(super) written: String,
+    pub(super) wave: usize,
+}
+
+/// If `name` is `<d>_<word>` or `<word>_<d>` (also with `.` or `-`) for a wave word
+/// of `words` ([pre words, post words], folded), the domain and the wave (contract
+/// §2.2: any pre word with any post word).
+pub(super) fn wide_part(name: &str, words: &[Vec<String>; 2]) -> Option<WidePart> {
     let f = fold(name);
-    for (pre, post) in WIDE_SUFFIXES {
-        for (w, (s, other)) in [(0, (pre, post)), (1, (post, pre))] {
-            if f.len() > s.len() && f.ends_with(s) {
-                let base = &f[..f.len() - s.len()];
-                return Some((base.to_string(), w, format!("{base}{other}")));
+    let t = name.trim();
+    let chars: Vec<char> = t.chars().collect();
+    // Folding maps one character to one, so the written name is cut by characters.
+    let cut = |from: usize, to: usize| chars[from..to].iter().collect::<String>();
+    let fchars = f.chars().count();
+    for (wave, list) in words.iter().enumerate() {
+        for w in list {
+            let k = w.chars().count() + 1;
+            if fchars <= k {
+                continue;
             }
-        }
-    }
-    for (pre, post) in WIDE_PREFIXES {
-        for (w, (s, other)) in [(0, (pre, post)), (1, (post, pre))] {
-            if f.len() > s.len() && f.starts_with(s) {
-                let base = &f[s.len()..];
-                return Some((base.to_string(), w, format!("{other}{base}")));
+            for sep in SEPARATORS {
+                if f.ends_with(&format!("{sep}{w}")) {
+                    return Some(WidePart {
+                        base: f.chars().take(fchars - k).collect(),
+                        written: cut(0, chars.len() - k),
+                        wave,
+                    });
+                }
+                if f.starts_with(&format!("{w}{sep}")) {
+                    return Some(WidePart {
+                        base: f.chars().skip(k).collect(),
+                        written: cut(k, chars.len()),
+                        wave,
+                    });
+                }
             }
         }
     }
     None
 }
 
-/// The base name of a wide column as written (accents and case kept).
-pub(super) fn wide_base_written(name: &str) -> String {
-    let f = fold(name);
-    let t = name.trim();
-    // Folding maps one character to one, so affixes are cut by characters (a
-    // written affix may hold accents: "_Después").
-    let chars: Vec<char> = t.chars().collect();
-    let cut = |from: usize, to: usize| chars[from..to].iter().collect::<String>();
-    for (pre, post) in WIDE_SUFFIXES {
-        for s in [pre, post] {
-            let k = s.chars().count();
-            if f.ends_with(s) && chars.len() >= k {
-                return cut(0, chars.len() - k);
+/// The wave words of the wide layout: part one's pre and post words and those
+/// named with --pre/--post (or the spec's `[waves]`), folded, longest first.
+pub(super) fn wide_words(named: &[Option<String>; 2]) -> [Vec<String>; 2] {
+    use crate::input::roles::{POST_LABELS, PRE_LABELS};
+    let list = |builtin: &[&str], extra: &Option<String>| {
+        let mut v: Vec<String> = builtin
+            .iter()
+            .filter(|w| !w.contains(' '))
+            .map(|w| w.to_string())
+            .collect();
+        v.extend(extra.iter().map(|e| fold(e)));
+        v.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        v
+    };
+    [list(PRE_LABELS, &named[0]), list(POST_LABELS, &named[1])]
+}
+
+/// Columns that would pair under a wave word that is not recognised: the same
+/// two endings after `_`, `.` or `-` on at least two names (`q1_inicio`,
+/// `q1_cierre`, `q2_inicio`, `q2_cierre`). The two endings, if any.
+fn unknown_pairing(names: &[&str]) -> Option<(String, String)> {
+    let mut by_base: FxHashMap<String, Vec<String>> = FxHashMap::default();
+    for n in names {
+        let f = fold(n);
+        if let Some(i) = f.rfind(SEPARATORS) {
+            let (base, end) = (f[..i].to_string(), f[i + 1..].to_string());
+            if !base.is_empty() && !end.is_empty() && end.parse::<f64>().is_err() {
+                by_base.entry(base).or_default().push(end);
             }
         }
     }
-    for (pre, post) in WIDE_PREFIXES {
-        for s in [pre, post] {
-            let k = s.chars().count();
-            if f.starts_with(s) && chars.len() >= k {
-                return cut(k, chars.len());
-            }
+    let mut counts: FxHashMap<(String, String), usize> = FxHashMap::default();
+    for ends in by_base.values() {
+        if let [a, b] = ends.as_slice() {
+            let key = if a <= b {
+                (a.clone(), b.clone())
+            } else {
+                (b.clone(), a.clone())
+            };
+            *counts.entry(key).or_default() += 1;
         }
     }
-    t.to_string()
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .max_by_key(|(k, n)| (*n, std::cmp::Reverse(k.clone())))
+        .map(|(k, _)| k)
 }
 
 /// The layout (long, or wide when no wave column and columns pair under wave
@@ -84,6 +125,7 @@ pub(super) fn domain_columns(
     has_wave: bool,
     is_role: &dyn Fn(usize, usize) -> bool,
     spec: Option<&Spec>,
+    words: &[Vec<String>; 2],
     warnings: &mut Vec<Warning>,
 ) -> UResult<(Layout, Vec<DomainCols>)> {
     let first = First {
@@ -108,20 +150,58 @@ pub(super) fn domain_columns(
     let mut layout = Layout::Long;
     let mut domain_cols: Vec<DomainCols> = Vec::new();
     let is_candidate: Vec<bool> = (0..first.headers.len()).map(|c| !is_role(0, c)).collect();
-    let candidate_named = |folded: &str| -> Option<usize> {
-        header_index
-            .first()
-            .and_then(|m| m.get(folded).copied())
-            .filter(|&d| is_candidate[d])
-    };
-    if !has_wave
-        && candidates.iter().any(|&c| {
-            wide_part(&first.headers[c])
-                .is_some_and(|(_, _, partner)| candidate_named(&partner).is_some())
+    // Wide pairs: a column per (domain, wave) among the candidates.
+    let parts: Vec<Option<WidePart>> = (0..first.headers.len())
+        .map(|c| {
+            is_candidate[c]
+                .then(|| wide_part(&first.headers[c], words))
+                .flatten()
         })
-    {
+        .collect();
+    let mut part_at: FxHashMap<(&str, usize), usize> = FxHashMap::default();
+    for (c, p) in parts.iter().enumerate() {
+        if let Some(p) = p {
+            part_at.entry((p.base.as_str(), p.wave)).or_insert(c);
+        }
+    }
+    let partner = |c: usize| -> Option<usize> {
+        let p = parts[c].as_ref()?;
+        part_at.get(&(p.base.as_str(), 1 - p.wave)).copied()
+    };
+    if !has_wave && candidates.iter().any(|&c| partner(c).is_some()) {
         layout = Layout::Wide;
     }
+    // Pairs under words that are not wave words: said, never analysed silently.
+    let mut unknown_words: Option<(String, String)> = None;
+    if !has_wave {
+        let names: Vec<&str> = candidates
+            .iter()
+            .filter(|&&c| parts[c].is_none())
+            .map(|&c| first.headers[c].as_str())
+            .collect();
+        if let Some((a, b)) = unknown_pairing(&names) {
+            let fate = if layout == Layout::Wide {
+                "they are skipped"
+            } else {
+                "as it is, every column is read as one wave"
+            };
+            warnings.push(Warning::new(
+                None,
+                format!(
+                    "columns end in \"{a}\" and \"{b}\" in pairs, which are not wave words: if they are two waves, name them with --pre {a} --post {b} (or --pre {b} --post {a}); {fate}"
+                ),
+            ));
+            unknown_words = Some((a, b));
+        }
+    }
+    let ends_in_unknown = |h: &str| {
+        let f = fold(h);
+        unknown_words.as_ref().is_some_and(|(a, b)| {
+            SEPARATORS
+                .iter()
+                .any(|s| f.ends_with(&format!("{s}{a}")) || f.ends_with(&format!("{s}{b}")))
+        })
+    };
     let locate = |name_folded: &str| -> UResult<Vec<usize>> {
         sources
             .iter()
@@ -145,23 +225,36 @@ pub(super) fn domain_columns(
                 continue;
             }
             let h = &first.headers[c];
-            match wide_part(h) {
-                Some((_base, w, partner)) => {
-                    let Some(p) = candidate_named(&partner) else {
+            match &parts[c] {
+                Some(part) => {
+                    let Some(p) = partner(c) else {
                         warnings.push(Warning::new(
                             Some(h),
-                            format!("column \"{h}\" has no partner column \"{partner}\"; skipped"),
+                            format!(
+                                "column \"{h}\" has no partner column of the other wave; skipped"
+                            ),
                         ));
                         done[c] = true;
                         continue;
                     };
+                    if done[p] {
+                        warnings.push(Warning::new(
+                            Some(h),
+                            format!("column \"{h}\" is a second column of the same wave of \"{}\"; skipped", part.written),
+                        ));
+                        done[c] = true;
+                        continue;
+                    }
                     done[c] = true;
                     done[p] = true;
-                    let (pre, post) = if w == 0 { (c, p) } else { (p, c) };
+                    let (pre, post) = if part.wave == 0 { (c, p) } else { (p, c) };
                     let pre_cols = locate(&fold(&first.headers[pre]))?;
                     let post_cols = locate(&fold(&first.headers[post]))?;
+                    let name = parts[pre]
+                        .as_ref()
+                        .map_or_else(|| h.clone(), |p| p.written.clone());
                     domain_cols.push(DomainCols {
-                        name: wide_base_written(&first.headers[pre]),
+                        name,
                         cols: pre_cols
                             .into_iter()
                             .zip(post_cols)
@@ -171,6 +264,7 @@ pub(super) fn domain_columns(
                         attribute_only: false,
                     });
                 }
+                None if ends_in_unknown(h) => done[c] = true,
                 None => {
                     // A participant characteristic (sex, age): the same column
                     // at both waves, set apart as an attribute (contract §6.1).
@@ -227,14 +321,48 @@ struct First<'a> {
 mod tests {
     use super::*;
 
+    fn words() -> [Vec<String>; 2] {
+        wide_words(&[None, None])
+    }
+
     #[test]
     fn wide_names_keep_their_spelling() {
-        assert_eq!(wide_base_written("Empatía_pre"), "Empatía");
-        assert_eq!(wide_base_written("niño_Después"), "niño");
-        assert_eq!(wide_base_written("PRE_lectura"), "lectura");
+        let part = |n: &str| wide_part(n, &words()).map(|p| (p.written, p.wave));
+        assert_eq!(part("Empatía_pre"), Some(("Empatía".into(), 0)));
+        assert_eq!(part("niño_Después"), Some(("niño".into(), 1)));
+        assert_eq!(part("PRE_lectura"), Some(("lectura".into(), 0)));
+        assert_eq!(part("x_antes").map(|p| p.1), Some(0));
+    }
+
+    #[test]
+    fn any_pre_word_pairs_with_any_post_word() {
+        let w = words();
+        for (pre, post) in [
+            ("q1_inicial", "q1_final"),
+            ("q1_t0", "q1_t1"),
+            ("peso.pretest", "peso.posttest"),
+            ("lectura-baseline", "lectura-endline"),
+            ("antes_x", "despues_x"),
+        ] {
+            let (a, b) = (wide_part(pre, &w).unwrap(), wide_part(post, &w).unwrap());
+            assert_eq!((a.wave, b.wave), (0, 1), "{pre} {post}");
+            assert_eq!(a.base, b.base);
+        }
+        // A word inside a name is not a suffix.
+        assert_eq!(wide_part("prevalencia", &w), None);
+        assert_eq!(wide_part("final", &w), None);
+        // Words named with --pre/--post count too.
+        let named = wide_words(&[Some("Inicio".into()), Some("cierre".into())]);
+        assert_eq!(wide_part("q2_inicio", &named).map(|p| p.wave), Some(0));
+    }
+
+    #[test]
+    fn unknown_wave_words_are_noticed() {
+        let names = ["q1_inicio", "q1_cierre", "q2_inicio", "q2_cierre", "edad"];
         assert_eq!(
-            wide_part("x_antes").map(|p| p.2),
-            Some("x_despues".to_string())
+            unknown_pairing(&names),
+            Some(("cierre".to_string(), "inicio".to_string()))
         );
+        assert_eq!(unknown_pairing(&["q1_inicio", "q1_cierre", "edad"]), None);
     }
 }

@@ -360,12 +360,21 @@ fn build_pass(
             || sources[t].skip.get(c).copied().unwrap_or(false)
     };
 
+    let wide_words = layout::wide_words(&[
+        opts.pre
+            .clone()
+            .or_else(|| spec.and_then(|s| s.waves.pre.clone())),
+        opts.post
+            .clone()
+            .or_else(|| spec.and_then(|s| s.waves.post.clone())),
+    ]);
     let (layout, domain_cols) = layout::domain_columns(
         sources,
         &first.headers,
         has_wave,
         &is_role,
         spec,
+        &wide_words,
         &mut warnings,
     )?;
 
@@ -576,7 +585,7 @@ fn build_pass(
         ));
     }
     let wave_values = wave_map.written().join(", ");
-    if choose_waves {
+    if choose_waves && has_wave {
         for (side, n) in wave_map.named.iter().enumerate() {
             if let Some(n) = n
                 && wave_map.first_written[side].is_none()
