@@ -1,6 +1,6 @@
 //! Designs as evaluations come (contract §6, §7) through the binary: attributes,
 //! clusters, covariates and the baseline balance table, checked against R
-//! (testdata/reference/balance_reference.R and its JSON).
+//! (testdata/reference/table1_reference.R and its JSON).
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -38,7 +38,7 @@ fn close(got: &Value, want: &Value, what: &str) {
 }
 
 fn reference() -> Value {
-    serde_json::from_str(include_str!("../testdata/reference/balance_reference.json")).unwrap()
+    serde_json::from_str(include_str!("../testdata/reference/table1_reference.json")).unwrap()
 }
 
 /// Every balance value of a data set equals R's.

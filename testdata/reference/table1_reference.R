@@ -1,6 +1,6 @@
 # Reference values for the baseline balance table (contract §7), from R.
 # Run from the repository root:
-#   Rscript testdata/reference/balance_reference.R > testdata/reference/balance_reference.json
+#   Rscript testdata/reference/table1_reference.R > testdata/reference/table1_reference.json
 # Data sets: the part-two conformance cohort with centres (its copy in
 # testdata/designs/comunidades.csv) and the Hidalgo example (examples/hidalgo).
 # Categorical SMD: Yang & Dalton (2012), as tableone::ExtractSmd computes it
@@ -72,5 +72,5 @@ rows2 <- c(
   row("normal_weight", "binary", hb$normal_weight[h1], hb$normal_weight[!h1]),
   row("development_level", "categorical", hb$development_level[h1], hb$development_level[!h1]))
 
-cat(sprintf('{"_about": "testdata/reference/balance_reference.R, %s",\n "comunidades": [\n  %s\n ],\n "hidalgo": [\n  %s\n ]\n}\n',
+cat(sprintf('{"_about": "testdata/reference/table1_reference.R, %s",\n "comunidades": [\n  %s\n ],\n "hidalgo": [\n  %s\n ]\n}\n',
             R.version.string, paste(rows1, collapse = ",\n  "), paste(rows2, collapse = ",\n  ")))
