@@ -5,12 +5,15 @@
 //! Counts are `usize` throughout.
 
 pub mod adjust;
+pub mod balance;
 pub mod contingency;
 pub mod describe;
 pub mod dist;
 pub mod proportions;
 pub mod ranks;
 pub mod regression;
+pub mod reliability;
+pub mod repeated;
 pub mod ttest;
 
 /// The numbers of one test. Every field is None when undefined (never NaN or inf).
