@@ -165,15 +165,8 @@ fn pinv_quadratic_form(mut s: Vec<Vec<f64>>, t: &[f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::reference::{check, column as values};
     use serde_json::Value;
-
-    fn values(v: &Value) -> Vec<f64> {
-        v.as_array()
-            .expect("array")
-            .iter()
-            .map(|x| x.as_f64().unwrap_or(f64::NAN))
-            .collect()
-    }
 
     fn counts(v: &Value) -> Vec<usize> {
         values(v).iter().map(|&c| c as usize).collect()
@@ -203,13 +196,7 @@ mod tests {
                     smd_categorical(&counts(&case["counts1"]), &counts(&case["counts0"]))
                 }
             };
-            match (got, case["smd"].as_f64()) {
-                (None, None) => {}
-                (Some(g), Some(w)) => {
-                    assert!(((g - w) / w).abs() < 1e-8, "{name}: got {g:e}, R {w:e}")
-                }
-                _ => panic!("{name}: got {got:?}, R {}", case["smd"]),
-            }
+            check(name, got, &case["smd"]);
         }
         assert!(kinds.iter().all(|&k| k >= 5), "{kinds:?}");
     }

@@ -179,6 +179,7 @@ fn raw_alpha(c: &[Vec<f64>], skip: Option<usize>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::reference::{check, columns};
     use serde_json::Value;
 
     fn rel(a: f64, b: f64) -> f64 {
@@ -187,22 +188,6 @@ mod tests {
         } else {
             ((a - b) / b).abs()
         }
-    }
-
-    fn check(what: &str, got: Option<f64>, want: &Value) {
-        match (got, want.as_f64()) {
-            (None, None) => {}
-            (Some(g), Some(w)) => assert!(rel(g, w) < 1e-8, "{what}: got {g:e}, R {w:e}"),
-            _ => panic!("{what}: got {got:?}, R {want}"),
-        }
-    }
-
-    fn column(v: &Value) -> Vec<f64> {
-        v.as_array()
-            .expect("array")
-            .iter()
-            .map(|x| x.as_f64().unwrap_or(f64::NAN))
-            .collect()
     }
 
     fn reference() -> Value {
@@ -219,12 +204,7 @@ mod tests {
         assert!(cases.len() >= 10);
         for case in cases {
             let name = case["name"].as_str().expect("name");
-            let cols: Vec<Vec<f64>> = case["items"]
-                .as_array()
-                .expect("items")
-                .iter()
-                .map(column)
-                .collect();
+            let cols = columns(&case["items"]);
             let slices: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
             let conf = case["conf"].as_f64().expect("conf");
             let got = cronbach_alpha(&slices, conf);

@@ -139,22 +139,8 @@ pub fn cochran_q(waves: &[&[f64]]) -> RepeatedTest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::reference::{check, columns};
     use serde_json::Value;
-
-    fn check(what: &str, got: Option<f64>, want: &Value) {
-        match (got, want.as_f64()) {
-            (None, None) => {}
-            (Some(g), Some(w)) => {
-                let err = if w == 0.0 {
-                    g.abs()
-                } else {
-                    ((g - w) / w).abs()
-                };
-                assert!(err < 1e-8, "{what}: got {g:e}, R {w:e}");
-            }
-            _ => panic!("{what}: got {got:?}, R {want}"),
-        }
-    }
 
     fn run(family: &str, test: fn(&[&[f64]]) -> RepeatedTest) -> usize {
         let r: Value = serde_json::from_str(include_str!(
@@ -164,18 +150,7 @@ mod tests {
         let cases = r[family].as_array().expect("cases");
         for case in cases {
             let name = case["name"].as_str().expect("name");
-            let cols: Vec<Vec<f64>> = case["columns"]
-                .as_array()
-                .expect("columns")
-                .iter()
-                .map(|c| {
-                    c.as_array()
-                        .expect("column")
-                        .iter()
-                        .map(|x| x.as_f64().unwrap_or(f64::NAN))
-                        .collect()
-                })
-                .collect();
+            let cols = columns(&case["columns"]);
             let slices: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
             let got = test(&slices);
             assert_eq!(got.n as f64, case["n"].as_f64().expect("n"), "{name}: n");
