@@ -52,7 +52,7 @@ pub fn smd_binary(x1: &[f64], x0: &[f64]) -> Option<f64> {
 /// both, the first level the reference), T = p̂₁ − p̂₀ over levels 2..k,
 /// S = (S₁ + S₀)/2 with S_a[i][i] = pᵢ(1 − pᵢ), S_a[i][j] = −pᵢpⱼ, and
 /// smd = √(T′ S⁺ T) with S⁺ the Moore–Penrose inverse (as `MASS::ginv`:
-/// eigenvalues below √ε times the largest count as zero), so a level empty in
+/// eigenvalues below √ε times the largest one taken as zero), so a level empty in
 /// both arms changes nothing. Never negative. With two levels it is |binary
 /// SMD|.
 ///
@@ -225,6 +225,28 @@ mod tests {
             }
             if let Some(s) = s10 {
                 proptest::prop_assert!(s >= 0.0);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Which level is the reference does not matter (the Mahalanobis
+        /// distance is invariant to the parametrisation) when every level
+        /// occurs in some arm.
+        #[test]
+        fn categorical_reference_level_is_arbitrary(
+            c1 in proptest::collection::vec(0usize..20, 2..6),
+            shift in 0usize..6,
+            seed in 0u64..1000,
+        ) {
+            let mut next = crate::stats::test_numbers(seed);
+            let c0: Vec<usize> = c1.iter().map(|_| next(20) as usize).collect();
+            proptest::prop_assume!(c1.iter().zip(&c0).all(|(a, b)| a + b > 0));
+            let k = c1.len();
+            let rot = |c: &[usize]| (0..k).map(|i| c[(i + shift) % k]).collect::<Vec<_>>();
+            match (smd_categorical(&c1, &c0), smd_categorical(&rot(&c1), &rot(&c0))) {
+                (Some(a), Some(b)) => proptest::prop_assert!((a - b).abs() <= 1e-9 * a.max(1.0), "{} {}", a, b),
+                (a, b) => proptest::prop_assert!(a.is_none() && b.is_none(), "{:?} {:?}", a, b),
             }
         }
     }
