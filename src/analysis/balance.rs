@@ -4,7 +4,7 @@
 use super::two_proportions;
 use crate::cohort::{Cohort, Kind, Wave};
 use crate::results::{BalanceArm, BalanceLevel, BalanceRow};
-use crate::stats::balance::{smd_binary, smd_categorical, smd_continuous};
+use crate::stats::balance::{smd_categorical, smd_continuous, smd_proportions};
 use crate::stats::contingency::chi_square;
 use crate::stats::describe::moments;
 use crate::stats::ttest::welch_t_moments;
@@ -99,7 +99,7 @@ fn row(cohort: &Cohort, base: usize, v: &Variable, conf: f64) -> BalanceRow {
                 (Some(a), Some(b)) => Some(a - b),
                 _ => None,
             };
-            let smd = smd_continuous(m1.mean, sd(&m1), m0.mean, sd(&m0));
+            let smd = smd_continuous(&x1, &x0);
             (
                 arm(&x1, m1),
                 arm(&x0, m0),
@@ -125,7 +125,7 @@ fn row(cohort: &Cohort, base: usize, v: &Variable, conf: f64) -> BalanceRow {
                 arm(c1, n1),
                 arm(c0, n0),
                 difference,
-                smd_binary(p1, p0),
+                p1.zip(p0).and_then(|(a, b)| smd_proportions(a, b)),
                 method,
                 t.p_value,
             )

@@ -15,6 +15,8 @@ pub mod power;
 pub mod proportions;
 pub mod ranks;
 pub mod regression;
+pub mod reliability;
+pub mod repeated;
 pub mod robust;
 pub mod ttest;
 
@@ -82,5 +84,43 @@ pub(crate) fn test_numbers(seed: u64) -> impl FnMut(u64) -> u64 {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         (x >> 33) % m
+    }
+}
+
+/// Reading the part-two reference JSON (testdata/reference/*_reference.json,
+/// written by the R scripts beside it) in unit tests.
+#[cfg(test)]
+pub(crate) mod reference {
+    use serde_json::Value;
+
+    /// A JSON array of numbers as f64, null = NaN (missing).
+    pub(crate) fn column(v: &Value) -> Vec<f64> {
+        v.as_array()
+            .expect("array")
+            .iter()
+            .map(|x| x.as_f64().unwrap_or(f64::NAN))
+            .collect()
+    }
+
+    /// A JSON array of arrays of numbers as columns.
+    pub(crate) fn columns(v: &Value) -> Vec<Vec<f64>> {
+        v.as_array().expect("columns").iter().map(column).collect()
+    }
+
+    /// `got` is None where R gives null, else within 1e-8 relative (1e-8
+    /// absolute where R gives 0).
+    pub(crate) fn check(what: &str, got: Option<f64>, want: &Value) {
+        match (got, want.as_f64()) {
+            (None, None) => {}
+            (Some(g), Some(w)) => {
+                let err = if w == 0.0 {
+                    g.abs()
+                } else {
+                    ((g - w) / w).abs()
+                };
+                assert!(err < 1e-8, "{what}: got {g:e}, R {w:e}");
+            }
+            _ => panic!("{what}: got {got:?}, R {want}"),
+        }
     }
 }
