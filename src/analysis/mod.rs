@@ -1108,6 +1108,7 @@ fn analyse_group(
         if !middle.is_empty() {
             waves::order_summaries(&mut r);
             if d.kind != Kind::Categorical {
+                r.tests.extend(waves::across(cohort, &main, d));
                 r.tests
                     .extend(waves::trends(cohort, &main, d, settings.conf_level));
             }

@@ -179,6 +179,58 @@ pub(super) fn trends(
     out
 }
 
+/// Across every wave (contract §9): Friedman's test (continuous) or Cochran's Q
+/// (binary) per arm, on the participants with a value at every wave.
+pub(super) fn across(
+    cohort: &Cohort,
+    members: &super::Members,
+    d: &crate::cohort::Domain,
+) -> Vec<TestRow> {
+    use crate::cohort::Kind;
+    use crate::stats::repeated::{cochran_q, friedman};
+    let k = cohort.wave_count();
+    let (method, test): (
+        &'static str,
+        fn(&[&[f64]]) -> crate::stats::repeated::RepeatedTest,
+    ) = match d.kind {
+        Kind::Continuous => ("friedman", friedman),
+        Kind::Binary => ("cochran_q", cochran_q),
+        Kind::Categorical => return Vec::new(),
+    };
+    cohort
+        .arms
+        .iter()
+        .map(|&arm| {
+            // The arm's participants as rows, one column per wave (missing where
+            // a participant was not seen; the test keeps complete rows).
+            let list = &members.by_arm[arm.index()];
+            let cols: Vec<Vec<f64>> = (0..k)
+                .map(|w| {
+                    let col = column(d, w, k);
+                    list.iter()
+                        .map(|&i| {
+                            if cohort.participants[i as usize].seen & (1 << w) != 0 {
+                                col[i as usize]
+                            } else {
+                                f64::NAN
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let slices: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
+            let r = test(&slices);
+            super::row(
+                &format!("waves:{}", arm.name()),
+                method,
+                true,
+                r.n,
+                r.result,
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
