@@ -151,11 +151,17 @@ pub fn read_sav(path: &str) -> UResult<Source> {
             .file(path)
             .hint("check the path and that the file is readable")
     })?;
+    let (headers, rows) = parse(path, &bytes)?;
+    from_cases(path, headers, rows)
+}
+
+/// A source over a statistics package's cases (already text): positions are case
+/// numbers, the arm of a file without an arm column is its stem.
+pub fn from_cases(path: &str, headers: Vec<String>, rows: Vec<Vec<String>>) -> UResult<Source> {
     let stem = Path::new(path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.to_string());
-    let (headers, rows) = parse(path, &bytes)?;
     from_rows(
         path.to_string(),
         stem,

@@ -4,14 +4,13 @@
 //! names as Stata has them. A row's position is its observation number.
 
 use crate::error::{UResult, UserError};
-use crate::input::read::{Source, from_rows};
-use crate::input::spss::number_text;
+use crate::input::read::Source;
+use crate::input::spss::{from_cases, number_text};
 use dta::stata::dta::dta_reader::DtaReader;
 use dta::stata::dta::long_string_ref::LongStringRef;
 use dta::stata::dta::long_string_table::LongStringTable;
 use dta::stata::dta::value::Value;
 use dta::stata::dta::value_label_table::ValueLabelTable;
-use std::path::Path;
 
 /// One cell, owned, until the value labels and long strings (which follow the
 /// data in the file) are read.
@@ -39,21 +38,7 @@ fn cell(v: Value<'_>) -> Cell {
 /// Read a `.dta` file.
 pub fn read_dta(path: &str) -> UResult<Source> {
     let (headers, rows) = parse(path)?;
-    let stem = Path::new(path)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.to_string());
-    from_rows(
-        path.to_string(),
-        stem,
-        String::new(),
-        headers,
-        0,
-        rows.into_iter()
-            .enumerate()
-            .map(|(i, r)| (i as u64 + 1, csv::ByteRecord::from(r)))
-            .collect(),
-    )
+    from_cases(path, headers, rows)
 }
 
 fn parse(path: &str) -> UResult<(Vec<String>, Vec<Vec<String>>)> {
