@@ -427,7 +427,7 @@ fn parse(path: &str, bytes: &[u8]) -> UResult<(Vec<String>, Vec<Vec<String>>)> {
             false
         }
     };
-    if slots == 0 {
+    if slots == 0 || vars.is_empty() {
         return Err(bad("no variables"));
     }
     if compression == 0 {
@@ -656,5 +656,24 @@ mod tests {
         b.extend([0u8; 60]);
         b.extend(2i32.to_le_bytes());
         assert!(parse("x.sav", &b).is_err());
+    }
+
+    #[test]
+    fn cut_or_altered_files_never_panic() {
+        for file in [
+            &include_bytes!("../../testdata/formats/cohort.sav")[..],
+            &include_bytes!("../../testdata/formats/cohort.zsav")[..],
+            &include_bytes!("../../testdata/formats/cohort_range.sav")[..],
+        ] {
+            assert!(parse("x.sav", file).is_ok());
+            for n in 0..file.len() {
+                let _ = parse("x.sav", &file[..n]);
+            }
+            for i in (0..file.len()).step_by(3) {
+                let mut b = file.to_vec();
+                b[i] ^= 0xA5;
+                let _ = parse("x.sav", &b);
+            }
+        }
     }
 }

@@ -128,3 +128,32 @@ fn parse(path: &str) -> UResult<(Vec<String>, Vec<Vec<String>>)> {
     }
     Ok((headers, rows))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn cut_or_altered_files_never_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.dta");
+        let p = path.to_str().unwrap();
+        for file in [
+            &include_bytes!("../../testdata/formats/cohort.dta")[..],
+            &include_bytes!("../../testdata/formats/cohort_114.dta")[..],
+        ] {
+            std::fs::write(&path, file).unwrap();
+            assert!(parse(p).is_ok());
+            for n in (0..file.len()).step_by(41) {
+                std::fs::write(&path, &file[..n]).unwrap();
+                let _ = parse(p);
+            }
+            for i in (0..file.len()).step_by(59) {
+                let mut b = file.to_vec();
+                b[i] ^= 0xA5;
+                std::fs::write(&path, &b).unwrap();
+                let _ = parse(p);
+            }
+        }
+    }
+}
