@@ -124,7 +124,14 @@ fn errors_name_the_file_the_row_and_the_variable() {
     assert!(e.contains("cut.sav") && e.contains("row 48"), "{e}");
 }
 
-/// A command on PATH, or None.
+/// Say that a test is skipped, past the test harness's capture (it shows in a
+/// plain `cargo test`).
+fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}
+
+/// Whether a command runs.
 fn have(cmd: &str, arg: &str) -> bool {
     std::process::Command::new(cmd)
         .arg(arg)
@@ -180,7 +187,7 @@ fn docx_tables_read_back_with_python_docx_hold_the_json_numbers() {
         .args(["-c", "import docx"])
         .output();
     if !probe.is_ok_and(|o| o.status.success()) {
-        println!("SKIPPED: python-docx is not installed (pip install python-docx)");
+        skipped("python-docx is not installed (pip install python-docx)");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -277,9 +284,7 @@ fn docx_tables_read_back_with_python_docx_hold_the_json_numbers() {
 #[test]
 fn docx_opens_in_libreoffice_without_repair() {
     if !have("soffice", "--version") {
-        println!(
-            "SKIPPED: soffice (LibreOffice) is not installed; apt-get install libreoffice-writer-nogui"
-        );
+        skipped("soffice (LibreOffice) is not installed; apt-get install libreoffice-writer-nogui");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
