@@ -23,7 +23,8 @@ pub enum Lang {
 #[derive(Debug, Parser)]
 #[command(name = "evaluate", version, about, long_about = None)]
 pub struct Cli {
-    /// Data files (CSV, TSV, `;`-separated; UTF-8 or Windows-1252). `-` reads stdin.
+    /// Data files (CSV, TSV, `;`-separated; UTF-8 or Windows-1252; Excel/OpenDocument;
+    /// SPSS .sav/.zsav; Stata .dta). `-` reads stdin.
     /// Several files are stacked; a file without an arm column takes its name as arm.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
@@ -40,8 +41,9 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub charts: Option<PathBuf>,
 
-    /// Write a self-contained HTML report (findings, charts, tables, methods) to FILE.
-    #[arg(long, value_name = "FILE.html")]
+    /// Write the report (findings, charts, tables, methods) to FILE: a self-contained
+    /// HTML page, or a Word document when FILE ends in .docx.
+    #[arg(long, value_name = "FILE.html|FILE.docx")]
     pub report: Option<PathBuf>,
 
     /// Confidence level of every interval.

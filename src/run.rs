@@ -126,8 +126,16 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         crate::charts::write_all(&report, dir, &cli.files)?;
     }
     if let Some(out) = &cli.report {
-        let html = output::html::render(&report)?;
-        output::write::write_atomic(out, html.as_bytes(), &cli.files)?;
+        // `--report FILE.docx` writes the Word report, any other name the HTML one.
+        let is_docx = out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+        let bytes = if is_docx {
+            output::docx::render(&report)?
+        } else {
+            output::html::render(&report)?.into_bytes()
+        };
+        output::write::write_atomic(out, &bytes, &cli.files)?;
     }
     let text = render(&report, cli.format)?;
     if !cli.quiet && cli.format != Format::Table {

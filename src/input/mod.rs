@@ -3,6 +3,8 @@ pub mod blocks;
 pub mod read;
 pub mod roles;
 pub mod spec;
+pub mod spss;
+pub mod stata;
 pub mod survey;
 pub mod values;
 pub mod workbook;

@@ -240,6 +240,14 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
     if is_workbook(path) {
         return crate::input::workbook::read_workbook(path, sheet);
     }
+    // SPSS and Stata files: labels as text, their missing values empty.
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".sav") || lower.ends_with(".zsav") {
+        return crate::input::spss::read_sav(path);
+    }
+    if lower.ends_with(".dta") {
+        return crate::input::stata::read_dta(path);
+    }
     let open = |p: &Path| {
         File::open(p).map_err(|e| {
             UserError::new(format!("cannot read the file: {e}"))

@@ -212,7 +212,15 @@ fn all_tests(d: &DomainResult) -> impl Iterator<Item = &TestRow> {
         .chain(d.transitions.iter().flat_map(|t| t.tests.iter()))
 }
 
-fn methods(c: &Cells) -> String {
+/// The methods appendix: its introduction, and per row the test's name, its code
+/// in the results (empty for rows that are not tests), what it was used for, and
+/// the reference. The HTML and Word reports both draw it.
+pub(super) struct Methods {
+    pub intro: String,
+    pub rows: Vec<[String; 4]>,
+}
+
+pub(super) fn methods_data(c: &Cells) -> Methods {
     let es = c.f.lang == super::fmt::Lang::Es;
     let mut used: BTreeMap<&'static str, Vec<&'static str>> = BTreeMap::new();
     let domains = c
@@ -242,34 +250,29 @@ fn methods(c: &Cells) -> String {
         "bonferroni" => "Bonferroni",
         _ => c.w.adjust_none,
     };
-    let mut s = format!(
-        "<p>{}</p>\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-        esc(&c
-            .w
-            .methods_intro
+    let intro =
+        c.w.methods_intro
             .replace("{c}", &conf)
-            .replace("{a}", adjust)),
-        esc(c.w.test),
-        esc(c.w.used_for),
-        esc(c.w.reference)
-    );
+            .replace("{a}", adjust);
+    let mut rows = Vec::new();
     for (m, what) in &used {
         let (name, reference) = match method_info(m) {
             Some((en, es_name, r)) => (if es { es_name } else { en }, r),
             None => (*m, ""),
         };
-        s.push_str(&format!(
-            "<tr><td>{} <code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
-            esc(name),
-            esc(m),
-            esc(&what.join(", ")),
-            esc(reference)
-        ));
+        rows.push([
+            name.to_string(),
+            m.to_string(),
+            what.join(", "),
+            reference.to_string(),
+        ]);
     }
-    s.push_str(&format!(
-        "<tr><td>Wilson</td><td>{}</td><td>Wilson (1927), JASA 22:209–212.</td></tr>\n",
-        esc(c.w.proportions_ci)
-    ));
+    rows.push([
+        "Wilson".to_string(),
+        String::new(),
+        c.w.proportions_ci.to_string(),
+        "Wilson (1927), JASA 22:209–212.".to_string(),
+    ]);
     let adj_ref = match c.report.settings.adjust.name() {
         "holm" => Some("Holm (1979), Scand. J. Stat. 6:65–70."),
         "bh" => Some("Benjamini & Hochberg (1995), J. R. Stat. Soc. B 57:289–300."),
@@ -277,55 +280,96 @@ fn methods(c: &Cells) -> String {
         _ => None,
     };
     if let Some(r) = adj_ref {
+        rows.push([
+            adjust.to_string(),
+            String::new(),
+            c.w.adjustment.to_string(),
+            r.to_string(),
+        ]);
+    }
+    Methods { intro, rows }
+}
+
+fn methods(c: &Cells) -> String {
+    let m = methods_data(c);
+    let mut s = format!(
+        "<p>{}</p>\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+        esc(&m.intro),
+        esc(c.w.test),
+        esc(c.w.used_for),
+        esc(c.w.reference)
+    );
+    for [name, code, what, reference] in &m.rows {
+        let first = if code.is_empty() {
+            esc(name)
+        } else {
+            format!("{} <code>{}</code>", esc(name), esc(code))
+        };
         s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            esc(adjust),
-            esc(c.w.adjustment),
-            esc(r)
+            "<tr><td>{first}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(what),
+            esc(reference)
         ));
     }
     s.push_str("</tbody></table>\n");
     s
 }
 
-fn design(c: &Cells) -> String {
+/// Participants per arm seen at both waves, before only, after only (none for a
+/// post-only design).
+pub(super) fn attrition_grid(c: &Cells) -> Option<Grid> {
     let r = c.report;
+    if r.input.design == crate::cohort::Design::PostOnlyControl || r.input.attrition.is_empty() {
+        return None;
+    }
+    Some(Grid {
+        header: vec![
+            c.w.group.to_string(),
+            capitalise(c.w.participants),
+            c.w.att_both.to_string(),
+            c.w.att_before_only.to_string(),
+            c.w.att_after_only.to_string(),
+        ],
+        rows: r
+            .input
+            .attrition
+            .iter()
+            .map(|a| {
+                vec![
+                    vec![c.arm(a.group).to_string()],
+                    vec![c.f.count(a.participants)],
+                    vec![c.f.count(a.matched)],
+                    vec![c.f.count(a.baseline_only)],
+                    vec![c.f.count(a.followup_only)],
+                ]
+            })
+            .collect(),
+        numeric: vec![false, true, true, true, true],
+    })
+}
+
+/// The files, rows and participants line under the design.
+pub(super) fn sample_line(c: &Cells) -> String {
+    let r = c.report;
+    format!(
+        "{} · {} {} · {} {}",
+        r.input.files.join(", "),
+        c.f.count(r.input.rows),
+        c.w.rows,
+        c.f.count(r.input.participants),
+        c.w.participants
+    )
+}
+
+fn design(c: &Cells) -> String {
     let (design, _) = c.design_lines();
     let mut s = format!(
-        "<p><strong>{}:</strong> {}.</p>\n<p class=\"meta\">{} · {} {} · {} {}</p>\n",
+        "<p><strong>{}:</strong> {}.</p>\n<p class=\"meta\">{}</p>\n",
         esc(c.w.design),
         esc(&design),
-        esc(&r.input.files.join(", ")),
-        esc(&c.f.count(r.input.rows)),
-        esc(c.w.rows),
-        esc(&c.f.count(r.input.participants)),
-        esc(c.w.participants)
+        esc(&sample_line(c))
     );
-    if r.input.design != crate::cohort::Design::PostOnlyControl && !r.input.attrition.is_empty() {
-        let g = Grid {
-            header: vec![
-                c.w.group.to_string(),
-                capitalise(c.w.participants),
-                c.w.att_both.to_string(),
-                c.w.att_before_only.to_string(),
-                c.w.att_after_only.to_string(),
-            ],
-            rows: r
-                .input
-                .attrition
-                .iter()
-                .map(|a| {
-                    vec![
-                        vec![c.arm(a.group).to_string()],
-                        vec![c.f.count(a.participants)],
-                        vec![c.f.count(a.matched)],
-                        vec![c.f.count(a.baseline_only)],
-                        vec![c.f.count(a.followup_only)],
-                    ]
-                })
-                .collect(),
-            numeric: vec![false, true, true, true, true],
-        };
+    if let Some(g) = attrition_grid(c) {
         s.push_str(&grid_html(&g));
     }
     if let Some(line) = super::balance::cluster_line(c) {
@@ -350,17 +394,14 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// Compact strata tables: the headline estimate per stratum, per domain.
-fn strata(c: &Cells) -> String {
+/// Compact strata tables: a note, then per domain its label and the headline
+/// estimate per stratum (none without strata).
+pub(super) fn strata_grids(c: &Cells) -> Option<(String, Vec<(String, Grid)>)> {
     let r = c.report;
-    let Some(first) = r.strata.first() else {
-        return String::new();
-    };
+    let first = r.strata.first()?;
     let comparison = headline_comparison(r);
-    let mut s = format!(
-        "<p class=\"note\">{}</p>\n",
-        esc(&c.w.strata_note.replace("{col}", &first.column))
-    );
+    let note = c.w.strata_note.replace("{col}", &first.column);
+    let mut out = Vec::new();
     for d in &r.domains {
         let pct = d.kind != Kind::Continuous;
         let headline = |x: &DomainResult| -> (String, String) {
@@ -408,7 +449,18 @@ fn strata(c: &Cells) -> String {
             rows,
             numeric: vec![false, false, false],
         };
-        s.push_str(&format!("<h3>{}</h3>\n{}", esc(&d.label), grid_html(&g)));
+        out.push((d.label.clone(), g));
+    }
+    Some((note, out))
+}
+
+fn strata(c: &Cells) -> String {
+    let Some((note, grids)) = strata_grids(c) else {
+        return String::new();
+    };
+    let mut s = format!("<p class=\"note\">{}</p>\n", esc(&note));
+    for (label, g) in &grids {
+        s.push_str(&format!("<h3>{}</h3>\n{}", esc(label), grid_html(g)));
     }
     s
 }

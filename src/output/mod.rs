@@ -1,6 +1,7 @@
 //! Renderers: every view is made from the one [`Report`](crate::results::Report).
 pub mod balance;
 pub mod csv;
+pub mod docx;
 pub mod findings;
 pub mod fmt;
 pub mod grid;
