@@ -1,0 +1,74 @@
+//! Issue 21, through the binary: what a reader sees never contradicts itself.
+//! Untestable tests are null everywhere; intervals and significance say which rule
+//! they follow.
+
+use assert_cmd::Command;
+use std::fmt::Write as _;
+
+fn evaluate() -> Command {
+    let mut c = Command::cargo_bin("evaluate").expect("binary built");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = evaluate()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Every change exactly +0.5, written as decimals (3.7 → 4.2), with balanced and
+/// very unbalanced arms: every paired test of the score is null with a warning,
+/// ANCOVA included, and its estimate is exactly 0 (never −0 or 1e-16); the table
+/// prints no interval and no p for it.
+#[test]
+fn a_constant_change_is_untestable_in_every_method() {
+    let dir = tempfile::tempdir().unwrap();
+    for (n, control) in [(60, 30), (838, 1), (300, 299), (2000, 1)] {
+        let mut s = String::from("id,group,wave,score\n");
+        for i in 0..n {
+            let arm = if i < n - control {
+                "program"
+            } else {
+                "control"
+            };
+            let pre = ((i * 37) % 50) as f64 / 10.0 + 0.1;
+            writeln!(s, "{i},{arm},pre,{pre:.1}").unwrap();
+            writeln!(s, "{i},{arm},post,{:.1}", pre + 0.5).unwrap();
+        }
+        let path = dir.path().join(format!("half{n}.csv"));
+        std::fs::write(&path, s).unwrap();
+        let p = path.to_str().unwrap();
+        let v = json(&[p]);
+        let tests = v["domains"][0]["tests"].as_array().unwrap();
+        for t in tests {
+            let c = t["comparison"].as_str().unwrap();
+            let m = t["method"].as_str().unwrap();
+            if c == "did" || m == "paired_t" {
+                assert!(t["p_value"].is_null(), "{n}: {t}");
+                assert!(t["conf_low"].is_null() && t["conf_high"].is_null(), "{t}");
+                let warned = v["warnings"].as_array().unwrap().iter().any(|w| {
+                    w["message"]
+                        .as_str()
+                        .is_some_and(|s| s.contains(&format!("{c} {m}")))
+                });
+                assert!(warned, "{n}: no warning for {c} {m}: {}", v["warnings"]);
+            }
+            if c == "did" {
+                assert_eq!(t["estimate"].to_string(), "0.0", "{n}: {t}");
+            }
+        }
+        let out = evaluate().arg(p).output().unwrap();
+        let table = String::from_utf8_lossy(&out.stdout);
+        assert!(table.contains("p – (ANCOVA)"), "{table}");
+        assert!(!table.contains("[0.00, 0.00]"), "{table}");
+    }
+}
