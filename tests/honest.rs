@@ -72,3 +72,67 @@ fn a_constant_change_is_untestable_in_every_method() {
         assert!(!table.contains("[0.00, 0.00]"), "{table}");
     }
 }
+
+/// One rule for significance: the small cohort's "reads" DiD has an interval from
+/// 0 to 82 and an adjusted p of 0.098. The legend says intervals are per domain,
+/// the finding says why it is not significant, the effects chart's caption says
+/// what filled and hollow mean; with `--adjust none` the legend line goes.
+#[test]
+fn intervals_and_significance_follow_one_rule() {
+    for (lang, legend, finding) in [
+        (
+            "en",
+            "Intervals are per domain, not adjusted",
+            "not statistically significant once adjusted across domains",
+        ),
+        (
+            "es",
+            "Los intervalos son por dominio, sin ajuste",
+            "sin significación estadística tras el ajuste entre dominios",
+        ),
+    ] {
+        for format in ["table", "markdown"] {
+            let out = evaluate()
+                .args([
+                    "testdata/cli/small.csv",
+                    "-q",
+                    "--lang",
+                    lang,
+                    "--format",
+                    format,
+                ])
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains(legend), "{lang} {format}: {text}");
+            assert!(text.contains(finding), "{lang} {format}: {text}");
+        }
+        let out = evaluate()
+            .args([
+                "testdata/cli/small.csv",
+                "-q",
+                "--lang",
+                lang,
+                "--adjust",
+                "none",
+            ])
+            .output()
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&out.stdout).contains(legend));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    evaluate()
+        .args(["testdata/cli/small.csv", "-q", "--charts"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(dir.path().join("effects.svg")).unwrap();
+    assert!(
+        svg.contains("hollow = not significant after adjustment"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("intervals are per domain, not adjusted"),
+        "{svg}"
+    );
+}

@@ -380,6 +380,9 @@ impl<'a> Cells<'a> {
             v.push(self.w.legend_between.to_string());
         }
         v.push(self.w.legend_p.replace("{a}", adjust));
+        if r.settings.adjust.name() != "none" {
+            v.push(self.w.legend_ci_per_domain.to_string());
+        }
         if let Some(n) = r.settings.min_cell {
             v.push(
                 self.w
