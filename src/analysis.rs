@@ -909,6 +909,7 @@ impl<'a> DomainAnalysis<'a> {
                 unchanged_proportion: proportion(same, n),
                 declined_proportion: proportion(down, n),
                 suppressed: false,
+                table_suppressed: false,
             });
         }
         let mut tests = Vec::new();

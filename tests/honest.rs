@@ -136,3 +136,47 @@ fn intervals_and_significance_follow_one_rule() {
         "{svg}"
     );
 }
+
+/// Suppression withholds only what it must: on the Hidalgo example with
+/// `--min-cell 5`, one child who moved down two levels (a small cell of the
+/// pre × post table) withholds that table, not the share of 838 program children
+/// who moved up a level, nor the development-level finding.
+#[test]
+fn a_small_transition_cell_withholds_the_table_not_the_share() {
+    let v = json(&[
+        "examples/hidalgo/cohort.csv",
+        "--spec",
+        "examples/hidalgo/spec.toml",
+        "--min-cell",
+        "5",
+        "-q",
+        "--lang",
+        "en",
+    ]);
+    let d = v["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "development_level")
+        .unwrap();
+    let g = &d["transitions"]["groups"][0];
+    assert_eq!(g["group"], "intervention");
+    assert_eq!(g["n"], 838);
+    assert!(g["table"].is_null(), "{g}");
+    assert_eq!(g["table_suppressed"], true);
+    assert!(g.get("suppressed").is_none(), "{g}");
+    let share = g["improved_proportion"].as_f64().unwrap();
+    assert!((share - 0.308).abs() < 0.001, "{share}");
+    let finding = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["domain"] == "development_level")
+        .unwrap();
+    let text = finding["text"].as_str().unwrap();
+    assert!(
+        text.contains("31% of children in the program group moved up"),
+        "{text}"
+    );
+    assert!(!text.contains("privacy"), "{text}");
+}
