@@ -1013,7 +1013,10 @@ impl<'a> DomainAnalysis<'a> {
         }
         let mut per_level = Vec::new();
         for (li, level) in d.levels.iter().enumerate() {
-            let (summary, tests) = self.binary(&Gathered::level(&g, li));
+            let (summary, mut tests) = self.binary(&Gathered::level(&g, li));
+            // Per-level tests are secondary (docs/design.md): `primary` false, as
+            // their `p_adjusted` is null, in JSON and CSV alike.
+            tests.iter_mut().for_each(|t| t.primary = false);
             per_level.push(LevelResult {
                 level: level.clone(),
                 summary,

@@ -180,3 +180,50 @@ fn a_small_transition_cell_withholds_the_table_not_the_share() {
     );
     assert!(!text.contains("privacy"), "{text}");
 }
+
+/// CSV as an API: the same columns with and without `--min-cell` (`suppressed`
+/// last, always), and `primary` / `p_adjusted` as in the JSON: per-level rows are
+/// secondary (`primary = false`, empty `p_adjusted`).
+#[test]
+fn csv_columns_do_not_change_with_flags_and_agree_with_json() {
+    let csv_of = |extra: &[&str]| {
+        let out = evaluate()
+            .args(["examples/hidalgo/cohort.csv", "-q", "--format", "csv"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let plain = csv_of(&[]);
+    let flagged = csv_of(&["--min-cell", "5"]);
+    let header = |s: &str| s.lines().next().unwrap().to_string();
+    assert_eq!(header(&plain), header(&flagged));
+    assert!(header(&plain).ends_with(",effect_size_name,effect_size,suppressed"));
+    let mut per_level = 0;
+    for line in plain.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 17, "{line}");
+        assert_eq!(f[16], "false", "{line}");
+        if f[1].contains('[') {
+            per_level += 1;
+            assert_eq!((f[5], f[13]), ("false", ""), "{line}");
+        }
+        if f[5] == "true" && !f[12].is_empty() {
+            assert!(
+                !f[13].is_empty(),
+                "primary with a p-value is adjusted: {line}"
+            );
+        }
+    }
+    assert!(per_level > 0);
+    let v = json(&["examples/hidalgo/cohort.csv", "-q"]);
+    for d in v["domains"].as_array().unwrap() {
+        for l in d["per_level"].as_array().into_iter().flatten() {
+            for t in l["tests"].as_array().unwrap() {
+                assert_eq!(t["primary"], false, "{t}");
+                assert!(t["p_adjusted"].is_null());
+            }
+        }
+    }
+}

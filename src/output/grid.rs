@@ -223,10 +223,7 @@ impl<'a> Cells<'a> {
                         r.push(self.proportion(s));
                     }
                     if two_waves {
-                        let t = level
-                            .tests
-                            .iter()
-                            .find(|t| t.primary && t.comparison == change);
+                        let t = level.tests.iter().find(|t| t.comparison == change);
                         r.push(self.test(t, true, 1));
                     }
                     rows.push(r);
