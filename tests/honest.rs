@@ -227,3 +227,54 @@ fn csv_columns_do_not_change_with_flags_and_agree_with_json() {
         }
     }
 }
+
+/// ODK Briefcase names a split multiple-choice question `group-question/choice`:
+/// its choices are domains named `question/choice` (like Kobo's), and the
+/// space-separated summary column is skipped with a warning, never a domain.
+#[test]
+fn odk_briefcase_choice_columns() {
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/kobo/odk_central.csv"
+    ))
+    .unwrap();
+    let mut s = String::new();
+    for (i, line) in base.lines().enumerate() {
+        if i == 0 {
+            s.push_str(line);
+            s.push_str(",habilidades-actividades,habilidades-actividades/huerto,habilidades-actividades/lectura\n");
+        } else {
+            let (h, l) = (i % 2, (i / 2) % 3 == 0);
+            let chosen: Vec<&str> = [(h == 1, "huerto"), (l, "lectura")]
+                .iter()
+                .filter(|c| c.0)
+                .map(|c| c.1)
+                .collect();
+            writeln!(s, "{line},{},{h},{}", chosen.join(" "), u8::from(l)).unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("briefcase.csv");
+    std::fs::write(&path, s).unwrap();
+    let v = json(&[path.to_str().unwrap(), "-q"]);
+    let names: Vec<&str> = v["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"actividades/huerto"), "{names:?}");
+    assert!(names.contains(&"actividades/lectura"), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.contains("habilidades")),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"actividades"), "{names:?}");
+    let warned = v["warnings"].as_array().unwrap().iter().any(|w| {
+        w["domain"] == "actividades"
+            && w["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("multiple-choice question"))
+    });
+    assert!(warned, "{}", v["warnings"]);
+}
