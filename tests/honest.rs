@@ -278,3 +278,30 @@ fn odk_briefcase_choice_columns() {
     });
     assert!(warned, "{}", v["warnings"]);
 }
+
+/// A chart that is not drawn is told, with why: a file with scores only has no
+/// overview (yes/no domains), and the user hears so.
+#[test]
+fn a_chart_not_drawn_is_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = evaluate()
+        .args([
+            "testdata/cli/small.csv",
+            "--ignore",
+            "reads",
+            "--ignore",
+            "level",
+            "--charts",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!dir.path().join("overview.png").exists());
+    assert!(
+        err.contains("overview.png not drawn: it shows yes/no domains"),
+        "{err}"
+    );
+    assert!(dir.path().join("effects.png").exists());
+}
