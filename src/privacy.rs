@@ -83,6 +83,7 @@ pub fn suppress(report: &mut Report, min_cell: usize) {
             break;
         }
     }
+    tables_across_strata(report);
     for d in domains_mut(report) {
         blank(d);
     }
@@ -117,9 +118,12 @@ fn primary(d: &mut DomainResult, l: Limit) {
         }
     }
     if let Some(tr) = &mut d.transitions {
+        // A small cell of the pre × post table withholds the table, not the shares
+        // of improved / unchanged / declined (838 children, 30.8% moved up, are no
+        // small cell because one child moved down two levels).
         for g in &mut tr.groups {
+            g.table_suppressed = g.table.iter().flatten().any(|&c| l.small(c));
             g.suppressed = l.small(g.n)
-                || g.table.iter().flatten().any(|&c| l.small(c))
                 || [g.improved, g.unchanged, g.declined]
                     .iter()
                     .any(|&c| l.small(c));
@@ -366,6 +370,35 @@ fn across_strata(report: &mut Report, unit: Unit) -> bool {
         }
     }
     changed
+}
+
+/// Pooled table = Σ strata tables: a pre × post table withheld in one place
+/// (pooled or a stratum) is withheld in every place, for that arm.
+fn tables_across_strata(report: &mut Report) {
+    let names: Vec<String> = report.domains.iter().map(|d| d.name.clone()).collect();
+    for name in names {
+        for arm in [Arm::Intervention, Arm::Control] {
+            let mut any = false;
+            for d in domains_mut(report).filter(|d| d.name == name) {
+                if let Some(tr) = &d.transitions {
+                    any |= tr
+                        .groups
+                        .iter()
+                        .any(|g| g.group == arm && g.table_suppressed);
+                }
+            }
+            if !any {
+                continue;
+            }
+            for d in domains_mut(report).filter(|d| d.name == name) {
+                if let Some(tr) = &mut d.transitions {
+                    for g in tr.groups.iter_mut().filter(|g| g.group == arm) {
+                        g.table_suppressed = true;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A categorical domain's per-level results (level vs rest) carry the same counts as

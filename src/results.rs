@@ -210,6 +210,10 @@ pub struct TransitionGroup {
     pub declined_proportion: Option<f64>,
     /// Withheld (`--min-cell`): the table, the counts and the shares serialise as null.
     pub suppressed: bool,
+    /// Only the pre × post table withheld (`--min-cell`: one of its cells is small);
+    /// the counts and shares of improved / unchanged / declined stay when none of
+    /// them is small.
+    pub table_suppressed: bool,
 }
 
 impl Serialize for TransitionGroup {
@@ -218,7 +222,8 @@ impl Serialize for TransitionGroup {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("group", &self.group)?;
         m.serialize_entry("n", &self.n)?;
-        m.serialize_entry("table", &shown.then_some(&self.table))?;
+        let table = shown && !self.table_suppressed;
+        m.serialize_entry("table", &table.then_some(&self.table))?;
         m.serialize_entry("improved", &shown.then_some(self.improved))?;
         m.serialize_entry("unchanged", &shown.then_some(self.unchanged))?;
         m.serialize_entry("declined", &shown.then_some(self.declined))?;
@@ -229,6 +234,8 @@ impl Serialize for TransitionGroup {
         m.serialize_entry("declined_proportion", &self.declined_proportion)?;
         if self.suppressed {
             m.serialize_entry("suppressed", &true)?;
+        } else if self.table_suppressed {
+            m.serialize_entry("table_suppressed", &true)?;
         }
         m.end()
     }

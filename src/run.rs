@@ -123,7 +123,19 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
     }
     let report = report(cli)?;
     if let Some(dir) = &cli.charts {
-        crate::charts::write_all(&report, dir, &cli.files)?;
+        let written = crate::charts::write_all(&report, dir, &cli.files)?;
+        // A chart not drawn is told, with why (issue 21), never silently missing.
+        let drawn = |stem: &str| written.iter().any(|p| p.file_stem() == Some(stem.as_ref()));
+        if !cli.quiet {
+            if !drawn("overview") {
+                eprintln!(
+                    "note: overview.png not drawn: it shows yes/no domains and there are none"
+                );
+            }
+            if !drawn("effects") {
+                eprintln!("note: effects.png not drawn: no domain has an estimate to plot");
+            }
+        }
     }
     if let Some(out) = &cli.report {
         // `--report FILE.docx` writes the Word report, any other name the HTML one.

@@ -1,22 +1,22 @@
 //! Bounded resources on hostile sizes: two million identical rows, a 1 MB field and
-//! very many columns finish in seconds with bounded memory, or are refused with a
+//! very many columns are analysed with bounded memory and output, or refused with a
 //! clear message. The inputs are generated in a temporary folder, never committed.
 //!
-//! Wall time is measured around the binary; peak memory (max RSS) is read from
-//! `/usr/bin/time -f %M` when that program exists, otherwise not asserted. The
-//! limits hold for the test (debug) build, which is several times slower than a
-//! release build.
+//! These are correctness tests: no wall-clock limit is asserted (a busy machine
+//! would make them fail). Peak memory (max RSS, which does not depend on load) is
+//! read from `/usr/bin/time -f %M` when that program exists, otherwise not
+//! asserted. The time each case takes is printed with `--nocapture` and measured,
+//! release build, in docs/performance.md ("Hostile sizes").
 
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 struct Run {
     code: Option<i32>,
     stdout: Vec<u8>,
     stderr: String,
-    wall: Duration,
     /// Peak resident memory in MB, when /usr/bin/time is available.
     rss_mb: Option<f64>,
 }
@@ -56,7 +56,6 @@ fn run(args: &[&str]) -> Run {
         code: out.status.code(),
         stdout: out.stdout,
         stderr,
-        wall,
         rss_mb,
     }
 }
@@ -67,18 +66,14 @@ fn write(path: &Path, mut fill: impl FnMut(&mut std::io::BufWriter<std::fs::File
     w.flush().unwrap();
 }
 
-fn within(r: &Run, secs: u64, mb: f64) {
-    assert!(
-        r.wall < Duration::from_secs(secs),
-        "took {:.1} s (limit {secs} s)",
-        r.wall.as_secs_f64()
-    );
+/// Peak memory under `mb` (when measurable). Time is printed by `run`, never asserted.
+fn bounded(r: &Run, mb: f64) {
     if let Some(m) = r.rss_mb {
         assert!(m < mb, "peak memory {m:.0} MB (limit {mb} MB)");
     }
 }
 
-/// The same row two million times with an id: the repeat is refused at line 3, at once.
+/// The same row two million times with an id: the repeat is refused at line 3.
 #[test]
 fn two_million_identical_rows_with_an_id_are_refused_at_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -97,11 +92,11 @@ fn two_million_identical_rows_with_an_id_are_refused_at_once() {
         "{}",
         r.stderr
     );
-    within(&r, 5, 100.0);
+    bounded(&r, 100.0);
 }
 
 /// Two million rows, identical within each arm and wave, no id: analysed (every
-/// test untestable, with warnings and null p-values) in seconds.
+/// test untestable, with warnings and null p-values).
 #[test]
 fn two_million_identical_rows_without_ids_are_analysed() {
     let dir = tempfile::tempdir().unwrap();
@@ -126,7 +121,7 @@ fn two_million_identical_rows_without_ids_are_analysed() {
     assert_eq!(score["summary"][0]["n"], 500_000);
     assert!(score["tests"][0]["p_value"].is_null());
     assert!(r.stderr.contains("cannot be tested"), "{}", r.stderr);
-    within(&r, 30, 600.0);
+    bounded(&r, 600.0);
 }
 
 /// A 1 MB field, quoted with delimiters, quotes and line ends inside, in a data
@@ -158,7 +153,7 @@ fn a_one_megabyte_field() {
         for format in ["json", "table"] {
             let r = run(&[path.to_str().unwrap(), "--format", format]);
             assert!(matches!(r.code, Some(0 | 2)), "{}", r.stderr);
-            within(&r, 10, 300.0);
+            bounded(&r, 300.0);
             // The field is echoed as a level or domain name: in the table some 20
             // times (summary, tests, per level, findings), not without bound.
             assert!(r.stdout.len() < 32 << 20, "{} bytes out", r.stdout.len());
@@ -172,7 +167,7 @@ fn a_one_megabyte_field() {
     });
     let r = run(&[open.to_str().unwrap()]);
     assert!(matches!(r.code, Some(0 | 2)), "{}", r.stderr);
-    within(&r, 10, 300.0);
+    bounded(&r, 300.0);
 }
 
 /// Wide input: `n` domain columns of digits 0..9 over four participants.
@@ -200,7 +195,7 @@ fn columns(path: &Path, n: usize) {
     });
 }
 
-/// A few thousand columns: every one analysed, in seconds.
+/// A few thousand columns: every one analysed, with bounded memory.
 #[test]
 fn two_thousand_columns() {
     let dir = tempfile::tempdir().unwrap();
@@ -208,12 +203,12 @@ fn two_thousand_columns() {
     columns(&path, 2_000);
     let r = run(&[path.to_str().unwrap(), "--format", "csv", "--quiet"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    within(&r, 20, 300.0);
+    bounded(&r, 300.0);
 }
 
-/// 100,000 columns: every column found by name in constant time (each header is
-/// folded once), so this takes seconds (release: 3.7 s, 0.7 GB for CSV output;
-/// 661 s when each domain column was looked up by scanning the header).
+/// 100,000 columns: analysed or refused, never a panic, with bounded memory. Each
+/// column is found by name in constant time (each header is folded once); the time
+/// this takes is in docs/performance.md ("Hostile sizes"), not asserted here.
 #[test]
 fn a_hundred_thousand_columns() {
     let dir = tempfile::tempdir().unwrap();
@@ -221,5 +216,5 @@ fn a_hundred_thousand_columns() {
     columns(&path, 100_000);
     let r = run(&[path.to_str().unwrap(), "--format", "csv", "--quiet"]);
     assert!(matches!(r.code, Some(0 | 2)), "{}", r.stderr);
-    within(&r, 60, 2000.0);
+    bounded(&r, 2000.0);
 }

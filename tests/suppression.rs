@@ -211,6 +211,13 @@ fn json_withholds_small_cells_and_everything_they_could_be_recovered_from() {
                 if withheld(g) {
                     assert!(g["table"].is_null() && g["improved"].is_null());
                     assert!(g["improved_proportion"].is_null());
+                } else if g["table"].is_null() {
+                    // Only the table withheld (a small cell): the shares stay, none small.
+                    assert_eq!(g["table_suppressed"], true, "{scope} {name}");
+                    for k in ["improved", "unchanged", "declined"] {
+                        let c = g[k].as_u64().unwrap();
+                        assert!(!small(c), "{scope} {name}: small {k} shown");
+                    }
                 } else {
                     for c in g["table"]
                         .as_array()

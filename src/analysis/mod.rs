@@ -917,6 +917,7 @@ impl<'a> DomainAnalysis<'a> {
                 unchanged_proportion: proportion(same, n),
                 declined_proportion: proportion(down, n),
                 suppressed: false,
+                table_suppressed: false,
             });
         }
         let mut tests = Vec::new();
@@ -1020,7 +1021,10 @@ impl<'a> DomainAnalysis<'a> {
         }
         let mut per_level = Vec::new();
         for (li, level) in d.levels.iter().enumerate() {
-            let (summary, tests) = self.binary(&Gathered::level(&g, li));
+            let (summary, mut tests) = self.binary(&Gathered::level(&g, li));
+            // Per-level tests are secondary (docs/design.md): `primary` false, as
+            // their `p_adjusted` is null, in JSON and CSV alike.
+            tests.iter_mut().for_each(|t| t.primary = false);
             per_level.push(LevelResult {
                 level: level.clone(),
                 summary,

@@ -708,6 +708,13 @@ fn build_pass(
             format!("{n} rows of wave \"{w}\" dropped (only the waves chosen with --pre/--post are compared)"),
         ));
     }
+    // Issue 21: a skipped multiple-choice summary column is told, not silent.
+    for column in sources.first().map_or(&[][..], |s| &s.choice_summaries[..]) {
+        warnings.push(Warning::new(
+            Some(column),
+            "the answers of a multiple-choice question, space-separated; skipped (each choice is its own yes/no column)".to_string(),
+        ));
+    }
     if strata_missing > 0 {
         warnings.push(Warning::new(
             None,

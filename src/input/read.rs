@@ -27,6 +27,8 @@ pub struct Source {
     pub headers: Vec<String>,
     /// Columns never analysed: survey-export metadata and `select_multiple` summaries.
     pub skip: Vec<bool>,
+    /// The `select_multiple` summary columns among them (names as shown).
+    pub choice_summaries: Vec<String>,
     pub delimiter: u8,
     /// `;`-separated files are read with a decimal comma (`3,5` = 3.5).
     pub decimal_comma: bool,
@@ -119,6 +121,7 @@ impl Source {
         let s = crate::input::survey::interpret(&self.headers);
         self.headers = s.names;
         self.skip = s.skip;
+        self.choice_summaries = s.summaries;
     }
 
     /// The records after the header in blocks of whole records (see
@@ -413,6 +416,7 @@ fn from_reader(
         stem: stem.to_string(),
         headers: Vec::new(),
         skip: Vec::new(),
+        choice_summaries: Vec::new(),
         delimiter,
         decimal_comma: delimiter == b';',
         sheet: None,
@@ -463,6 +467,7 @@ pub fn from_rows(
         name,
         stem,
         skip: Vec::new(),
+        choice_summaries: Vec::new(),
         delimiter: b',',
         decimal_comma: false,
         sheet: Some(sheet),

@@ -151,7 +151,7 @@ pub fn parse_spec(path: &str, text: &str) -> UResult<Spec> {
     let mut spec: Spec = toml::from_str(text).map_err(|e| {
         let mut err = UserError::new(format!("the spec is not valid: {}", e.message().trim()))
             .file(path)
-            .hint("see the spec format in the README (contract §2.6)");
+            .hint("see \"Spec file\" in the README");
         if let Some(span) = e.span() {
             err = err.line(line_of(text, span.start));
         }

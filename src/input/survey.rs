@@ -56,6 +56,9 @@ pub struct SurveyHeaders {
     pub skip: Vec<bool>,
     /// Whether the file looked like a Kobo/ODK export.
     pub is_export: bool,
+    /// The `select_multiple` summary columns skipped (their names as shown): the
+    /// cohort tells the user (a warning), so a missing domain is never a mystery.
+    pub summaries: Vec<String>,
 }
 
 fn is_export(headers: &[String]) -> bool {
@@ -72,6 +75,7 @@ pub fn interpret(headers: &[String]) -> SurveyHeaders {
             names: headers.to_vec(),
             skip: vec![false; headers.len()],
             is_export: false,
+            summaries: Vec::new(),
         };
     }
     // The group separator: ODK Central writes '-' (`meta-instanceID`); KoboToolbox
@@ -97,12 +101,19 @@ pub fn interpret(headers: &[String]) -> SurveyHeaders {
     let sep = |i: usize| sep_of(&headers[i]).to_string();
     let mut names = Vec::with_capacity(headers.len());
     let mut skip = vec![false; headers.len()];
+    let mut summaries = Vec::new();
     for (i, s) in segs.iter().enumerate() {
         let n = s.len();
         let parent = (n >= 2).then(|| fold(&s[..n - 1].join(&sep(i))));
         let is_choice = parent.as_ref().is_some_and(|p| folded.contains(p));
+        // A choice column is `question/choice` whatever the export wrote before the
+        // question (ODK Briefcase: `group-question/choice`).
+        let question = || {
+            let q = &s[n - 2];
+            q.rsplit(group_sep).next().unwrap_or(q).trim().to_string()
+        };
         let short = if is_choice {
-            format!("{}/{}", s[n - 2], s[n - 1])
+            format!("{}/{}", question(), s[n - 1])
         } else {
             s[n - 1].clone()
         };
@@ -112,9 +123,15 @@ pub fn interpret(headers: &[String]) -> SurveyHeaders {
             short
         });
         // A select_multiple summary column: others are its choices.
+        // (Its choices may split with '/' where groups use '-': ODK Briefcase.)
         let prefix = format!("{}{}", folded[i], sep(i));
-        if folded.iter().any(|f| f.starts_with(&prefix)) {
+        let slash = format!("{}/", folded[i]);
+        if folded
+            .iter()
+            .any(|f| f.starts_with(&prefix) || f.starts_with(&slash))
+        {
             skip[i] = true;
+            summaries.push(i);
         }
         if export {
             let f = &folded[i];
@@ -142,10 +159,12 @@ pub fn interpret(headers: &[String]) -> SurveyHeaders {
             names[i] = headers[i].trim().to_string();
         }
     }
+    let summaries = summaries.into_iter().map(|i| names[i].clone()).collect();
     SurveyHeaders {
         names,
         skip,
         is_export: export,
+        summaries,
     }
 }
 
@@ -209,6 +228,30 @@ mod tests {
             s.skip,
             vec![true, false, false, false, true, true, true, true]
         );
+    }
+
+    /// ODK Briefcase: groups with '-', choices with '/' (`group-question/choice`):
+    /// named `question/choice` like Kobo's, the summary column skipped.
+    #[test]
+    fn odk_briefcase_choices() {
+        let s = interpret(&h(&[
+            "SubmissionDate",
+            "datos-folio",
+            "habilidades-actividades",
+            "habilidades-actividades/huerto",
+            "habilidades-actividades/lectura",
+            "meta-instanceID",
+        ]));
+        assert_eq!(
+            s.names[1..5],
+            h(&[
+                "folio",
+                "actividades",
+                "actividades/huerto",
+                "actividades/lectura"
+            ])[..]
+        );
+        assert_eq!(s.skip, vec![true, false, true, false, false, true]);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! CSV: one tidy row per test (contract §4.2): the domain's tests, its transition
 //! test (`between:improved`, ordered levels), then per-level rows named `domain[level]`.
-//! With `--min-cell`, a last column `suppressed` says which rows are withheld (their
-//! numbers are empty).
+//! A last column `suppressed` (always there, so the columns never change with a
+//! flag) says which rows are withheld by `--min-cell` (their numbers are empty);
+//! without `--min-cell` it is `false`. `primary` and `p_adjusted` are the JSON's:
+//! per-level rows are secondary (`primary = false`, `p_adjusted` empty).
 
 use crate::results::{DomainResult, Report, TestRow};
 
@@ -32,7 +34,6 @@ fn num(x: Option<f64>) -> String {
 
 fn push_test(
     w: &mut csv::Writer<Vec<u8>>,
-    flag: bool,
     stratum: &str,
     domain: &str,
     kind: &str,
@@ -63,15 +64,12 @@ fn push_test(
     ];
     record.extend(owned.iter().map(String::as_str));
     record.extend([ename.as_str(), evalue.as_str()]);
-    if flag {
-        record.push(suppressed);
-    }
+    record.push(suppressed);
     w.write_record(record)
 }
 
 fn push_domains(
     w: &mut csv::Writer<Vec<u8>>,
-    flag: bool,
     stratum: &str,
     domains: &[DomainResult],
 ) -> csv::Result<()> {
@@ -81,17 +79,17 @@ fn push_domains(
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
         for t in &d.tests {
-            push_test(w, flag, stratum, &d.name, &kind, t)?;
+            push_test(w, stratum, &d.name, &kind, t)?;
         }
         if let Some(tr) = &d.transitions {
             for t in &tr.tests {
-                push_test(w, flag, stratum, &d.name, &kind, t)?;
+                push_test(w, stratum, &d.name, &kind, t)?;
             }
         }
         for l in &d.per_level {
             let name = format!("{}[{}]", d.name, l.level);
             for t in &l.tests {
-                push_test(w, flag, stratum, &name, "binary", t)?;
+                push_test(w, stratum, &name, "binary", t)?;
             }
         }
     }
@@ -100,20 +98,10 @@ fn push_domains(
 
 pub fn render(report: &Report) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let flag = report.settings.min_cell.is_some();
-    if flag {
-        w.write_record(HEADER.iter().chain(&["suppressed"]))?;
-    } else {
-        w.write_record(HEADER)?;
-    }
-    push_domains(&mut w, flag, "", &report.domains)?;
+    w.write_record(HEADER.iter().chain(&["suppressed"]))?;
+    push_domains(&mut w, "", &report.domains)?;
     for s in &report.strata {
-        push_domains(
-            &mut w,
-            flag,
-            &format!("{}={}", s.column, s.value),
-            &s.domains,
-        )?;
+        push_domains(&mut w, &format!("{}={}", s.column, s.value), &s.domains)?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }

@@ -193,7 +193,12 @@ impl Say<'_> {
         let v = if judged_p(t).is_none() {
             self.w.f_untested
         } else if !is_significant(t) {
-            self.w.f_not_sig
+            // Significant before adjustment only: say so, beside its unadjusted CI.
+            if t.p_adjusted.is_some() && t.p_value.is_some_and(|p| p < ALPHA) {
+                self.w.f_not_sig_adjusted
+            } else {
+                self.w.f_not_sig
+            }
         } else {
             match (favourable(d, t.estimate), between) {
                 (Some(true), false) => self.w.f_sig_better,

@@ -227,10 +227,7 @@ impl<'a> Cells<'a> {
                         r.push(self.proportion(s));
                     }
                     if two_waves {
-                        let t = level
-                            .tests
-                            .iter()
-                            .find(|t| t.primary && t.comparison == change);
+                        let t = level.tests.iter().find(|t| t.comparison == change);
                         r.push(self.test(t, true, 1));
                     }
                     rows.push(r);
@@ -385,6 +382,9 @@ impl<'a> Cells<'a> {
             v.push(self.w.legend_between.to_string());
         }
         v.push(self.w.legend_p.replace("{a}", adjust));
+        if r.settings.adjust.name() != "none" {
+            v.push(self.w.legend_ci_per_domain.to_string());
+        }
         if let Some(n) = r.settings.min_cell {
             v.push(
                 self.w

@@ -74,6 +74,17 @@ pub(crate) fn degenerate_se(se: f64, scale: f64) -> bool {
     !se.is_finite() || se <= 0.0 || se < 10.0 * f64::EPSILON * scale.abs()
 }
 
+/// `x` when it is beyond rounding of 0 at `scale` (10·ε·|scale|, the bound of
+/// [`degenerate_se`]), else +0: an untestable estimate that is 0 up to rounding
+/// is written 0, never −0 or 1e-16.
+pub(crate) fn snap_zero(x: f64, scale: f64) -> f64 {
+    if x.abs() <= 10.0 * f64::EPSILON * scale.abs() {
+        0.0
+    } else {
+        x
+    }
+}
+
 /// A seeded stream of pseudo-random numbers below `m` (a linear congruential
 /// generator): test data without a dependency.
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! ANCOVA by least squares (R's `lm(post ~ arm + pre)` and `confint`).
 
 use super::dist::{t_quantile, t_two_sided};
-use super::{TestResult, finite, two_sided_prob};
+use super::{TestResult, degenerate_se, finite, snap_zero, two_sided_prob};
 
 /// Sums of the terms that `term(i)` gives for i in 0..n, K at once: each sum in
 /// index order (bit-equal to summing it alone), the K running sums independent of
@@ -289,8 +289,12 @@ impl Fit {
             beta[i] = (y[i] - (i + 1..3).map(|k| r[i][k] * beta[k]).sum::<f64>()) / r[i][i];
         }
         let estimate = if self.constant { 0.0 } else { beta[1] };
+        // Untestable: the estimate alone, an arm effect within rounding of 0
+        // written as +0 (never −0 or 1e-16).
+        let scale = self.ss_fit.sqrt();
+        let alone = || TestResult::estimate_only(finite(snap_zero(estimate, scale)));
         if n < 4 || self.constant {
-            return TestResult::estimate_only(finite(estimate));
+            return alone();
         }
         let rss: f64 = y[3..].iter().map(|v| v * v).sum();
         let df = (n - 3) as f64;
@@ -299,8 +303,22 @@ impl Fit {
         let inv11 = 1.0 / r[1][1];
         let inv12 = -r[1][2] / (r[1][1] * r[2][2]);
         let se = (sigma2 * (inv11 * inv11 + inv12 * inv12)).sqrt();
-        if !se.is_finite() || se <= 0.0 || sigma2 < self.ss_fit * 1e-30 {
-            return TestResult::estimate_only(finite(estimate));
+        // A residual variance that is numerically zero (a perfect fit up to
+        // rounding, e.g. every change exactly +0.5 read from decimals): the t
+        // tests' rule on the residual sd, σ/√n below 10·ε of the outcome's scale
+        // (its root mean square), whatever the split of the arms; and R's
+        // "essentially perfect fit" bound.
+        let sigma_n = (sigma2 / n as f64).sqrt();
+        if !se.is_finite() || degenerate_se(sigma_n, scale) || sigma2 < self.ss_fit * 1e-30 {
+            // The estimate within 10 rounding-sized standard errors of 0 is 0: the
+            // se found, or the one of residuals of ε·scale each (a genuine effect
+            // on a perfect fit stays: post = 2 + 3·arm + pre).
+            let inv = (inv11 * inv11 + inv12 * inv12).sqrt();
+            let rounding = f64::EPSILON * scale * (n as f64).sqrt() * inv;
+            if se.is_finite() && estimate.abs() <= 10.0 * se.max(rounding) {
+                return TestResult::estimate_only(Some(0.0));
+            }
+            return alone();
         }
         let t = estimate / se;
         let q = t_quantile(two_sided_prob(conf_level), df);
@@ -397,5 +415,36 @@ mod tests {
         let f = ancova(&post, &pre, &arm, 0.95);
         assert_eq!(f.p_value, None);
         assert!((f.estimate.unwrap_or(0.0) - 3.0).abs() < 1e-12);
+    }
+
+    /// Every change exactly +0.5, read from decimals (3.7 → 4.2, whose binary
+    /// values differ by 0.5 only up to rounding): the fit is perfect up to
+    /// rounding, so the arm effect is untestable (p None, no interval) and its
+    /// estimate is exactly +0, never −0 or 1e-16, at every n and split.
+    #[test]
+    fn a_constant_change_is_untestable() {
+        let mut next = crate::stats::test_numbers(5);
+        for n in [4, 5, 9, 40, 60, 100, 300, 838, 2000] {
+            for scale in [0.1, 0.01, 1.0, 100.0] {
+                let pre: Vec<f64> = (0..n)
+                    .map(|_| format!("{}", (next(500) as f64 * scale * 10.0).round() / 10.0))
+                    .map(|s| s.parse::<f64>().unwrap())
+                    .collect();
+                let post: Vec<f64> = pre
+                    .iter()
+                    .map(|p| format!("{:.4}", p + 0.5).parse::<f64>().unwrap())
+                    .collect();
+                for n1 in [1, n / 3, n / 2, n - 1] {
+                    let r = ancova_arms(post.clone(), pre.clone(), n1, 0.95);
+                    assert_eq!(r.p_value, None, "n {n} scale {scale} n1 {n1}: {r:?}");
+                    assert_eq!(r.conf_low, None);
+                    assert_eq!(
+                        r.estimate.map(f64::to_bits),
+                        Some(0),
+                        "n {n} scale {scale} n1 {n1}: {r:?}"
+                    );
+                }
+            }
+        }
     }
 }

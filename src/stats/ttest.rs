@@ -2,7 +2,7 @@
 
 use super::describe::{Moments, moments};
 use super::dist::{norm_quantile, norm_two_sided, t_quantile, t_two_sided};
-use super::{TestResult, degenerate_se, finite, two_sided_prob};
+use super::{TestResult, degenerate_se, finite, snap_zero, two_sided_prob};
 
 /// A t (or z, when `df` is None) result with CI estimate ± q·se.
 fn from_se(estimate: f64, se: f64, df: Option<f64>, conf_level: f64) -> TestResult {
@@ -77,8 +77,9 @@ pub fn welch_t_moments(g1: Moments, g0: Moments, conf_level: f64) -> TestResult 
     let (n1, n0) = (g1.n as f64, g0.n as f64);
     let (se1, se0) = (v1 / n1, v0 / n0);
     let se = (se1 + se0).sqrt();
-    if degenerate_se(se, m1.abs().max(m0.abs())) {
-        return TestResult::estimate_only(diff);
+    let scale = m1.abs().max(m0.abs());
+    if degenerate_se(se, scale) {
+        return TestResult::estimate_only(diff.map(|d| snap_zero(d, scale)));
     }
     let df = (se1 + se0).powi(2) / (se1 * se1 / (n1 - 1.0) + se0 * se0 / (n0 - 1.0));
     from_se(m1 - m0, se, Some(df), conf_level)
