@@ -86,6 +86,11 @@ pub struct Cli {
     /// escuela, comunidad, community. `none` turns the recognition off.
     #[arg(long, value_name = "COL")]
     pub cluster: Option<String>,
+    /// Outcomes where lower is better (anxiety, drop-out): findings call a fall an
+    /// improvement. Without it (or the spec's higher_is_better) findings say only
+    /// higher or lower.
+    #[arg(long, value_delimiter = ',', value_name = "COL,...")]
+    pub lower_is_better: Vec<String>,
     /// Baseline characteristics to adjust for (comma-separated; repeatable).
     #[arg(long, value_delimiter = ',', value_name = "COL,...")]
     pub covariates: Vec<String>,

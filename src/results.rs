@@ -173,6 +173,10 @@ pub struct DomainResult {
     pub label: String,
     pub kind: Kind,
     pub higher_is_better: bool,
+    /// Whether the direction was given (not serialised: `higher_is_better` keeps
+    /// its default of true in the JSON).
+    #[serde(skip)]
+    pub direction_given: bool,
     pub summary: Vec<SummaryRow>,
     pub tests: Vec<TestRow>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -41,6 +41,12 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
             .collect(),
         by: cli.by.clone(),
         cluster: cli.cluster.clone(),
+        lower_is_better: cli
+            .lower_is_better
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
         covariates: cli
             .covariates
             .iter()

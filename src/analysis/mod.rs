@@ -1210,6 +1210,7 @@ fn analyse_domain(
             .to_string(),
         kind: d.kind,
         higher_is_better: d.higher_is_better,
+        direction_given: d.direction_given,
         summary,
         tests,
         per_level,
@@ -1297,6 +1298,21 @@ fn attrition(cohort: &Cohort) -> Vec<Attrition> {
 pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
     let mut warnings = cohort.warnings.clone();
     warnings.extend(cluster_warnings(cohort));
+    let undirected: Vec<&str> = cohort
+        .domains
+        .iter()
+        .filter(|d| !d.direction_given)
+        .map(|d| d.name.as_str())
+        .collect();
+    if !undirected.is_empty() {
+        warnings.push(Warning::new(
+            None,
+            format!(
+                "notice: no direction given for {}: findings say higher or lower, not better or worse (--lower-is-better COL,... or higher_is_better in the spec)",
+                undirected.join(", ")
+            ),
+        ));
+    }
     let domains = analyse_group(cohort, None, settings, lang, &mut warnings, "");
     let mut strata = Vec::new();
     if let Some(s) = &cohort.strata {

@@ -58,9 +58,36 @@ pub(super) fn find_roles(
     opts: &super::Options,
     spec: Option<&crate::input::spec::Spec>,
 ) -> UResult<Roles> {
+    // A column named by a flag plays that role only: it is taken out of every
+    // other role's recognition by name (`--wave group` leaves no arm column).
+    let taken = |t: &Source| -> Vec<usize> {
+        let cluster = opts
+            .cluster
+            .as_deref()
+            .or_else(|| spec.and_then(|s| s.cluster.as_deref()));
+        [
+            opts.id.as_deref(),
+            opts.group.as_deref(),
+            opts.wave.as_deref(),
+            opts.by.as_deref(),
+            cluster,
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|n| roles::find_named(&t.headers, n))
+        .collect()
+    };
     let role = |t: &Source, named: Option<&str>, flag: &str, names: &[&str]| match named {
         Some(n) => named_column(t, n, flag).map(Some),
-        None => Ok(roles::find_role(&t.headers, names)),
+        None => {
+            let taken = taken(t);
+            Ok(names.iter().find_map(|n| {
+                t.headers
+                    .iter()
+                    .enumerate()
+                    .position(|(i, h)| fold(h) == *n && !taken.contains(&i))
+            }))
+        }
     };
     let cluster_named = opts
         .cluster
@@ -109,4 +136,53 @@ pub(super) fn find_roles(
         }
     }
     Ok(r)
+}
+
+/// Several files are matched by column name, in any order (contract §2.7): a
+/// column missing from some of them is an error naming the column and the files
+/// that lack it, whatever the files' order. Ignored columns may be missing.
+pub(super) fn same_columns(sources: &[Source], ignore: &[String]) -> UResult<()> {
+    if sources.len() < 2 {
+        return Ok(());
+    }
+    let ignored: Vec<String> = ignore.iter().map(|s| fold(s)).collect();
+    let folded: Vec<rustc_hash::FxHashSet<String>> = sources
+        .iter()
+        .map(|t| t.headers.iter().map(|h| fold(h)).collect())
+        .collect();
+    for t in sources {
+        for (ci, h) in t.headers.iter().enumerate() {
+            let f = &fold(h);
+            if ignored.contains(f) || t.skip.get(ci).copied().unwrap_or(false) {
+                continue;
+            }
+            let lacking: Vec<&str> = sources
+                .iter()
+                .zip(&folded)
+                .filter(|(_, fs)| !fs.contains(f))
+                .map(|(s, _)| s.name.as_str())
+                .collect();
+            if let Some(first) = lacking.first() {
+                let col = &t.headers[ci];
+                let having: Vec<&str> = sources
+                    .iter()
+                    .zip(&folded)
+                    .filter(|(_, fs)| fs.contains(f))
+                    .map(|(s, _)| s.name.as_str())
+                    .collect();
+                return Err(UserError::new(format!(
+                    "column \"{col}\" is in {} but not in {}",
+                    having.join(", "),
+                    lacking.join(", ")
+                ))
+                .file(*first)
+                .line(1)
+                .hint(format!(
+                    "files read together need the same columns (in any order): add \"{col}\" to {}, or leave it out with --ignore {col}",
+                    lacking.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
 }

@@ -87,6 +87,9 @@ impl Acc {
             Some((at, raw)) => numeric_error(at, raw, "text"),
             None => UserError::new(format!("text in numeric domain \"{col_name}\"")),
         };
+        if let Some(pos) = spec_d.and_then(|s| s.positive.as_ref()) {
+            return self.positive(pos, name, col_name, spec_file);
+        }
         let kind = if threshold.is_some() {
             if n_text + n_word > 0 || self.tally.too_many {
                 return Err(text_error(first_text.or_else(|| {
@@ -183,8 +186,9 @@ impl Acc {
                         return Err(UserError::new(format!(
                             "value {v} in binary domain \"{name}\""
                         ))
+                        .file(spec_file.unwrap_or_default())
                         .column(col_name)
-                        .hint("a binary domain holds 0/1, yes/no, sí/no or true/false"));
+                        .hint(format!("a binary domain holds 0/1, yes/no, sí/no or true/false; for an item coded otherwise say which value means yes in its [[domain]] entry: positive = 1, or pass = \"== {v}\"")));
                     }
                 }
                 Ok(Finished::Domain {
@@ -250,6 +254,32 @@ impl Acc {
                     }
                     levels = sl.clone();
                 }
+                // Dates and long free text are not outcomes (issue: a date column
+                // read as levels, comments as a categorical domain).
+                if spec_levels.is_none() {
+                    let texts: Vec<&String> = self
+                        .tally
+                        .texts
+                        .iter()
+                        .filter(|t| parse_number(t, false).is_none())
+                        .collect();
+                    if !texts.is_empty()
+                        && texts
+                            .iter()
+                            .all(|t| matches!(crate::stats::anthro::parse_date(t), Ok(Some(_))))
+                    {
+                        return Ok(Finished::Skipped(
+                            "dates, not an outcome; skipped (use --ignore to silence)".into(),
+                        ));
+                    }
+                    let long = texts.iter().filter(|t| t.chars().count() > 60).count();
+                    if !texts.is_empty() && long * 2 >= texts.len() {
+                        return Ok(Finished::Skipped(
+                            "long free text (comments), not an outcome; skipped (use --ignore to silence)"
+                                .into(),
+                        ));
+                    }
+                }
                 let free_text = |identifier_like: bool| {
                     if self.tally.too_many
                         || levels.len() > 20
@@ -314,5 +344,60 @@ impl Acc {
                 })
             }
         }
+    }
+
+    /// A binary domain from an item coded with two values, `positive` the one that
+    /// means yes (`positive = 1` for 1 = sí, 2 = no).
+    fn positive(
+        mut self,
+        pos: &crate::input::spec::Positive,
+        name: &str,
+        col_name: &str,
+        spec_file: Option<&str>,
+    ) -> UResult<Finished> {
+        use crate::input::spec::Positive;
+        let is_yes_text = |t: &str| match pos {
+            Positive::Text(p) => fold(p) == fold(t),
+            Positive::Number(x) => parse_number(t, true) == Some(*x),
+        };
+        let is_yes_number = |v: f64| match pos {
+            Positive::Number(x) => v == *x,
+            Positive::Text(p) => parse_number(p, true) == Some(v),
+        };
+        let mut values = std::mem::take(&mut self.values);
+        let mut seen: Vec<String> = Vec::new();
+        for (w, col) in values.iter_mut().enumerate() {
+            for (i, v) in col.iter_mut().enumerate() {
+                let code = self.codes.as_ref().map_or(NO_CODE, |c| c[w][i]);
+                let (text, yes) = if code != NO_CODE {
+                    let t = &self.tally.texts[code as usize];
+                    (fold(t), is_yes_text(t))
+                } else if v.is_nan() {
+                    continue;
+                } else {
+                    (format!("{v}"), is_yes_number(*v))
+                };
+                if !seen.contains(&text) {
+                    seen.push(text);
+                }
+                *v = f64::from(u8::from(yes));
+            }
+        }
+        if seen.len() > 2 {
+            return Err(UserError::new(format!(
+                "\"{col_name}\" has {} different values ({}); positive = … makes a yes/no domain of an item with two",
+                seen.len(),
+                seen.join(", ")
+            ))
+            .file(spec_file.unwrap_or_default())
+            .column(col_name)
+            .hint(format!("for a score, give [[domain]] \"{name}\" a threshold instead: pass = \">= 3\"")));
+        }
+        Ok(Finished::Domain {
+            kind: Kind::Binary,
+            levels: Vec::new(),
+            values,
+            ordered: false,
+        })
     }
 }

@@ -17,7 +17,7 @@ use crate::input::read::Source;
 use crate::input::roles;
 use crate::input::spec::{Label, Spec};
 use crate::text::fold;
-use columns::{check_duplicate_columns, column_list, named_column};
+use columns::{check_duplicate_columns, column_list};
 use ids::Ids;
 use kinds::Finished;
 use labels::LabelMap;
@@ -63,6 +63,7 @@ impl Domain {
             kind: self.kind,
             levels: self.levels.clone(),
             higher_is_better: self.higher_is_better,
+            direction_given: self.direction_given,
             ordered: self.ordered,
             values: [Vec::new(), Vec::new()],
             middle: Vec::new(),
@@ -213,6 +214,9 @@ pub struct Domain {
     pub kind: Kind,
     pub levels: Vec<String>,
     pub higher_is_better: bool,
+    /// The direction was given (spec `higher_is_better`, `--lower-is-better`):
+    /// findings then judge better or worse, otherwise only higher or lower.
+    pub direction_given: bool,
     /// Levels in a meaningful order (given by the spec's `levels`): transitions apply.
     pub ordered: bool,
     /// The first and the last wave's values.
@@ -265,12 +269,59 @@ pub struct Options {
     pub cluster: Option<String>,
     /// `--covariates COL,...`.
     pub covariates: Vec<String>,
+    /// `--lower-is-better COL,...`: outcomes where a fall is an improvement.
+    pub lower_is_better: Vec<String>,
 }
 
 /// The first source's name and header, kept while the sources are read.
 struct First {
     name: String,
     headers: Vec<String>,
+}
+
+/// `--by` makes sense for a few groups of children found in both arms (age band,
+/// state): more than 20 values (a score, an id) is refused, and so is a column
+/// nested in the arms (a centre, a school), which is a cluster (contract §6.2).
+fn check_strata(
+    by: &str,
+    values: &[String],
+    participants: &[Participant],
+    file: &str,
+) -> UResult<()> {
+    if values.len() > 20 {
+        let numeric = values.iter().all(|v| v.trim().parse::<f64>().is_ok());
+        let what = if numeric {
+            "a number (a score, an age)"
+        } else {
+            "a column with many values"
+        };
+        return Err(UserError::new(format!(
+            "--by {by}: {} different values; {what} makes one stratum per value",
+            values.len()
+        ))
+        .file(file)
+        .line(1)
+        .column(by)
+        .hint("use --by with a column of a few groups (up to 20), e.g. an age band or a state"));
+    }
+    let mut arms = vec![[false; 2]; values.len()];
+    for p in participants {
+        if let Some(s) = p.stratum.and_then(|s| arms.get_mut(s as usize)) {
+            s[p.arm.index()] = true;
+        }
+    }
+    let both = participants.iter().any(|p| p.arm == Arm::Control)
+        && participants.iter().any(|p| p.arm == Arm::Intervention);
+    if both && values.len() > 1 && arms.iter().all(|a| !(a[0] && a[1])) {
+        return Err(UserError::new(format!(
+            "--by {by}: every value of \"{by}\" holds children of one arm only, so no stratum can compare the arms: it is a cluster (a centre, a school), not a stratum"
+        ))
+        .file(file)
+        .line(1)
+        .column(by)
+        .hint(format!("use --cluster {by}: the tests then take into account that children of one {by} are alike")));
+    }
+    Ok(())
 }
 
 /// Build the cohort from the sources read from the command line, in one pass over
@@ -342,9 +393,20 @@ fn build_pass(
             );
         }
     }
+    // One command serves every file of a project: ignoring an absent column is
+    // only worth a warning.
     for name in &opts.ignore {
-        named_column(&sources[0], name, "--ignore")?;
+        if sources
+            .iter()
+            .all(|t| roles::find_named(&t.headers, name).is_none())
+        {
+            warnings.push(Warning::new(
+                None,
+                format!("--ignore {name}: there is no such column; nothing to ignore"),
+            ));
+        }
     }
+    columns::same_columns(sources, &opts.ignore)?;
     let ignored: Vec<String> = opts.ignore.iter().map(|s| fold(s)).collect();
     let has_wave = wave_cols[0].is_some();
     let is_role = |t: usize, c: usize| {
@@ -737,6 +799,9 @@ fn build_pass(
         }
         strata_values = order.iter().map(|&i| strata_values[i].clone()).collect();
     }
+    if let Some(by) = by_cols[0].map(|c| first.headers[c].as_str()) {
+        check_strata(by, &strata_values, &participants, &first.name)?;
+    }
 
     // Design.
     let mut arms: Vec<Arm> = Vec::new();
@@ -792,6 +857,9 @@ fn build_pass(
             (name, f)
         })
         .collect();
+    let lower: Vec<String> = opts.lower_is_better.iter().map(|c| fold(c)).collect();
+    let lower_is_better =
+        |name: &str, col: &str| lower.contains(&fold(name)) || lower.contains(&fold(col));
     let mut domains = Vec::new();
     let mut attributes = Vec::new();
     let mut covariates: Vec<Option<Characteristic>> = vec![None; roles.covariates.len()];
@@ -873,12 +941,15 @@ fn build_pass(
                 } else {
                     values.remove(0)
                 };
+                let lower = lower_is_better(&name, &dc.name);
                 domains.push(Domain {
                     name,
                     label: spec_d.and_then(|s| s.label.clone()),
                     kind,
                     levels,
-                    higher_is_better: spec_d.and_then(|s| s.higher_is_better).unwrap_or(true),
+                    higher_is_better: !lower
+                        && spec_d.and_then(|s| s.higher_is_better).unwrap_or(true),
+                    direction_given: lower || spec_d.and_then(|s| s.higher_is_better).is_some(),
                     ordered,
                     values: [first, last],
                     middle: values,

@@ -59,6 +59,17 @@ pub struct DomainSpec {
     pub higher_is_better: Option<bool>,
     pub levels: Option<Vec<String>>,
     pub kind: Option<String>,
+    /// The value that means yes in an item coded otherwise (1 = sí, 2 = no:
+    /// `positive = 1`); the other value means no.
+    pub positive: Option<Positive>,
+}
+
+/// `positive = 1` or `positive = "sí"`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Positive {
+    Number(f64),
+    Text(String),
 }
 
 /// A label: one string, or one per language (`{ en = "...", es = "..." }`).

@@ -347,6 +347,13 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     if let Some(g) = attrition_grid(&c) {
         doc.table(c.w.design_sample, &g);
     }
+    if let Some(line) = super::balance::cluster_line(&c) {
+        doc.note(&line);
+    }
+    if let Some(g) = super::balance::grid(&c) {
+        doc.table(super::balance::title(&c), &g);
+        doc.note(super::balance::note(&c));
+    }
 
     doc.heading(1, c.w.findings);
     for f in findings(report) {

@@ -59,6 +59,7 @@ pub fn is_significant(t: &TestRow) -> bool {
 pub fn favourable(d: &DomainResult, estimate: Option<f64>) -> Option<bool> {
     estimate
         .filter(|e| *e != 0.0)
+        .filter(|_| d.direction_given)
         .map(|e| (e > 0.0) == d.higher_is_better)
 }
 
@@ -205,7 +206,25 @@ impl Say<'_> {
                 (Some(false), false) => self.w.f_sig_worse,
                 (Some(true), true) => self.w.f_sig_favours,
                 (Some(false), true) => self.w.f_sig_against,
-                (None, _) => self.w.f_not_sig,
+                // No direction given: higher or lower, never better or worse.
+                (None, _) => match (t.estimate.is_some_and(|e| e > 0.0), between, self.f.lang) {
+                    (true, false, Lang::En) => "a statistically significant increase",
+                    (false, false, Lang::En) => "a statistically significant decrease",
+                    (true, true, Lang::En) => {
+                        "statistically significant, higher in the program group"
+                    }
+                    (false, true, Lang::En) => {
+                        "statistically significant, lower in the program group"
+                    }
+                    (true, false, Lang::Es) => "un aumento estadísticamente significativo",
+                    (false, false, Lang::Es) => "una disminución estadísticamente significativa",
+                    (true, true, Lang::Es) => {
+                        "estadísticamente significativo, más alto en el grupo del programa"
+                    }
+                    (false, true, Lang::Es) => {
+                        "estadísticamente significativo, más bajo en el grupo del programa"
+                    }
+                },
             }
         };
         format!(" — {v}.")
