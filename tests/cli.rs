@@ -138,7 +138,15 @@ fn user_errors_name_file_line_column_and_fix() {
         &["testdata/cli/unknown_arm.csv"],
         &["unknown_arm.csv", "line 4", "placebo", "--intervention"],
     );
-    fails_with(&["testdata/cli/three_waves.csv"], &["v1, v2, v3", "--pre"]);
+    // Three waves in no order that can be found (contract §6.4).
+    fails_with(
+        &["testdata/bad/unordered_waves.csv"],
+        &[
+            "3 waves found (cierre, inicio, medio) and no order",
+            "[waves] order",
+            "--pre",
+        ],
+    );
     fails_with(
         &["testdata/cli/text_in_numeric.csv"],
         &[

@@ -207,9 +207,10 @@ fn docx_tables_read_back_with_python_docx_hold_the_json_numbers() {
         assert_eq!(doc["section"]["width_mm"], 210);
         assert_eq!(doc["section"]["height_mm"], 297);
         let domains = json["domains"].as_array().unwrap();
-        // Attrition, one per domain, methods.
+        // Attrition, Table 1 (baseline balance), one per domain, methods.
         let tables = doc["tables"].as_array().unwrap();
-        assert_eq!(tables.len(), domains.len() + 2, "{doc}");
+        assert_eq!(tables.len(), domains.len() + 3, "{doc}");
+        assert_eq!(tables[1][0][0], "Characteristic", "{doc}");
         assert!(
             doc["table_styles"]
                 .as_array()

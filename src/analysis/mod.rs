@@ -1180,6 +1180,10 @@ fn analyse_domain(
                         d.values[1].iter().map(|&v| is(v)).collect(),
                     ];
                     models.add_tests(&d.name, &values, &mut level.tests, &mut notes);
+                    // Per-level results are secondary, like part one's (no p_adjusted).
+                    for t in &mut level.tests {
+                        t.primary = false;
+                    }
                 }
             }
         }

@@ -189,10 +189,8 @@ pub(super) fn across(
     use crate::cohort::Kind;
     use crate::stats::repeated::{cochran_q, friedman};
     let k = cohort.wave_count();
-    let (method, test): (
-        &'static str,
-        fn(&[&[f64]]) -> crate::stats::repeated::RepeatedTest,
-    ) = match d.kind {
+    type Test = fn(&[&[f64]]) -> crate::stats::repeated::RepeatedTest;
+    let (method, test): (&'static str, Test) = match d.kind {
         Kind::Continuous => ("friedman", friedman),
         Kind::Binary => ("cochran_q", cochran_q),
         Kind::Categorical => return Vec::new(),

@@ -67,7 +67,13 @@ pub fn smd_categorical(counts1: &[usize], counts0: &[usize]) -> Option<f64> {
         let n: usize = c.iter().sum();
         (n > 0).then(|| c.iter().map(|&x| x as f64 / n as f64).collect())
     };
-    let (mut p1, mut p0) = (props(counts1)?, props(counts0)?);
+    // Levels empty in both arms say nothing: left out, so that which level is the
+    // reference cannot matter.
+    let kept: Vec<usize> = (0..counts1.len())
+        .filter(|&j| counts1[j] + counts0[j] > 0)
+        .collect();
+    let pick = |c: &[usize]| kept.iter().map(|&j| c[j]).collect::<Vec<usize>>();
+    let (mut p1, mut p0) = (props(&pick(counts1))?, props(&pick(counts0))?);
     if p1.len() > 1 {
         p1.remove(0);
         p0.remove(0);
@@ -152,6 +158,11 @@ fn pinv_quadratic_form(mut s: Vec<Vec<f64>>, t: &[f64]) -> Option<f64> {
         return None;
     }
     let tol = f64::EPSILON.sqrt() * largest;
+    // Rank-deficient (each arm's children all at one level, or in two levels
+    // between them): the SMD would depend on the reference level; undefined.
+    if (0..k).any(|i| s[i][i].abs() <= tol) {
+        return None;
+    }
     let form = (0..k)
         .filter(|&i| s[i][i].abs() > tol)
         .map(|i| {
