@@ -330,6 +330,62 @@ fn t_quantile_upper(q: f64, df: f64) -> f64 {
     x
 }
 
+/// Quantile of the F distribution with `df1` and `df2` degrees of freedom
+/// (R's `qf`): F = (df2/df1)·x/(1 − x) with x the Beta(df1/2, df2/2)
+/// quantile. NaN for p outside [0, 1] or df ≤ 0.
+pub fn f_quantile(p: f64, df1: f64, df2: f64) -> f64 {
+    if p.is_nan() || !(0.0..=1.0).contains(&p) || !(df1 > 0.0 && df2 > 0.0) {
+        return f64::NAN;
+    }
+    if p == 0.0 {
+        return 0.0;
+    }
+    if p == 1.0 {
+        return f64::INFINITY;
+    }
+    let (x, y) = beta_quantile(p, df1 / 2.0, df2 / 2.0);
+    (df2 / df1) * (x / y)
+}
+
+/// The x with I_x(a, b) = p (0 < p < 1), and 1 − x, each to full
+/// precision: when x comes out above ½, 1 − x is solved for instead, from
+/// I_{1−x}(b, a) = 1 − p.
+fn beta_quantile(p: f64, a: f64, b: f64) -> (f64, f64) {
+    let (x, y) = beta_quantile_newton(p, a, b);
+    if x > 0.5 {
+        let (y, x) = beta_quantile_newton(1.0 - p, b, a);
+        return (x, y);
+    }
+    (x, y)
+}
+
+/// [`beta_quantile`] by safeguarded Newton on ln I_x (as [`t_quantile`]).
+fn beta_quantile_newton(p: f64, a: f64, b: f64) -> (f64, f64) {
+    let ln_p = p.ln();
+    let ln_b = ln_beta(a, b);
+    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
+    let mut x = a / (a + b);
+    for _ in 0..400 {
+        let (ln_x, ln_y) = (x.ln(), (-x).ln_1p());
+        let (c, _) = beta_reg_both(a, b, x, 1.0 - x, ln_x, ln_y);
+        if c < p {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        let dens = ((a - 1.0) * ln_x + (b - 1.0) * ln_y - ln_b).exp();
+        let mut next = x - (c.ln() - ln_p) * c / dens;
+        if !(next > lo && next < hi && next.is_finite()) {
+            next = 0.5 * (lo + hi);
+        }
+        if (next - x).abs() <= 2e-16 * x || hi - lo <= 2e-16 * hi {
+            return (next, 1.0 - next);
+        }
+        x = next;
+    }
+    (x, 1.0 - x)
+}
+
 /// Stirling error ln(n!) − ((n+½) ln n − n + ln √(2π)) for real n > 0.
 fn stirlerr(n: f64) -> f64 {
     if n < 10.0 {

@@ -15,6 +15,7 @@ pub mod power;
 pub mod proportions;
 pub mod ranks;
 pub mod regression;
+pub mod reliability;
 pub mod robust;
 pub mod ttest;
 
