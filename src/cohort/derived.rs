@@ -447,7 +447,7 @@ fn parsed<T>(
             input,
             w,
             place,
-            UserError::new(format!("{e} (column \"{}\")", input.name)).hint(e.hint()),
+            UserError::new(e.to_string()).hint(e.hint()),
         )),
         r => Ok(r),
     }
