@@ -28,8 +28,11 @@ fn run(dir: &Path, args: &[&str]) -> Out {
 
 const SPEC: &str = "[groups]\nintervention = \"programa\"\ncontrol = \"control\"\n\n[waves]\npre = \"antes\"\npost = \"despues\"\n\n[anthropometry]\nsex = \"sexo\"\nage_days = \"edad_dias\"\nweight = \"peso\"\nheight = \"talla\"\n";
 
-/// Babies: (id, arm, sex, [(age days, kg, cm) before, after]).
-const BABIES: &[(&str, &str, &str, [(u32, f64, f64); 2])] = &[
+/// One visit: age in days, kg, cm.
+type Visit = (u32, f64, f64);
+
+/// Babies: (id, arm, sex, [visit before, after]).
+const BABIES: &[(&str, &str, &str, [Visit; 2])] = &[
     (
         "B1",
         "programa",
