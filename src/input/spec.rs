@@ -418,6 +418,33 @@ mod tests {
     }
 
     #[test]
+    fn scales_and_anthropometry() {
+        let s = parse_spec(
+            "e.toml",
+            "[anthropometry]\nsex = \"sexo\"\nage_days = \"d\"\nweight = \"w\"\nheight = \"h\"\n[[scale]]\nname = \"s\"\nitems = [\"a\", \"b\"]\nreverse = [\"b\"]\nrange = [1, 4]\nmin_items = 1\n[[domain]]\ncolumn = \"whz\"\npass = \">= -2\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.scales[0].reverse, ["b"]);
+        assert_eq!(
+            s.anthropometry.as_ref().unwrap().columns(),
+            ["sexo", "d", "w", "h"]
+        );
+        assert!(s.derived_names().contains(&"whz"));
+        let bad = [
+            "[[scale]]\nname = \"s\"\nitems = [\"a\", \"b\"]\nreverse = [\"b\"]\n",
+            "[[scale]]\nname = \"s\"\nitems = [\"a\", \"b\"]\nreverse = [\"c\"]\nrange = [1, 4]\n",
+            "[[scale]]\nname = \"s\"\nitems = [\"a\", \"b\"]\nmin_items = 3\n",
+            "[[scale]]\nname = \"s\"\nitems = [\"a\", \"b\"]\nscore = \"total\"\n",
+            "[anthropometry]\nsex = \"s\"\nage_days = \"d\"\nage_months = \"m\"\nweight = \"w\"\n",
+            "[anthropometry]\nsex = \"s\"\nbirth_date = \"b\"\nweight = \"w\"\n",
+            "[anthropometry]\nsex = \"s\"\nweigth = \"w\"\n",
+        ];
+        for b in bad {
+            assert!(parse_spec("e.toml", b).is_err(), "{b}");
+        }
+    }
+
+    #[test]
     fn errors_name_the_line() {
         let e = parse_spec("e.toml", "title = \"T\"\n[[domain]]\ncolumn = \n").unwrap_err();
         assert_eq!(e.line, Some(3));
