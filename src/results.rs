@@ -187,6 +187,30 @@ pub struct DomainResult {
     /// Ordered categorical domains, paired: who moved up, stayed, moved down.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Transitions>,
+    /// A scale's reliability per wave (contract §10.1).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reliability: Vec<ReliabilityRow>,
+}
+
+/// Cronbach's alpha of a scale's items at one wave, over the rows with every
+/// item answered (both arms), with the Feldt interval (contract §10.1).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReliabilityRow {
+    pub wave: Wave,
+    pub n: usize,
+    pub alpha: Option<f64>,
+    pub conf_low: Option<f64>,
+    pub conf_high: Option<f64>,
+    pub items: Vec<ItemRow>,
+}
+
+/// One item of a scale: its correlation with the sum of the others, and the
+/// alpha of the others.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemRow {
+    pub item: String,
+    pub r_drop: Option<f64>,
+    pub alpha_if_dropped: Option<f64>,
 }
 
 /// Pre level × post level of matched participants, per arm, and the between-arm

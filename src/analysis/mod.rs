@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 mod balance;
 mod clustered;
+mod reliability;
 mod waves;
 use std::cell::OnceCell;
 use std::sync::Mutex;
@@ -1220,6 +1221,7 @@ fn analyse_domain(
         per_level,
         clustering,
         transitions,
+        reliability: Vec::new(),
     };
     (result, a.warnings)
 }
@@ -1317,7 +1319,8 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
             ),
         ));
     }
-    let domains = analyse_group(cohort, None, settings, lang, &mut warnings, "");
+    let mut domains = analyse_group(cohort, None, settings, lang, &mut warnings, "");
+    reliability::attach(cohort, &mut domains, settings.conf_level, &mut warnings);
     let mut strata = Vec::new();
     if let Some(s) = &cohort.strata {
         for (si, value) in s.values.iter().enumerate() {

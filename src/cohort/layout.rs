@@ -295,6 +295,10 @@ pub(super) fn domain_columns(
     if let Some(spec) = spec {
         for (i, d) in spec.domains.iter().enumerate() {
             let f = fold(&d.column);
+            // A scale or a z-score: attached when derived (derived.rs).
+            if spec.derived_names().iter().any(|n| fold(n) == f) {
+                continue;
+            }
             let Some(dc) = domain_cols.iter_mut().find(|dc| fold(&dc.name) == f) else {
                 let names: Vec<&str> = domain_cols.iter().map(|d| d.name.as_str()).collect();
                 return Err(UserError::new(format!(

@@ -3,6 +3,7 @@
 
 mod characteristics;
 mod columns;
+mod derived;
 mod ids;
 mod kinds;
 mod labels;
@@ -67,6 +68,7 @@ impl Domain {
             ordered: self.ordered,
             values: [Vec::new(), Vec::new()],
             middle: Vec::new(),
+            items: Vec::new(),
         }
     }
 }
@@ -223,6 +225,9 @@ pub struct Domain {
     pub values: [Vec<f64>; 2],
     /// More than two waves: the values of the waves between, in order.
     pub middle: Vec<Vec<f64>>,
+    /// A scale (contract §10.1): each item's values per wave (every wave, in
+    /// order; reversed where the spec says), for reliability. Empty otherwise.
+    pub items: Vec<(String, Vec<Vec<f64>>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -430,7 +435,7 @@ fn build_pass(
             .clone()
             .or_else(|| spec.and_then(|s| s.waves.post.clone())),
     ]);
-    let (layout, domain_cols) = layout::domain_columns(
+    let (layout, mut domain_cols) = layout::domain_columns(
         sources,
         &first.headers,
         has_wave,
@@ -615,7 +620,8 @@ fn build_pass(
         .collect();
     let t_participants = t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
-    let accs = columns(cells, nd, participants.len(), tallies, ids);
+    let mut accs = columns(cells, nd, participants.len(), tallies, ids);
+    let inputs = derived::take_inputs(spec, &mut domain_cols, &mut accs)?;
     crate::timing::report(|| {
         format!(
             "  reading {:.3} s, parsing {:.3} s (summed over threads), merging {:.3} s, participants {t_participants:.3} s, columns {:.3} s",
@@ -953,11 +959,17 @@ fn build_pass(
                     ordered,
                     values: [first, last],
                     middle: values,
+                    items: Vec::new(),
                 });
             }
         }
     }
     let covariates: Vec<Characteristic> = covariates.into_iter().flatten().collect();
+    let cx = derived::Context {
+        participants: &participants,
+        wave_labels: &wave_labels,
+    };
+    domains.extend(derived::derive(spec, inputs, &cx, sources, &mut warnings)?);
     crate::timing::report(|| format!("  domains decided {:.3} s", t0.elapsed().as_secs_f64()));
     if domains.is_empty() {
         return Err(UserError::new(

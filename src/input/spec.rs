@@ -21,6 +21,11 @@ pub struct Spec {
     /// `covariates = ["COL", ...]`: baseline characteristics (contract §6.3).
     #[serde(default)]
     pub covariates: Vec<String>,
+    /// `[anthropometry]`: WHO z-scores from weight and height (contract §10.2).
+    pub anthropometry: Option<Anthropometry>,
+    /// `[[scale]]`: scale scores from items (contract §10.1).
+    #[serde(default, rename = "scale")]
+    pub scales: Vec<ScaleSpec>,
     /// Set after parsing: the file's name, for messages.
     #[serde(skip)]
     pub file: String,
@@ -70,6 +75,81 @@ pub struct DomainSpec {
 pub enum Positive {
     Number(f64),
     Text(String),
+}
+
+/// `[anthropometry]`: the columns WHO z-scores are computed from (contract §10.2).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Anthropometry {
+    pub sex: String,
+    pub age_days: Option<String>,
+    pub age_months: Option<String>,
+    pub birth_date: Option<String>,
+    pub measured_on: Option<String>,
+    pub weight: Option<String>,
+    pub height: Option<String>,
+    /// Measuring position: lying / standing.
+    pub measured: Option<String>,
+    pub oedema: Option<String>,
+}
+
+/// The domains `[anthropometry]` adds, in order: z-scores, then classes.
+pub const ANTHRO_DOMAINS: [&str; 8] = [
+    "waz",
+    "haz",
+    "whz",
+    "baz",
+    "stunting",
+    "underweight",
+    "wasting",
+    "overweight",
+];
+
+impl Anthropometry {
+    /// Every input column named, in the order above.
+    pub fn columns(&self) -> Vec<&str> {
+        std::iter::once(Some(&self.sex))
+            .chain([
+                self.age_days.as_ref(),
+                self.age_months.as_ref(),
+                self.birth_date.as_ref(),
+                self.measured_on.as_ref(),
+                self.weight.as_ref(),
+                self.height.as_ref(),
+                self.measured.as_ref(),
+                self.oedema.as_ref(),
+            ])
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// `[[scale]]`: a score from questionnaire items (contract §10.1).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleSpec {
+    pub name: String,
+    pub items: Vec<String>,
+    #[serde(default)]
+    pub reverse: Vec<String>,
+    pub range: Option<[f64; 2]>,
+    /// `mean` (default) or `sum`.
+    pub score: Option<String>,
+    pub min_items: Option<usize>,
+    pub label: Option<Label>,
+}
+
+impl Spec {
+    /// The names of the domains derived from columns (scales, z-scores), which
+    /// `[[domain]]` entries may name.
+    pub fn derived_names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.scales.iter().map(|s| s.name.as_str()).collect();
+        if self.anthropometry.is_some() {
+            v.extend(ANTHRO_DOMAINS);
+        }
+        v
+    }
 }
 
 /// A label: one string, or one per language (`{ en = "...", es = "..." }`).
@@ -199,6 +279,7 @@ pub fn parse_spec(path: &str, text: &str) -> UResult<Spec> {
             );
         }
     }
+    check_derived(&spec, path, text)?;
     if let Some(lang) = &spec.lang
         && !matches!(lang.as_str(), "en" | "es")
     {
@@ -209,6 +290,113 @@ pub fn parse_spec(path: &str, text: &str) -> UResult<Spec> {
         );
     }
     Ok(spec)
+}
+
+/// The line of the first line of `text` starting with `start`, else 1.
+fn line_starting(text: &str, start: &str) -> u64 {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(start))
+        .map_or(1, |i| i as u64 + 1)
+}
+
+/// `[anthropometry]` and `[[scale]]` entries that cannot work.
+fn check_derived(spec: &Spec, path: &str, text: &str) -> UResult<()> {
+    if let Some(a) = &spec.anthropometry {
+        let line = line_starting(text, "[anthropometry]");
+        let err = |m: &str, h: &str| Err(UserError::new(m).file(path).line(line).hint(h));
+        let forms = [
+            a.age_days.is_some(),
+            a.age_months.is_some(),
+            a.birth_date.is_some() || a.measured_on.is_some(),
+        ];
+        if forms.iter().filter(|&&f| f).count() > 1 {
+            return err(
+                "[anthropometry] gives the age in more than one way",
+                "give one of age_days, age_months, or birth_date with measured_on",
+            );
+        }
+        if a.birth_date.is_some() != a.measured_on.is_some() {
+            return err(
+                "[anthropometry] needs both birth_date and measured_on",
+                "name the birth date's and the measurement date's columns",
+            );
+        }
+        if a.weight.is_none() && a.height.is_none() {
+            return err(
+                "[anthropometry] names neither weight nor height",
+                "name the weight (kg) and length/height (cm) columns: weight = \"...\", height = \"...\"",
+            );
+        }
+    }
+    let mut names: Vec<String> = Vec::new();
+    for (i, s) in spec.scales.iter().enumerate() {
+        let line = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().starts_with("[[scale]]"))
+            .nth(i)
+            .map_or(1, |(j, _)| j as u64 + 1);
+        let err = |m: String, h: &str| Err(UserError::new(m).file(path).line(line).hint(h));
+        let folded = crate::text::fold(&s.name);
+        if names.contains(&folded) {
+            return err(
+                format!("two [[scale]] entries are named \"{}\"", s.name),
+                "give each scale its own name",
+            );
+        }
+        names.push(folded);
+        if s.items.len() < 2 {
+            return err(
+                format!("scale \"{}\" has fewer than two items", s.name),
+                "list the item columns: items = [\"q1\", \"q2\", ...]",
+            );
+        }
+        if let Some(r) = s.reverse.iter().find(|r| !s.items.contains(r)) {
+            return err(
+                format!(
+                    "reverse item \"{r}\" of scale \"{}\" is not one of its items",
+                    s.name
+                ),
+                "name in reverse only columns listed in items",
+            );
+        }
+        match s.range {
+            None if !s.reverse.is_empty() => {
+                return err(
+                    format!("scale \"{}\" reverses items but has no range", s.name),
+                    "give the answers' range, e.g. range = [1, 5] (a reversed answer is min + max − value)",
+                );
+            }
+            Some([lo, hi]) if !(lo.is_finite() && hi.is_finite() && lo < hi) => {
+                return err(
+                    format!("range of scale \"{}\" is not [min, max]", s.name),
+                    "write range = [1, 5] with min below max",
+                );
+            }
+            _ => {}
+        }
+        if let Some(sc) = &s.score
+            && !matches!(sc.as_str(), "mean" | "sum")
+        {
+            return err(
+                format!("score = \"{sc}\" is not a scale score"),
+                "use score = \"mean\" or score = \"sum\"",
+            );
+        }
+        if let Some(m) = s.min_items
+            && (m == 0 || m > s.items.len())
+        {
+            return err(
+                format!(
+                    "min_items = {m} for scale \"{}\" of {} items",
+                    s.name,
+                    s.items.len()
+                ),
+                "give a number from 1 to the number of items",
+            );
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -238,6 +426,33 @@ mod tests {
         assert_eq!(s.domains.len(), 2);
         assert_eq!(s.lines, vec![10, 15]);
         assert_eq!(s.domains[0].label.as_ref().unwrap().get("es"), Some("Ye"));
+    }
+
+    #[test]
+    fn scales_and_anthropometry() {
+        let s = parse_spec(
+            "e.toml",
+            "[anthropometry]\nsex = \"sexo\"\nage_days = \"d\"\nweight = \"w\"\nheight = \"h\"\n[[scale]]\nname = \"s\"\nitems = [\"a\", \"b\"]\nreverse = [\"b\"]\nrange = [1, 4]\nmin_items = 1\n[[domain]]\ncolumn = \"whz\"\npass = \">= -2\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.scales[0].reverse, ["b"]);
+        assert_eq!(
+            s.anthropometry.as_ref().unwrap().columns(),
+            ["sexo", "d", "w", "h"]
+        );
+        assert!(s.derived_names().contains(&"whz"));
+        let bad = [
+            "[[scale]]\nname = \"s\"\nitems = [\"a\", \"b\"]\nreverse = [\"b\"]\n",
+            "[[scale]]\nname = \"s\"\nitems = [\"a\", \"b\"]\nreverse = [\"c\"]\nrange = [1, 4]\n",
+            "[[scale]]\nname = \"s\"\nitems = [\"a\", \"b\"]\nmin_items = 3\n",
+            "[[scale]]\nname = \"s\"\nitems = [\"a\", \"b\"]\nscore = \"total\"\n",
+            "[anthropometry]\nsex = \"s\"\nage_days = \"d\"\nage_months = \"m\"\nweight = \"w\"\n",
+            "[anthropometry]\nsex = \"s\"\nbirth_date = \"b\"\nweight = \"w\"\n",
+            "[anthropometry]\nsex = \"s\"\nweigth = \"w\"\n",
+        ];
+        for b in bad {
+            assert!(parse_spec("e.toml", b).is_err(), "{b}");
+        }
     }
 
     #[test]

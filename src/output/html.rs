@@ -312,6 +312,14 @@ fn methods(c: &Cells) -> String {
         ));
     }
     s.push_str("</tbody></table>\n");
+    if let Some(g) = super::reliability::grid(c) {
+        s.push_str(&format!(
+            "<h3>{}</h3>\n{}<p class=\"note\">{}</p>\n",
+            esc(super::reliability::title(c)),
+            grid_html(&g),
+            esc(super::reliability::note(c))
+        ));
+    }
     s
 }
 

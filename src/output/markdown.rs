@@ -81,6 +81,11 @@ pub fn render(report: &Report) -> String {
         s.push_str(&grid_markdown(&g));
         s.push_str(&format!("\n{}\n\n", escape(super::balance::note(&c))));
     }
+    if let Some(g) = super::reliability::grid(&c) {
+        s.push_str(&format!("## {}\n\n", escape(super::reliability::title(&c))));
+        s.push_str(&grid_markdown(&g));
+        s.push_str(&format!("\n{}\n\n", escape(super::reliability::note(&c))));
+    }
     let found = findings(report);
     if !found.is_empty() {
         s.push_str(&format!("## {}\n\n", c.w.findings));

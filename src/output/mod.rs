@@ -10,5 +10,6 @@ pub mod i18n;
 pub mod json;
 pub mod markdown;
 pub mod planning;
+pub mod reliability;
 pub mod table;
 pub mod write;

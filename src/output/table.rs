@@ -138,6 +138,14 @@ pub fn render(report: &Report) -> String {
             super::balance::note(&c)
         ));
     }
+    if let Some(g) = super::reliability::grid(&c) {
+        out.push_str(&format!(
+            "{}\n{}\n{}\n\n",
+            super::reliability::title(&c),
+            draw(&g),
+            super::reliability::note(&c)
+        ));
+    }
     for d in &report.domains {
         out.push_str(&format!(
             "{}  ({})\n{}\n\n",
