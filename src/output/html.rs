@@ -431,7 +431,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
     let domain_stems: Vec<&str> = charts
         .iter()
         .map(|c| c.stem.as_str())
-        .filter(|s| *s != "overview" && *s != "effects")
+        .filter(|s| *s != "overview" && *s != "effects" && !s.ends_with("-visits"))
         .collect();
 
     let mut s = String::new();
@@ -505,6 +505,14 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
             s.push_str(&inline_svg(svg, &d.label));
         }
         s.push_str(&grid_html(&c.domain_grid(d)));
+        if let Some(g) = super::visits::grid(&c, d) {
+            s.push_str(&format!("<h4>{}</h4>\n", esc(super::visits::title(&c))));
+            let stem = domain_stems.get(i).map(|st| format!("{st}-visits"));
+            if let Some(svg) = stem.and_then(|st| svgs.get(&st)) {
+                s.push_str(&inline_svg(svg, &d.label));
+            }
+            s.push_str(&format!("{}<p class=\"note\">{}</p>\n", grid_html(&g), esc(&super::visits::note(&c))));
+        }
         s.push_str("</div>\n");
     }
     s.push_str("<div class=\"legend\">\n");

@@ -10,4 +10,5 @@ pub mod json;
 pub mod markdown;
 pub mod planning;
 pub mod table;
+pub mod visits;
 pub mod write;
