@@ -61,8 +61,14 @@ fn words(lang: Lang) -> &'static Words {
 }
 
 /// (mean or proportion, CI low, CI high) of an arm at a visit, when shown.
-fn point(d: &DomainResult, arm: Arm, w: crate::cohort::Wave) -> Option<(f64, Option<f64>, Option<f64>)> {
-    let row = d.summary_of(arm, w).filter(|r| !crate::privacy::row_withheld(r))?;
+fn point(
+    d: &DomainResult,
+    arm: Arm,
+    w: crate::cohort::Wave,
+) -> Option<(f64, Option<f64>, Option<f64>)> {
+    let row = d
+        .summary_of(arm, w)
+        .filter(|r| !crate::privacy::row_withheld(r))?;
     match row.stats {
         SummaryStats::Continuous {
             mean: Some(m),
@@ -107,8 +113,14 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Option<Scene> {
     let (t0, t1, ticks) = if pct {
         (0.0, 1.0, vec![0.0, 0.25, 0.5, 0.75, 1.0])
     } else {
-        let lo = pts.iter().map(|p| p.3.unwrap_or(p.2)).fold(f64::INFINITY, f64::min);
-        let hi = pts.iter().map(|p| p.4.unwrap_or(p.2)).fold(f64::NEG_INFINITY, f64::max);
+        let lo = pts
+            .iter()
+            .map(|p| p.3.unwrap_or(p.2))
+            .fold(f64::INFINITY, f64::min);
+        let hi = pts
+            .iter()
+            .map(|p| p.4.unwrap_or(p.2))
+            .fold(f64::NEG_INFINITY, f64::max);
         let (lo, hi) = if lo.is_finite() && hi > lo {
             let pad = (hi - lo) * 0.08;
             (lo - pad, hi + pad)
@@ -127,9 +139,17 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Option<Scene> {
     let tick_text = |t: f64| {
         if pct {
             let n = ctx.f.number(Some(t * 100.0), 0);
-            if ctx.f.lang == Lang::Es { format!("{n} %") } else { format!("{n}%") }
+            if ctx.f.lang == Lang::Es {
+                format!("{n} %")
+            } else {
+                format!("{n}%")
+            }
         } else {
-            let td = if ticks.iter().all(|t| t.fract() == 0.0) { 0 } else { dec.max(1) };
+            let td = if ticks.iter().all(|t| t.fract() == 0.0) {
+                0
+            } else {
+                dec.max(1)
+            };
             ctx.f.number(Some(t), td)
         }
     };
@@ -137,7 +157,11 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Option<Scene> {
     let value_text = |x: f64| {
         if pct {
             let n = ctx.f.number(Some(x * 100.0), 0);
-            if ctx.f.lang == Lang::Es { format!("{n} %") } else { format!("{n}%") }
+            if ctx.f.lang == Lang::Es {
+                format!("{n} %")
+            } else {
+                format!("{n}%")
+            }
         } else {
             ctx.f.number(Some(x), dec)
         }
@@ -165,11 +189,23 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Option<Scene> {
     s.text(MARGIN, y + 6.0, y_title, SMALL, false, MUTED, Align::Left);
     for &t in &ticks {
         let colour = if pct && t == 0.0 { AXIS } else { GRID };
-        s.line(vec![(left - 6.0, yv(t)), (right + 30.0, yv(t))], colour, 1.0);
-        s.text(left - 14.0, yv(t), tick_text(t), SMALL, false, MUTED, Align::Right);
+        let axis_x = MARGIN + axis_w;
+        s.line(vec![(axis_x, yv(t)), (right + 30.0, yv(t))], colour, 1.0);
+        s.text(
+            axis_x - 8.0,
+            yv(t),
+            tick_text(t),
+            SMALL,
+            false,
+            MUTED,
+            Align::Right,
+        );
     }
     // x: the visits' times, from the first to the last.
-    let (x0, x1) = (v.first().map_or(0.0, |p| p.1), v.last().map_or(1.0, |p| p.1));
+    let (x0, x1) = (
+        v.first().map_or(0.0, |p| p.1),
+        v.last().map_or(1.0, |p| p.1),
+    );
     let span = if x1 > x0 { x1 - x0 } else { 1.0 };
     let xt = |vi: usize| left + (v[vi].1 - x0) / span * (right - left);
     let dodge = |arm: Arm| match (arm, arms.len()) {
@@ -204,13 +240,23 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Option<Scene> {
         spread(&mut ys, line_height(SMALL) + 2.0);
         for (ly, i) in ys {
             let p = pts[i];
-            s.text(xt(vi) + dx, ly, value_text(p.2), SMALL, true, arm_colour(p.0), align);
+            s.text(
+                xt(vi) + dx,
+                ly,
+                value_text(p.2),
+                SMALL,
+                true,
+                arm_colour(p.0),
+                align,
+            );
         }
     }
     // Visit labels under the axis; every other one on a second row when crowded.
     let widest = v
         .iter()
-        .map(|&(wv, _)| text_width(&ctx.wave(wv), SMALL, false).max(text_width("month 12", SMALL, false)))
+        .map(|&(wv, _)| {
+            text_width(&ctx.wave(wv), SMALL, false).max(text_width("month 12", SMALL, false))
+        })
         .fold(0.0, f64::max);
     let min_gap = (1..v.len())
         .map(|i| xt(i) - xt(i - 1))
@@ -228,21 +274,40 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Option<Scene> {
     let per_label = if timed { 2.0 } else { 1.0 };
     for (vi, &(wv, t)) in v.iter().enumerate() {
         s.line(vec![(xt(vi), bottom), (xt(vi), bottom + 4.0)], AXIS, 1.0);
-        let row = if stagger && vi % 2 == 1 { per_label } else { 0.0 };
+        let row = if stagger && vi % 2 == 1 {
+            per_label
+        } else {
+            0.0
+        };
         let ly = bottom + 14.0 + row * line_height(SMALL);
-        s.text(xt(vi), ly, capitalise(&ctx.wave(wv)), SMALL, false, INK, Align::Center);
+        s.text(
+            xt(vi),
+            ly,
+            capitalise(&ctx.wave(wv)),
+            SMALL,
+            false,
+            INK,
+            Align::Center,
+        );
         if timed {
             let dec = if t.fract() == 0.0 { 0 } else { 1 };
             let text = format!("{unit} {}", ctx.f.number(Some(t), dec));
-            s.text(xt(vi), ly + line_height(SMALL), text, SMALL, false, MUTED, Align::Center);
+            s.text(
+                xt(vi),
+                ly + line_height(SMALL),
+                text,
+                SMALL,
+                false,
+                MUTED,
+                Align::Center,
+            );
         }
     }
     let rows = if stagger { 2.0 * per_label } else { per_label };
     let y = bottom + 14.0 + rows * line_height(SMALL);
 
-    let mut lines = vec![
-        if pct { w.caption_pct } else { w.caption_mean }.replace("{c}", &ctx.conf()),
-    ];
+    let mut lines =
+        vec![if pct { w.caption_pct } else { w.caption_mean }.replace("{c}", &ctx.conf())];
     let n_parts: Vec<String> = arms
         .iter()
         .map(|&a| {

@@ -47,6 +47,7 @@ figure { margin: 1rem 0 1.4rem; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; max-width: 640px; height: auto; }
 svg text { font-family: "DejaVu Sans", Verdana, sans-serif; }
 table { border-collapse: collapse; width: 100%; font-size: .84rem; margin: .4rem 0 1rem; break-inside: auto; }
+.visits { overflow-x: auto; } .visits table { font-size: .78rem; } .visits td { white-space: nowrap; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .45rem; text-align: left; vertical-align: top; }
 thead th { background: var(--head); border-bottom: 1.5px solid #999; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -511,7 +512,11 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
             if let Some(svg) = stem.and_then(|st| svgs.get(&st)) {
                 s.push_str(&inline_svg(svg, &d.label));
             }
-            s.push_str(&format!("{}<p class=\"note\">{}</p>\n", grid_html(&g), esc(&super::visits::note(&c))));
+            s.push_str(&format!(
+                "<div class=\"visits\">{}</div><p class=\"note\">{}</p>\n",
+                grid_html(&g),
+                esc(&super::visits::note(&c))
+            ));
         }
         s.push_str("</div>\n");
     }

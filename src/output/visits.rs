@@ -246,13 +246,19 @@ pub fn grid(c: &Cells, d: &DomainResult) -> Option<Grid> {
         let t = d.primary(&format!("trend:{}", a.name()));
         r.push(t.map(|t| vec![c.f.count(t.n)]).unwrap_or_default());
         let mut cell = estimate_cell(c, t, pct, dec + 1);
-        cell.extend(t.filter(|t| !t.suppressed).map(|t| c.f.p_value(judged_p(t))));
+        cell.extend(
+            t.filter(|t| !t.suppressed)
+                .map(|t| c.f.p_value(judged_p(t))),
+        );
         r.push(cell);
     }
     if two {
         let t = d.primary("trend:difference");
         r.push(estimate_cell(c, t, pct, dec + 1));
-        r.push(t.map(|t| vec![c.f.p_value(judged_p(t))]).unwrap_or_default());
+        r.push(
+            t.map(|t| vec![c.f.p_value(judged_p(t))])
+                .unwrap_or_default(),
+        );
     }
     rows.push(r);
     // Friedman / Cochran's Q per arm, when present.
@@ -442,7 +448,11 @@ pub fn finding(report: &Report, d: &DomainResult) -> Option<Finding> {
     let n0 = arms.get(1).map_or(MIN_PER_ARM, |&o| arm_n(d, o));
     if n1 < MIN_PER_ARM || n0 < MIN_PER_ARM {
         text.push(' ');
-        let template = if arms.len() < 2 { w.too_few_one } else { w.too_few };
+        let template = if arms.len() < 2 {
+            w.too_few_one
+        } else {
+            w.too_few
+        };
         text.push_str(
             &template
                 .replace("{n1}", &c.f.count(n1))
@@ -460,9 +470,7 @@ pub fn finding(report: &Report, d: &DomainResult) -> Option<Finding> {
     let headline = diff.or(trend);
     Some(Finding {
         domain: d.name.clone(),
-        significant: headline.is_some_and(is_significant)
-            && n1 >= MIN_PER_ARM
-            && n0 >= MIN_PER_ARM,
+        significant: headline.is_some_and(is_significant) && n1 >= MIN_PER_ARM && n0 >= MIN_PER_ARM,
         favourable: headline.and_then(|t| favourable(d, t.estimate)),
         text,
     })
