@@ -190,3 +190,22 @@ fn every_visits_chart_is_laid_out_without_overlap_or_clipping() {
         }
     }
 }
+
+/// The README's "Repeated visits" block is what the binary prints (cut at `[…]`).
+#[test]
+fn readme_visits_block_is_what_the_binary_prints() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme.find("<!-- visits:start -->").expect("marker");
+    let end = readme.find("<!-- visits:end -->").expect("marker");
+    let out = run(&[CSV, "--spec", SPEC, "--lang", "en"]);
+    let lines: std::collections::HashSet<&str> = out.lines().collect();
+    let block = &readme[start..end];
+    let mut checked = 0;
+    for l in block.lines().filter(|l| {
+        !l.starts_with("<!--") && !l.starts_with("```") && !l.starts_with('$') && *l != "[…]"
+    }) {
+        assert!(lines.contains(l), "README line not in the output: {l:?}");
+        checked += 1;
+    }
+    assert!(checked > 15);
+}
