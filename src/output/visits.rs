@@ -146,7 +146,7 @@ pub fn note(c: &Cells) -> String {
     words(c.f.lang).note.replace("{c}", &conf)
 }
 
-fn short_method<'a>(m: &'a str, lang: Lang) -> &'a str {
+fn short_method(m: &str, lang: Lang) -> &str {
     match m {
         "friedman" => "Friedman",
         "cochran_q" if lang == Lang::Es => "Q de Cochran",
