@@ -113,48 +113,12 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Option<Scene> {
     let (t0, t1, ticks) = if pct {
         (0.0, 1.0, vec![0.0, 0.25, 0.5, 0.75, 1.0])
     } else {
-        let lo = pts
-            .iter()
-            .map(|p| p.3.unwrap_or(p.2))
-            .fold(f64::INFINITY, f64::min);
-        let hi = pts
-            .iter()
-            .map(|p| p.4.unwrap_or(p.2))
-            .fold(f64::NEG_INFINITY, f64::max);
-        let (lo, hi) = if lo.is_finite() && hi > lo {
-            let pad = (hi - lo) * 0.08;
-            (lo - pad, hi + pad)
-        } else if lo.is_finite() {
-            (lo - 1.0, lo + 1.0)
-        } else {
-            (0.0, 1.0)
-        };
-        let ticks = nice_ticks(lo, hi, 5);
-        (
-            ticks.first().copied().unwrap_or(lo),
-            ticks.last().copied().unwrap_or(hi),
-            ticks,
-        )
+        super::continuous::value_axis(pts.iter().map(|p| (p.2, p.3, p.4)))
     };
-    let tick_text = |t: f64| {
-        if pct {
-            let n = ctx.f.number(Some(t * 100.0), 0);
-            if ctx.f.lang == Lang::Es {
-                format!("{n} %")
-            } else {
-                format!("{n}%")
-            }
-        } else {
-            let td = if ticks.iter().all(|t| t.fract() == 0.0) {
-                0
-            } else {
-                dec.max(1)
-            };
-            ctx.f.number(Some(t), td)
-        }
-    };
-    // Values printed beside the first and the last visit.
-    let value_text = |x: f64| {
+    let whole_ticks = ticks.iter().all(|t| t.fract() == 0.0);
+    // A tick (`tick`) or a value beside the first and last visit: a whole
+    // percentage, or a number.
+    let value_or_tick = |x: f64, tick: bool| {
         if pct {
             let n = ctx.f.number(Some(x * 100.0), 0);
             if ctx.f.lang == Lang::Es {
@@ -162,10 +126,15 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Option<Scene> {
             } else {
                 format!("{n}%")
             }
+        } else if tick {
+            ctx.f
+                .number(Some(x), if whole_ticks { 0 } else { dec.max(1) })
         } else {
             ctx.f.number(Some(x), dec)
         }
     };
+    let tick_text = |t: f64| value_or_tick(t, true);
+    let value_text = |x: f64| value_or_tick(x, false);
     let axis_w = ticks
         .iter()
         .map(|t| text_width(&tick_text(*t), SMALL, false))
