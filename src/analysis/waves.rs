@@ -79,6 +79,7 @@ pub(super) fn order_summaries(r: &mut DomainResult) {
     }
 }
 
+
 /// The values of wave `w` (of `k`) of a domain.
 pub(super) fn column(d: &crate::cohort::Domain, w: usize, k: usize) -> &[f64] {
     if w == 0 {
