@@ -43,6 +43,30 @@ pub fn spread(ys: &mut [(f64, usize)], gap: f64) {
     }
 }
 
+/// The value axis over points (value, CI low, CI high), padded by 8 %: its first
+/// and last tick and the ticks.
+pub fn value_axis(
+    pts: impl Iterator<Item = (f64, Option<f64>, Option<f64>)>,
+) -> (f64, f64, Vec<f64>) {
+    let (lo, hi) = pts.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+        (lo.min(p.1.unwrap_or(p.0)), hi.max(p.2.unwrap_or(p.0)))
+    });
+    let (lo, hi) = if lo.is_finite() && hi > lo {
+        let pad = (hi - lo) * 0.08;
+        (lo - pad, hi + pad)
+    } else if lo.is_finite() {
+        (lo - 1.0, lo + 1.0)
+    } else {
+        (0.0, 1.0)
+    };
+    let ticks = nice_ticks(lo, hi, 5);
+    (
+        ticks.first().copied().unwrap_or(lo),
+        ticks.last().copied().unwrap_or(hi),
+        ticks,
+    )
+}
+
 pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
     let mut s = Scene::new(WIDTH);
     let mut y = heading(&mut s, &d.label, ctx.subtitle());
@@ -75,27 +99,7 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
             }
         }
     }
-    let lo = pts
-        .iter()
-        .map(|p| p.3.unwrap_or(p.2))
-        .fold(f64::INFINITY, f64::min);
-    let hi = pts
-        .iter()
-        .map(|p| p.4.unwrap_or(p.2))
-        .fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if lo.is_finite() && hi > lo {
-        let pad = (hi - lo) * 0.08;
-        (lo - pad, hi + pad)
-    } else if lo.is_finite() {
-        (lo - 1.0, lo + 1.0)
-    } else {
-        (0.0, 1.0)
-    };
-    let ticks = nice_ticks(lo, hi, 5);
-    let (t0, t1) = (
-        ticks.first().copied().unwrap_or(lo),
-        ticks.last().copied().unwrap_or(hi),
-    );
+    let (t0, t1, ticks) = value_axis(pts.iter().map(|p| (p.2, p.3, p.4)));
     let tick_dec = if ticks.iter().all(|t| t.fract() == 0.0) {
         0
     } else {

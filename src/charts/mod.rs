@@ -7,6 +7,7 @@ pub mod continuous;
 pub mod effects;
 pub mod overview;
 pub mod style;
+pub mod visits;
 
 use crate::cohort::{Arm, Kind};
 use crate::error::UserError;
@@ -194,6 +195,25 @@ pub fn charts(report: &Report) -> Vec<Chart> {
         }
         used.insert(stem.clone());
         out.push(Chart { stem, scene });
+    }
+    out.extend(visits_charts(&ctx, &mut used, &out));
+    out
+}
+
+/// The visits line charts (three or more waves), after the domain charts: each
+/// domain chart's stem with `-visits`.
+fn visits_charts(ctx: &Ctx, used: &mut HashSet<String>, domain: &[Chart]) -> Vec<Chart> {
+    let stems = domain
+        .iter()
+        .filter(|c| c.stem != "overview" && c.stem != "effects");
+    let mut out = Vec::new();
+    for (d, c) in ctx.report.domains.iter().zip(stems) {
+        let stem = format!("{}-visits", c.stem);
+        if let Some(scene) = visits::scene(ctx, d)
+            && used.insert(stem.clone())
+        {
+            out.push(Chart { stem, scene });
+        }
     }
     out
 }

@@ -151,6 +151,9 @@ pub struct Labels {
     /// More than two waves: the labels of those between the first and the last.
     #[serde(skip)]
     pub middle: Vec<String>,
+    /// The unit of the waves' times (the spec's `[waves] unit`).
+    #[serde(skip)]
+    pub time_unit: Option<crate::input::spec::Label>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -769,6 +772,7 @@ fn build_pass(
                 .unwrap_or_default(),
             None => Vec::new(),
         },
+        time_unit: spec.and_then(|s| s.waves.unit.clone()),
     };
     for (w, n) in &wave_map.dropped {
         warnings.push(Warning::new(

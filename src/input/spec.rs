@@ -52,6 +52,8 @@ pub struct Waves {
     pub order: Option<Vec<String>>,
     /// Each wave's time (e.g. months) for trends; default 0, 1, …, K − 1.
     pub times: Option<Vec<f64>>,
+    /// The unit of `times`, singular ("month", or `{ en = "month", es = "mes" }`).
+    pub unit: Option<Label>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -486,6 +486,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
                 favourable: favourable(d, t.estimate),
             })
         }))
+        .chain(super::visits::findings(report))
         .collect()
 }
 

@@ -47,6 +47,7 @@ figure { margin: 1rem 0 1.4rem; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; max-width: 640px; height: auto; }
 svg text { font-family: "DejaVu Sans", Verdana, sans-serif; }
 table { border-collapse: collapse; width: 100%; font-size: .84rem; margin: .4rem 0 1rem; break-inside: auto; }
+.visits { overflow-x: auto; } .visits table { font-size: .78rem; } .visits td { white-space: nowrap; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .45rem; text-align: left; vertical-align: top; }
 thead th { background: var(--head); border-bottom: 1.5px solid #999; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -491,7 +492,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
     let domain_stems: Vec<&str> = charts
         .iter()
         .map(|c| c.stem.as_str())
-        .filter(|s| *s != "overview" && *s != "effects")
+        .filter(|s| *s != "overview" && *s != "effects" && !s.ends_with("-visits"))
         .collect();
 
     let mut s = String::new();
@@ -565,6 +566,18 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
             s.push_str(&inline_svg(svg, &d.label));
         }
         s.push_str(&grid_html(&c.domain_grid(d)));
+        if let Some(g) = super::visits::grid(&c, d) {
+            s.push_str(&format!("<h4>{}</h4>\n", esc(super::visits::title(&c))));
+            let stem = domain_stems.get(i).map(|st| format!("{st}-visits"));
+            if let Some(svg) = stem.and_then(|st| svgs.get(&st)) {
+                s.push_str(&inline_svg(svg, &d.label));
+            }
+            s.push_str(&format!(
+                "<div class=\"visits\">{}</div><p class=\"note\">{}</p>\n",
+                grid_html(&g),
+                esc(&super::visits::note(&c))
+            ));
+        }
         s.push_str("</div>\n");
     }
     s.push_str("<div class=\"legend\">\n");

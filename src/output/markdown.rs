@@ -102,6 +102,13 @@ pub fn render(report: &Report) -> String {
         ));
         s.push_str(&grid_markdown(&c.domain_grid(d)));
         s.push('\n');
+        if let Some(g) = super::visits::grid(&c, d) {
+            let t = super::visits::title(&c);
+            s.push_str(&format!("### {t}\n\n{}\n", grid_markdown(&g)));
+        }
+    }
+    if !super::visits::visits(report).is_empty() {
+        s.push_str(&format!("{}  \n", escape(&super::visits::note(&c))));
     }
     for l in c.legend() {
         s.push_str(&format!("{}  \n", escape(&l)));

@@ -12,4 +12,5 @@ pub mod markdown;
 pub mod planning;
 pub mod reliability;
 pub mod table;
+pub mod visits;
 pub mod write;

@@ -153,12 +153,19 @@ pub fn render(report: &Report) -> String {
             c.kind_text(d.kind),
             draw(&c.domain_grid(d))
         ));
+        if let Some(g) = super::visits::grid(&c, d) {
+            let t = super::visits::title(&c);
+            out.push_str(&format!("{} · {t}\n{}\n\n", d.label, draw(&g)));
+        }
     }
     for di in 0..report.domains.len() {
         if let Some(b) = strata_block(&c, di) {
             out.push_str(&b);
             out.push('\n');
         }
+    }
+    if !super::visits::visits(report).is_empty() {
+        out.push_str(&format!("{}\n", super::visits::note(&c)));
     }
     for l in c.legend() {
         out.push_str(&l);
