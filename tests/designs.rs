@@ -252,3 +252,46 @@ fn cluster_none_and_attributes_kept_as_domains_by_the_spec() {
     );
     assert_eq!(v["input"]["cluster"]["clusters"], 4);
 }
+
+#[test]
+fn a_wave_order_that_does_not_name_every_wave_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,grupo,momento,puntaje\n");
+    for k in 0..12 {
+        let arm = if k % 2 == 0 { "programa" } else { "control" };
+        for (w, wave) in ["inicio", "medio", "cierre"].iter().enumerate() {
+            csv.push_str(&format!("n{k},{arm},{wave},{}\n", k + w));
+        }
+    }
+    let f = file_with(&dir, "tres.csv", &csv);
+    let spec = file_with(
+        &dir,
+        "s.toml",
+        "[waves]\norder = [\"inicio\", \"cierre\", \"fin\"]\n",
+    );
+    let out = evaluate()
+        .args([f.as_str(), "--spec", spec.as_str()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("wave \"medio\" is not in the spec's [waves] order"),
+        "{err}"
+    );
+    assert!(err.contains("line 3") && err.contains("momento"), "{err}");
+    // Named in full, the three waves are read in that order.
+    let spec = file_with(
+        &dir,
+        "o.toml",
+        "[waves]\norder = [\"inicio\", \"medio\", \"cierre\"]\n",
+    );
+    let v = json_of(&[f.as_str(), "--spec", spec.as_str()]);
+    let ids: Vec<&str> = v["input"]["waves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["inicio", "medio", "cierre"]);
+}
