@@ -573,17 +573,19 @@ impl<F: Fn(usize, &mut [f64]) -> f64 + Sync> Ctx<'_, F> {
             .map(|c| {
                 let mut s = vec![0.0; clusters * width];
                 let (mut x, mut z) = (vec![0.0; p], vec![0.0; k]);
-                for i in c * len..((c + 1) * len).min(n) {
+                let start = (c * len).min(n);
+                let end = ((c + 1) * len).min(n);
+                for (i, &id) in (start..end).zip(&ids[start..end]) {
                     let yi = (self.row)(i, &mut x);
                     let mut fitted = 0.0;
                     for (c, &j) in self.kept.iter().enumerate() {
                         fitted += x[j] * self.beta[c];
                     }
                     let r = yi - fitted;
-                    for a in 0..k {
-                        z[a] = (0..=a).map(|m| self.l[a * k + m] * x[self.kept[m]]).sum();
+                    for (a, za) in z.iter_mut().enumerate() {
+                        *za = (0..=a).map(|m| self.l[a * k + m] * x[self.kept[m]]).sum();
                     }
-                    let g = ids[i] as usize;
+                    let g = id as usize;
                     let t = &mut s[g * width..(g + 1) * width];
                     let mut o = 0;
                     for a in 0..k {
