@@ -29,6 +29,10 @@ const EIGEN_TOL: f64 = 1e-12;
 const ROW_BLOCK: usize = 1 << 15;
 /// Clusters per block of the variance pass (same reason).
 const CLUSTER_BLOCK: usize = 256;
+/// Row chunks of the per-cluster sums (fixed: results do not depend on the
+/// threads) and the most numbers their tables may hold together.
+const SUM_CHUNKS: usize = 4;
+const SUM_TABLE_MAX: usize = 1 << 24;
 
 /// A cluster (or arm) label of one row: any unsigned integer, in any order,
 /// not necessarily contiguous.
@@ -201,7 +205,6 @@ pub fn cr2_rows<C: ClusterId>(
     let t = streaming_qr(n, p, &row)?;
     let ols = pivoted_solve(&t, p)?;
     let (ids, clusters) = dense_ids(cluster);
-    let (order, offsets) = group(&ids, clusters);
     let kept: Vec<usize> = (0..p).filter(|&j| !ols.aliased[j]).collect();
     let k = kept.len();
     let l = lower_inverse_transpose(&ols.r, k);
@@ -212,6 +215,7 @@ pub fn cr2_rows<C: ClusterId>(
         l: &l,
         row: &row,
     };
+    let stats = ctx.cluster_sums(n, p, &ids, clusters);
     let blocks: Vec<Acc> = (0..clusters.div_ceil(CLUSTER_BLOCK))
         .into_par_iter()
         .map(|b| {
@@ -219,8 +223,7 @@ pub fn cr2_rows<C: ClusterId>(
             let mut work = Work::new(p, k);
             let end = ((b + 1) * CLUSTER_BLOCK).min(clusters);
             for g in b * CLUSTER_BLOCK..end {
-                let rows = &order[offsets[g]..offsets[g + 1]];
-                ctx.cluster(rows, &mut work, &mut acc)?;
+                ctx.cluster(&stats, g, &mut work, &mut acc)?;
             }
             Some(acc)
         })
@@ -275,7 +278,11 @@ fn givens_row(t: &mut [f64], r: &mut [f64], q: usize) {
             continue;
         }
         let a = t[j * q + j];
-        let h = a.hypot(b);
+        let h = if a.abs() < 1e150 && b.abs() < 1e150 {
+            (a * a + b * b).sqrt()
+        } else {
+            a.hypot(b)
+        };
         let (c, s) = (a / h, b / h);
         t[j * q + j] = h;
         for m in j + 1..q {
@@ -396,25 +403,6 @@ fn lower_inverse_transpose(r: &[f64], k: usize) -> Vec<f64> {
     l
 }
 
-/// Rows grouped by cluster (a counting sort): `order[offsets[g]..offsets[g+1]]`
-/// are cluster g's rows, in row order.
-fn group(ids: &[u32], clusters: usize) -> (Vec<u32>, Vec<usize>) {
-    let mut offsets = vec![0usize; clusters + 1];
-    for &g in ids {
-        offsets[g as usize + 1] += 1;
-    }
-    for g in 0..clusters {
-        offsets[g + 1] += offsets[g];
-    }
-    let mut next = offsets.clone();
-    let mut order = vec![0u32; ids.len()];
-    for (i, &g) in ids.iter().enumerate() {
-        order[next[g as usize]] = i as u32;
-        next[g as usize] += 1;
-    }
-    (order, offsets)
-}
-
 /// Sums over clusters, in the rotated coordinates θ = Rβ (where M = I).
 /// With k kept coefficients and, for coefficient c, g_c = R⁻ᵀe_c:
 /// - `meat` = Σ_j e_j e_j', e_j = Φ_j Z_j'r_j (so V = R⁻¹ meat R⁻ᵀ);
@@ -527,10 +515,14 @@ struct Scratch {
     om: Vec<f64>,
 }
 
+/// Per-cluster sums of [`Ctx::cluster_sums`].
+struct ClusterSums {
+    width: usize,
+    sums: Vec<f64>,
+}
+
 /// Scratch space of one thread.
 struct Work {
-    x: Vec<f64>,
-    z: Vec<f64>,
     b: Vec<f64>,
     zr: Vec<f64>,
     vecs: Vec<f64>,
@@ -539,9 +531,8 @@ struct Work {
 
 impl Work {
     fn new(p: usize, k: usize) -> Self {
+        let _ = p;
         Work {
-            x: vec![0.0; p],
-            z: vec![0.0; k],
             b: vec![0.0; k * k],
             zr: vec![0.0; k],
             vecs: vec![0.0; k * k],
@@ -564,36 +555,94 @@ struct Ctx<'a, F> {
 }
 
 impl<F: Fn(usize, &mut [f64]) -> f64 + Sync> Ctx<'_, F> {
-    /// Adds cluster `rows` to `acc`: B_j = Σ z z' and Z_j'r_j with z = R⁻ᵀx,
-    /// then B_j's eigenpairs (closed form for one row).
-    fn cluster(&self, rows: &[u32], w: &mut Work, acc: &mut Acc) -> Option<()> {
+    /// Per cluster, in one streaming pass over the rows in row order: the
+    /// lower triangle of B_j = Σ z z' and Z_j'r_j (z = R⁻ᵀx), then the row
+    /// count, `k(k+1)/2 + k + 1` numbers per cluster. The rows are cut into a
+    /// fixed number of chunks (it depends on the sizes only, never on the
+    /// threads), each with its own table, added in order.
+    fn cluster_sums(&self, n: usize, p: usize, ids: &[u32], clusters: usize) -> ClusterSums {
         let k = self.k;
-        w.b.iter_mut().for_each(|v| *v = 0.0);
-        w.zr.iter_mut().for_each(|v| *v = 0.0);
-        for &i in rows {
-            let yi = (self.row)(i as usize, &mut w.x);
-            let mut fitted = 0.0;
-            for (c, &j) in self.kept.iter().enumerate() {
-                fitted += w.x[j] * self.beta[c];
-            }
-            let r = yi - fitted;
-            for a in 0..k {
-                w.z[a] = (0..=a).map(|m| self.l[a * k + m] * w.x[self.kept[m]]).sum();
-            }
-            for a in 0..k {
-                w.zr[a] += w.z[a] * r;
-                for b in 0..=a {
-                    w.b[a * k + b] += w.z[a] * w.z[b];
+        let width = k * (k + 1) / 2 + k + 1;
+        let mut chunks = SUM_CHUNKS;
+        while chunks > 1 && chunks * clusters * width > SUM_TABLE_MAX {
+            chunks -= 1;
+        }
+        let len = n.div_ceil(chunks);
+        let parts: Vec<Vec<f64>> = (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let mut s = vec![0.0; clusters * width];
+                let (mut x, mut z) = (vec![0.0; p], vec![0.0; k]);
+                let start = (c * len).min(n);
+                let end = ((c + 1) * len).min(n);
+                for (i, &id) in (start..end).zip(&ids[start..end]) {
+                    let yi = (self.row)(i, &mut x);
+                    let mut fitted = 0.0;
+                    for (c, &j) in self.kept.iter().enumerate() {
+                        fitted += x[j] * self.beta[c];
+                    }
+                    let r = yi - fitted;
+                    for (a, za) in z.iter_mut().enumerate() {
+                        *za = (0..=a).map(|m| self.l[a * k + m] * x[self.kept[m]]).sum();
+                    }
+                    let g = id as usize;
+                    let t = &mut s[g * width..(g + 1) * width];
+                    let mut o = 0;
+                    for a in 0..k {
+                        for b in 0..=a {
+                            t[o] += z[a] * z[b];
+                            o += 1;
+                        }
+                    }
+                    for a in 0..k {
+                        t[o + a] += z[a] * r;
+                    }
+                    t[width - 1] += 1.0;
                 }
+                s
+            })
+            .collect();
+        let mut it = parts.into_iter();
+        let mut sums = it.next().unwrap_or_default();
+        for part in it {
+            for (a, b) in sums.iter_mut().zip(&part) {
+                *a += b;
             }
         }
-        if rows.len() == 1 {
-            // B = z z': one eigenpair λ = z'z, v = z/√λ.
-            let lam: f64 = w.z.iter().map(|v| v * v).sum();
+        ClusterSums { width, sums }
+    }
+
+    /// Adds cluster `g` to `acc` from its sums: B_j's eigenpairs (closed form
+    /// for one row).
+    fn cluster(&self, stats: &ClusterSums, g: usize, w: &mut Work, acc: &mut Acc) -> Option<()> {
+        let k = self.k;
+        let t = &stats.sums[g * stats.width..(g + 1) * stats.width];
+        let mut o = 0;
+        for a in 0..k {
+            for b in 0..=a {
+                w.b[a * k + b] = t[o];
+                o += 1;
+            }
+        }
+        w.zr.copy_from_slice(&t[o..o + k]);
+        let rows = t[stats.width - 1];
+        if rows == 1.0 {
+            // B = z z': λ = z'z = trace B, v = z/√λ with z = Z'r / r, or,
+            // r being 0, any column of B over its norm.
+            let lam: f64 = (0..k).map(|a| w.b[a * k + a]).sum();
             if lam > 0.0 {
-                let s = lam.sqrt();
-                for (v, z) in w.vecs.iter_mut().zip(&w.z) {
-                    *v = z / s;
+                let col = (0..k)
+                    .max_by(|&a, &b| w.b[a * k + a].total_cmp(&w.b[b * k + b]))
+                    .unwrap_or(0);
+                // Column `col` of B is z_col · z; its norm is |z_col|·√λ.
+                let zc = w.b[col * k + col].sqrt();
+                for a in 0..k {
+                    let bac = if a >= col {
+                        w.b[a * k + col]
+                    } else {
+                        w.b[col * k + a]
+                    };
+                    w.vecs[a] = bac / (zc * lam.sqrt());
                 }
                 acc.add_cluster(&[lam], &w.vecs[..k], &w.zr, self.l, &mut w.s);
             }
