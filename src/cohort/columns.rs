@@ -16,6 +16,10 @@ pub(super) fn named_column(t: &Source, name: &str, flag: &str) -> UResult<usize>
             .file(&t.name)
             .line(1)
             .hint(format!("columns are: {}", column_list(&t.headers)))
+            .es(
+                format!("{flag} {name}: no existe esa columna"),
+                Some(&format!("las columnas son: {}", column_list(&t.headers))),
+            )
     })
 }
 
@@ -180,7 +184,18 @@ pub(super) fn same_columns(sources: &[Source], ignore: &[String]) -> UResult<()>
                 .hint(format!(
                     "files read together need the same columns (in any order): add \"{col}\" to {}, or leave it out with --ignore {col}",
                     lacking.join(", ")
-                )));
+                ))
+                .es(
+                    format!(
+                        "la columna \"{col}\" está en {} pero no en {}",
+                        having.join(", "),
+                        lacking.join(", ")
+                    ),
+                    Some(&format!(
+                        "los archivos leídos juntos necesitan las mismas columnas (en cualquier orden): añada \"{col}\" a {}, o déjela fuera con --ignore {col}",
+                        lacking.join(", ")
+                    )),
+                ));
             }
         }
     }

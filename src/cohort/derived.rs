@@ -7,7 +7,7 @@
 use super::kinds::Acc;
 use super::layout::DomainCols;
 use super::rows::NO_CODE;
-use super::{Domain, Kind, Participant, Warning};
+use super::{Domain, Kind, Participant};
 use crate::error::{UResult, UserError};
 use crate::input::read::{Source, field};
 use crate::input::spec::{ANTHRO_DOMAINS, Anthropometry, DomainSpec, Label, ScaleSpec, Spec};
@@ -15,6 +15,7 @@ use crate::input::values::parse_number;
 use crate::stats::anthro::{self, Age, InputError, Measure, Outcome, Zscores};
 use crate::stats::reliability::{Score, reverse, scale_score};
 use crate::text::fold;
+use crate::warning::{Code, Warning};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -394,10 +395,8 @@ fn scale(
     if values.iter().flatten().all(|v| v.is_nan()) {
         warnings.push(Warning::new(
             Some(&s.name),
-            format!(
-                "scale \"{}\": no participant answered {min_items} of its items; domain skipped",
-                s.name
-            ),
+            Code::ScaleUnanswered,
+            crate::args![scale = s.name, m = min_items],
         ));
         return Ok(None);
     }
@@ -572,12 +571,8 @@ fn anthropometry(
             if f[d] > 0 {
                 warnings.push(Warning::new(
                     Some(name),
-                    format!(
-                        "{} value{} at wave {} beyond WHO's flag limits (implausible, e.g. a typing error): treated as missing",
-                        f[d],
-                        if f[d] == 1 { "" } else { "s" },
-                        cx.wave_name(w, k)
-                    ),
+                    Code::WhoFlags,
+                    crate::args![n = f[d], wave = cx.wave_name(w, k)],
                 ));
             }
         }
@@ -585,24 +580,22 @@ fn anthropometry(
     if no_sex > 0 {
         warnings.push(Warning::new(
             None,
-            format!(
-                "{no_sex} measurements without sex (column \"{}\"): no z-scores for them",
-                sex.name
-            ),
+            Code::NoSex,
+            crate::args![n = no_sex, column = sex.name],
         ));
     }
     if not_positive > 0 {
         warnings.push(Warning::new(
             None,
-            format!("{not_positive} weights or heights zero or negative: treated as missing"),
+            Code::NotPositive,
+            crate::args![n = not_positive],
         ));
     }
     if standing_young > 0 {
         warnings.push(Warning::new(
             None,
-            format!(
-                "notice: {standing_young} children measured standing before 9 months: taken as of unknown position, as WHO's packages do"
-            ),
+            Code::StandingYoung,
+            crate::args![n = standing_young],
         ));
     }
     let mut domains = Vec::new();

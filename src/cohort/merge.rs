@@ -251,7 +251,14 @@ impl Merge {
                         id()
                     ))
                     .column(plan.id_name)
-                    .hint("keep one row per participant and wave"),
+                    .hint("keep one row per participant and wave")
+                    .es(
+                        format!(
+                            "el participante \"{}\" aparece dos veces en la misma ronda (también en la línea {oline} de {oname})",
+                            id()
+                        ),
+                        Some("deje una fila por participante y ronda"),
+                    ),
                 ));
             }
         }
@@ -264,7 +271,14 @@ impl Merge {
                     id()
                 ))
                 .column(plan.group_name)
-                .hint("a participant keeps one arm in every wave; correct the arm"),
+                .hint("a participant keeps one arm in every wave; correct the arm")
+                .es(
+                    format!(
+                        "el participante \"{}\" está aquí en otro grupo que en la línea {oline}",
+                        id()
+                    ),
+                    Some("un participante mantiene su grupo en todas las rondas; corrija el grupo"),
+                ),
             ));
         }
         Ok(())

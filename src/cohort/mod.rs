@@ -156,21 +156,7 @@ pub struct Labels {
     pub time_unit: Option<crate::input::spec::Label>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Warning {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    pub message: String,
-}
-
-impl Warning {
-    pub fn new(domain: Option<&str>, message: impl Into<String>) -> Self {
-        Warning {
-            domain: domain.map(str::to_string),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::warning::{Code, Warning};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Participant {
@@ -410,7 +396,8 @@ fn build_pass(
         {
             warnings.push(Warning::new(
                 None,
-                format!("--ignore {name}: there is no such column; nothing to ignore"),
+                Code::IgnoreAbsent,
+                crate::args![column = name],
             ));
         }
     }
@@ -777,20 +764,19 @@ fn build_pass(
     for (w, n) in &wave_map.dropped {
         warnings.push(Warning::new(
             None,
-            format!("{n} rows of wave \"{w}\" dropped (only the waves chosen with --pre/--post are compared)"),
+            Code::WavesDropped,
+            crate::args![n = n, wave = w],
         ));
     }
     // Issue 21: a skipped multiple-choice summary column is told, not silent.
     for column in sources.first().map_or(&[][..], |s| &s.choice_summaries[..]) {
-        warnings.push(Warning::new(
-            Some(column),
-            "the answers of a multiple-choice question, space-separated; skipped (each choice is its own yes/no column)".to_string(),
-        ));
+        warnings.push(Warning::new(Some(column), Code::ChoiceSummary, Vec::new()));
     }
     if strata_missing > 0 {
         warnings.push(Warning::new(
             None,
-            format!("{strata_missing} rows have no value in --by column; they count only in the pooled results"),
+            Code::ByMissing,
+            crate::args![n = strata_missing],
         ));
     }
 
@@ -882,7 +868,8 @@ fn build_pass(
             .iter()
             .position(|c| fold(c) == fold(&dc.name));
         match f? {
-            Finished::Skipped(msg) => {
+            Finished::Skipped(mut w) => {
+                let msg = &w.message;
                 if let Some(i) = covariate_at {
                     return Err(UserError::new(format!(
                         "covariate \"{}\" cannot be used: {msg}",
@@ -896,7 +883,8 @@ fn build_pass(
                         roles.covariates[i]
                     )));
                 }
-                warnings.push(Warning::new(Some(&name), msg))
+                w.domain = Some(name);
+                warnings.push(w)
             }
             Finished::Domain {
                 kind,
@@ -917,17 +905,15 @@ fn build_pass(
                         &values,
                     ));
                     if covariate_at.is_none() {
-                        let why = if by_layout {
-                            "has no wave suffix in a wide file"
+                        let code = if by_layout {
+                            Code::AttributeWide
                         } else {
-                            "has the same value at every wave for every participant"
+                            Code::AttributeConstant
                         };
                         warnings.push(Warning::new(
                             Some(&name),
-                            format!(
-                                "notice: \"{}\" {why}: a participant attribute, shown in the baseline balance table, not analysed as an outcome (a [[domain]] entry in the spec keeps it an outcome)",
-                                dc.name
-                            ),
+                            code,
+                            crate::args![column = dc.name],
                         ));
                     }
                 }

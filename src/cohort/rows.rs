@@ -463,7 +463,11 @@ pub(super) fn parse(
                         &mut p,
                         UserError::new("the participant id is empty")
                             .column(plan.id_name)
-                            .hint("fill in the id of every row, or drop the row"),
+                            .hint("fill in the id of every row, or drop the row")
+                            .es(
+                                "el identificador del participante está vacío",
+                                Some("complete el identificador de cada fila, o quite la fila"),
+                            ),
                     );
                 }
                 std::borrow::Cow::Owned(id.as_bytes().to_vec())
@@ -497,7 +501,11 @@ pub(super) fn parse(
         p.error = Some((
             at,
             UserError::new(format!("the file cannot be read as CSV: {msg}"))
-                .hint("check for an unterminated quote (\") near this line"),
+                .hint("check for an unterminated quote (\") near this line")
+                .es(
+                    format!("el archivo no se puede leer como CSV: {msg}"),
+                    Some("busque unas comillas (\") sin cerrar cerca de esta línea"),
+                ),
         ));
     }
     p

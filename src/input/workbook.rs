@@ -34,6 +34,10 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Source> {
         UserError::new(format!("cannot open the workbook: {e}"))
             .file(path)
             .hint("check that it is an Excel (.xlsx/.xls) or OpenDocument (.ods) file and not open elsewhere")
+            .es(
+                format!("no se puede abrir el libro: {e}"),
+                Some("compruebe que es un archivo de Excel (.xlsx/.xls) u OpenDocument (.ods) y que no está abierto en otro programa"),
+            )
     })?;
     let names = book.sheet_names();
     let chosen = match sheet {
@@ -48,11 +52,16 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Source> {
                 ))
                 .file(path)
                 .hint("name one of the sheets with --sheet NAME")
+                .es(
+                    format!("no hay ninguna hoja \"{s}\" (hojas: {})", names.join(", ")),
+                    Some("nombre una de las hojas con --sheet NOMBRE"),
+                )
             })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| UserError::new("the workbook has no sheet").file(path))?,
+        None => names.first().cloned().ok_or_else(|| {
+            UserError::new("the workbook has no sheet")
+                .file(path)
+                .es("el libro no tiene ninguna hoja", None)
+        })?,
     };
     let name = format!("{path} [sheet {chosen}]");
     let range = book
@@ -71,9 +80,13 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Source> {
                     UserError::new(format!("cell {col}{line} holds the error {e}"))
                         .file(name.as_str())
                         .row(line)
-                        .column(col)
+                        .column(col.as_str())
                         .hint(
                             "fix the formula in the workbook, or clear the cell to mark it missing",
+                        )
+                        .es(
+                            format!("la celda {col}{line} contiene el error {e}"),
+                            Some("corrija la fórmula en el libro, o vacíe la celda para marcarla como faltante"),
                         ),
                 );
             }
@@ -88,7 +101,11 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Source> {
     let Some((hrec, hline)) = header else {
         return Err(UserError::new("the sheet is empty")
             .file(name.as_str())
-            .hint("choose the sheet that holds the data with --sheet NAME"));
+            .hint("choose the sheet that holds the data with --sheet NAME")
+            .es(
+                "la hoja está vacía",
+                Some("elija la hoja que contiene los datos con --sheet NOMBRE"),
+            ));
     };
     let stem = Path::new(path)
         .file_stem()
