@@ -37,7 +37,17 @@ pub(super) fn check_duplicate_columns(t: &Source) -> UResult<()> {
             .file(&t.name)
             .line(1)
             .column(h.as_str())
-            .hint("rename one of them (names are compared ignoring case and accents)"));
+            .hint("rename one of them (names are compared ignoring case and accents)")
+            .es(
+                format!(
+                    "las columnas {} (\"{}\") y {} (\"{}\") tienen el mismo nombre",
+                    j + 1,
+                    t.headers[j],
+                    i + 1,
+                    h
+                ),
+                Some("cambie el nombre de una de ellas (los nombres se comparan sin mayúsculas ni tildes)"),
+            ));
         }
         seen.insert(fold(h), i);
     }

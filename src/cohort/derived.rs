@@ -81,7 +81,14 @@ pub(super) fn take_inputs(
             .hint(format!(
                 "correct the name (roles and ignored columns cannot be used); columns are: {}",
                 names.join(", ")
-            )));
+            ))
+            .es(
+                format!("la columna \"{name}\" de {section} no es una columna de los datos"),
+                Some(&format!(
+                    "corrija el nombre (no se pueden usar roles ni columnas ignoradas); las columnas son: {}",
+                    names.join(", ")
+                )),
+            ));
         };
         let input = if domain_cols[at].spec.is_some() {
             let a = &accs[at];
@@ -355,7 +362,14 @@ fn scale(
                                 "text \"{raw}\" in item \"{}\" of scale \"{}\"",
                                 item.name, s.name
                             ))
-                            .hint("items hold numbers; correct the value, or mark it missing (empty or NA)"),
+                            .hint("items hold numbers; correct the value, or mark it missing (empty or NA)")
+                            .es(
+                                format!(
+                                    "texto \"{raw}\" en el ítem \"{}\" de la escala \"{}\"",
+                                    item.name, s.name
+                                ),
+                                Some("los ítems contienen números; corrija el valor, o márquelo como faltante (vacío o NA)"),
+                            ),
                         ));
                     }
                 };
@@ -370,7 +384,14 @@ fn scale(
                                 "value {v} of item \"{}\" is outside the range [{lo}, {hi}] of scale \"{}\"",
                                 item.name, s.name
                             ))
-                            .hint("correct the value, or the scale's range in the spec"),
+                            .hint("correct the value, or the scale's range in the spec")
+                            .es(
+                                format!(
+                                    "el valor {v} del ítem \"{}\" está fuera del rango [{lo}, {hi}] de la escala \"{}\"",
+                                    item.name, s.name
+                                ),
+                                Some("corrija el valor, o el rango de la escala en la especificación"),
+                            ),
                         ));
                     }
                     iv[i] = if reversed[j] { reverse(v, lo, hi) } else { v };

@@ -100,7 +100,8 @@ impl Acc {
         let spec_levels = spec_d.and_then(|s| s.levels.clone());
         let text_error = |ft: Option<(u64, &str)>| match ft {
             Some((at, raw)) => numeric_error(at, raw, "text"),
-            None => UserError::new(format!("text in numeric domain \"{col_name}\"")),
+            None => UserError::new(format!("text in numeric domain \"{col_name}\""))
+                .es(format!("texto en el dominio numérico \"{col_name}\""), None),
         };
         if let Some(pos) = spec_d.and_then(|s| s.positive.as_ref()) {
             return self.positive(pos, name, col_name, spec_file);
@@ -268,7 +269,14 @@ impl Acc {
                                     sl.join(", ")
                                 ))
                                 .file(spec_file.unwrap_or(""))
-                                .hint("add it to levels = [...] or correct the data"));
+                                .hint("add it to levels = [...] or correct the data")
+                                .es(
+                                    format!(
+                                        "el valor \"{l}\" de \"{col_name}\" no es uno de los niveles de la especificación ({})",
+                                        sl.join(", ")
+                                    ),
+                                    Some("añádalo a levels = [...] o corrija los datos"),
+                                ));
                             }
                         }
                     }
@@ -421,7 +429,15 @@ impl Acc {
             ))
             .file(spec_file.unwrap_or_default())
             .column(col_name)
-            .hint(format!("for a score, give [[domain]] \"{name}\" a threshold instead: pass = \">= 3\"")));
+            .hint(format!("for a score, give [[domain]] \"{name}\" a threshold instead: pass = \">= 3\""))
+            .es(
+                format!(
+                    "\"{col_name}\" tiene {} valores distintos ({}); positive = … hace un dominio sí/no de un ítem con dos",
+                    seen.len(),
+                    seen.join(", ")
+                ),
+                Some(&format!("para una puntuación, dé a [[domain]] \"{name}\" un umbral: pass = \">= 3\"")),
+            ));
         }
         Ok(Finished::Domain {
             kind: Kind::Binary,

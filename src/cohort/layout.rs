@@ -210,6 +210,10 @@ pub(super) fn domain_columns(
                     .file(&t.name)
                     .line(1)
                     .hint("files read together need the same columns (in any order)")
+                    .es(
+                        format!("falta aquí la columna \"{name_folded}\" del primer archivo"),
+                        Some("los archivos leídos juntos necesitan las mismas columnas (en cualquier orden)"),
+                    )
                 })
             })
             .collect()
@@ -303,7 +307,17 @@ pub(super) fn domain_columns(
                 ))
                 .file(&spec.file)
                 .line(spec.lines.get(i).copied().unwrap_or(1))
-                .hint(format!("domain columns are: {}", names.join(", "))));
+                .hint(format!("domain columns are: {}", names.join(", ")))
+                .es(
+                    format!(
+                        "la columna \"{}\" de [[domain]] no es una columna de dominio de los datos",
+                        d.column
+                    ),
+                    Some(&format!(
+                        "las columnas de dominio son: {}",
+                        names.join(", ")
+                    )),
+                ));
             };
             dc.spec = Some(d.clone());
         }

@@ -328,7 +328,11 @@ impl Merge {
                 "participant \"{id}\" is in cluster \"{b}\" here but in \"{a}\" on line {oline}"
             ))
             .column(plan.cluster_name)
-            .hint("a participant stays in one cluster (centre, school) at every wave; correct the cluster column"),
+            .hint("a participant stays in one cluster (centre, school) at every wave; correct the cluster column")
+            .es(
+                format!("el participante \"{id}\" está aquí en el conglomerado \"{b}\" pero en \"{a}\" en la línea {oline}"),
+                Some("un participante permanece en un conglomerado (centro, escuela) en todas las rondas; corrija la columna de conglomerados"),
+            ),
         ))
     }
 }

@@ -403,7 +403,19 @@ pub(super) fn parse(
                     &mut p,
                     UserError::new(format!("the {what} is empty"))
                         .column(name)
-                        .hint(format!("fill in the {what} of every row (or drop the row)")),
+                        .hint(format!("fill in the {what} of every row (or drop the row)"))
+                        .es(
+                            if what == "arm" {
+                                "el grupo está vacío"
+                            } else {
+                                "la ronda está vacía"
+                            },
+                            Some(if what == "arm" {
+                                "complete el grupo de cada fila (o quite la fila)"
+                            } else {
+                                "complete la ronda de cada fila (o quite la fila)"
+                            }),
+                        ),
                 );
             }
         }
