@@ -354,6 +354,15 @@ pub fn render(code: Code, args: &[(&'static str, String)], lang: &str, cut_value
     }
 }
 
+/// An argument's value as shown in `lang`.
+pub fn shown_value(name: &str, value: &str, lang: &str) -> String {
+    if lang == "es" {
+        spanish_value(name, value)
+    } else {
+        value.to_string()
+    }
+}
+
 /// An argument's value in Spanish: the arms' names, decimal commas.
 fn spanish_value(name: &str, value: &str) -> String {
     match (name, value) {

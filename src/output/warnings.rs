@@ -4,7 +4,7 @@
 
 use super::fmt::Lang;
 use super::i18n::words;
-use crate::warning::{MAX_VALUE_CHARS, Warning, cut, cut_quoted, render};
+use crate::warning::{MAX_VALUE_CHARS, Warning, cut, cut_quoted, render, shown_value};
 
 /// How many cases a grouped line names before "… and N more".
 pub const SHOWN: usize = 3;
@@ -91,23 +91,28 @@ fn grouped(ws: &[&Warning], lang: &str) -> Line {
     if !scope_differs {
         text = format!("{}{text}", cut_quoted(&first.scope, 4 * MAX_VALUE_CHARS));
     }
+    // One domain for every case: said once, before the line.
+    let domain = first
+        .domain
+        .as_ref()
+        .filter(|d| ws.iter().all(|c| c.domain.as_ref() == Some(*d)));
     let mut labels: Vec<String> = Vec::new();
     for c in ws {
         let mut label = String::new();
         if scope_differs {
             label.push_str(c.scope.trim_end_matches(": "));
         }
-        if let Some(d) = &c.domain {
+        if let Some(d) = c.domain.as_ref().filter(|_| domain.is_none()) {
             if !label.is_empty() {
                 label.push_str(" · ");
             }
             label.push_str(d);
         }
-        let values: Vec<&str> = c
+        let values: Vec<String> = c
             .args
             .iter()
             .filter(|(k, _)| differing.contains(k))
-            .map(|(_, v)| v.as_str())
+            .map(|(k, v)| shown_value(k, v, lang))
             .collect();
         if !values.is_empty() {
             label = if label.is_empty() {
@@ -122,14 +127,17 @@ fn grouped(ws: &[&Warning], lang: &str) -> Line {
         }
     }
     let n = ws.len().to_string();
+    let domain = domain.map(|d| cut(d, MAX_VALUE_CHARS).into_owned());
     if labels.is_empty() {
         return Line {
-            domain: None,
+            domain,
             text: format!("{text} {}", w.w_times.replace("{n}", &n)),
         };
     }
-    let all_domains =
-        differing.is_empty() && !scope_differs && ws.iter().all(|c| c.domain.is_some());
+    let all_domains = differing.is_empty()
+        && !scope_differs
+        && domain.is_none()
+        && ws.iter().all(|c| c.domain.is_some());
     let noun = if all_domains { w.w_domains } else { w.w_cases };
     let mut cases = labels
         .iter()
@@ -144,7 +152,7 @@ fn grouped(ws: &[&Warning], lang: &str) -> Line {
         ));
     }
     Line {
-        domain: None,
+        domain,
         text: format!("{}: {text} — {cases}", noun.replace("{n}", &n)),
     }
 }
@@ -204,6 +212,26 @@ mod tests {
         assert_eq!(
             l[0].text,
             "2 cases: centro = 3: …: cannot be tested (too few observations or no variation); p-value is null — peso (did ancova), talla (between:post welch_t)"
+        );
+    }
+
+    #[test]
+    fn one_domain_is_said_once_and_values_in_the_language() {
+        let ws: Vec<Warning> = [("between:pre", "3.00"), ("between:post", "2.50")]
+            .iter()
+            .map(|(c, x)| {
+                Warning::new(
+                    Some("level"),
+                    Code::ExpectedCount,
+                    args![comparison = c, x = x],
+                )
+            })
+            .collect();
+        let l = lines(&ws, "es");
+        assert_eq!(l[0].domain.as_deref(), Some("level"));
+        assert_eq!(
+            l[0].text,
+            "2 casos: …: una frecuencia esperada es menor que 5 (…); el valor p de χ² puede ser inexacto — between:pre 3,00, between:post 2,50"
         );
     }
 
