@@ -398,7 +398,11 @@ pub fn parse_bytes(name: &str, stem: &str, bytes: Vec<u8>) -> UResult<Source> {
         if bad {
             return Err(UserError::new("the file is not valid UTF-16 text")
                 .file(name)
-                .hint("save it as CSV UTF-8"));
+                .hint("save it as CSV UTF-8")
+                .es(
+                    "el archivo no es texto UTF-16 válido",
+                    Some("guárdelo como CSV UTF-8"),
+                ));
         }
         text.into_owned().into_bytes()
     } else {
