@@ -135,6 +135,43 @@ fn a_spanish_run_has_no_english_warning_anywhere() {
     );
 }
 
+/// The Word report's warnings: Spanish and grouped (read back with Python's
+/// zipfile; skipped where there is no python3).
+#[test]
+fn the_word_report_groups_in_spanish() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = cohort(dir.path());
+    let docx = dir.path().join("informe.docx");
+    run(&[
+        csv.as_str(),
+        "--lang",
+        "es",
+        "-q",
+        "--report",
+        docx.to_str().unwrap(),
+    ]);
+    let xml = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('word/document.xml').decode())",
+            docx.to_str().unwrap(),
+        ])
+        .output();
+    let Ok(xml) = xml.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()) else {
+        eprintln!("SKIPPED: no python3 to read the .docx");
+        return;
+    };
+    assert!(
+        xml.contains(
+            "5 dominios: todos los valores faltan; dominio omitido — v1, v2, v3, … y 2 más"
+        ),
+        "{}",
+        &xml[..xml.len().min(2000)]
+    );
+    assert!(!xml.contains("every value is missing"));
+    assert!(xml.contains("muy lar…") && !xml.contains(&"muy larga ".repeat(10)));
+}
+
 #[test]
 fn english_is_grouped_too_and_json_is_not() {
     let dir = tempfile::tempdir().unwrap();

@@ -96,7 +96,9 @@ fn grouped(ws: &[&Warning], lang: &str) -> Line {
         .domain
         .as_ref()
         .filter(|d| ws.iter().all(|c| c.domain.as_ref() == Some(*d)));
+    // Distinct labels in order (a set: a kind can repeat 100,000 times).
     let mut labels: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for c in ws {
         let mut label = String::new();
         if scope_differs {
@@ -122,7 +124,7 @@ fn grouped(ws: &[&Warning], lang: &str) -> Line {
             };
         }
         let label = cut(&label, MAX_VALUE_CHARS).into_owned();
-        if !label.is_empty() && !labels.contains(&label) {
+        if !label.is_empty() && seen.insert(label.clone()) {
             labels.push(label);
         }
     }
