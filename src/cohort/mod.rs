@@ -22,6 +22,7 @@ use columns::{check_duplicate_columns, column_list};
 use ids::Ids;
 use kinds::Finished;
 use labels::LabelMap;
+pub use labels::Shown;
 use merge::{Cells, Merge, SpareTile, T_MERGE, T_PARSE, T_READ, arm_index, columns};
 use rayon::prelude::*;
 use rows::{NO_CODE, Parsed, Plan, Tally};
@@ -154,6 +155,9 @@ pub struct Labels {
     /// The unit of the waves' times (the spec's `[waves] unit`).
     #[serde(skip)]
     pub time_unit: Option<crate::input::spec::Label>,
+    /// The spec's labels for coded arms and waves, shown instead of the values.
+    #[serde(skip_serializing_if = "Shown::is_empty")]
+    pub display: Shown,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -447,6 +451,7 @@ fn build_pass(
         &wide_words,
         &mut warnings,
     )?;
+    kinds::keep_listed(&mut domain_cols, spec, &roles.covariates)?;
 
     // Arms and waves: labels mapped as rows come; problems reported at the end, with
     // every label found.
@@ -652,7 +657,7 @@ fn build_pass(
                 "unknown arm label \"{label}\" (values found: {arm_values})"
             ))
             .column(group_col_name.as_str())
-            .hint("name the labels with --intervention LABEL and --control LABEL"),
+            .hint(arm_map.hint()),
         ));
     }
     let wave_values = wave_map.written().join(", ");
@@ -718,7 +723,7 @@ fn build_pass(
                 "unknown wave label \"{label}\" (values found: {wave_values})"
             ))
             .column(wave_col_name.as_str())
-            .hint("name the labels with --pre LABEL and --post LABEL"),
+            .hint(wave_map.hint()),
         ));
     }
     if let Some((a, b)) = &wave_map.same_side {
@@ -754,7 +759,7 @@ fn build_pass(
         .file(spec.map_or("", |s| s.file.as_str()))
         .hint("give one finite time per wave, in the waves' order (e.g. times = [0, 4, 8])"));
     }
-    let labels = Labels {
+    let mut labels = Labels {
         intervention: arm_map.first_written[0].clone(),
         control: arm_map.first_written[1].clone(),
         pre: match &wave_map.order {
@@ -773,12 +778,17 @@ fn build_pass(
             None => Vec::new(),
         },
         time_unit: spec.and_then(|s| s.waves.unit.clone()),
+        display: Shown::default(),
     };
+    labels.display = labels::shown(&labels, spec);
     for (w, n) in &wave_map.dropped {
         warnings.push(Warning::new(
             None,
             format!("{n} rows of wave \"{w}\" dropped (only the waves chosen with --pre/--post are compared)"),
         ));
+    }
+    for n in sources.iter().flat_map(|s| &s.notices) {
+        warnings.push(Warning::new(None, n.clone()));
     }
     // Issue 21: a skipped multiple-choice summary column is told, not silent.
     for column in sources.first().map_or(&[][..], |s| &s.choice_summaries[..]) {
