@@ -66,8 +66,6 @@ fn stdout(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8")
 }
 
-const T: &str = "testdata/columns";
-
 // Issue 20, bullet 1: wide pairs under every pre/post word; `peso_kg_inicial` is a
 // wave of peso_kg, never an outcome of its own.
 #[test]
@@ -506,4 +504,24 @@ fn a_coded_value_that_is_no_arm_names_its_place_and_the_spec_syntax() {
         err.contains("t.toml, line 2") && err.contains("valor"),
         "{err}"
     );
+}
+
+// A wide file's waves are column endings: the spec's `pre`/`post` both pair them
+// and label them.
+#[test]
+fn a_wide_files_waves_take_the_spec_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(
+        &dir,
+        "s.toml",
+        "[waves]\npre = { value = \"inicial\", label = \"Línea base\" }\npost = { value = \"final\", label = \"Cierre\" }\n",
+    );
+    let out = stdout(&["examples/propios/ancho.csv", "--spec", spec.as_str()]);
+    assert!(
+        out.contains("Línea base") && out.contains("Cierre"),
+        "{out}"
+    );
+    let v = json_of(&["examples/propios/ancho.csv", "--spec", spec.as_str()]);
+    assert_eq!(v["input"]["layout"], "wide");
+    assert_eq!(v["labels"]["display"]["pre"], "Línea base");
 }

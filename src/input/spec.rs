@@ -638,6 +638,37 @@ mod tests {
     }
 
     #[test]
+    fn coded_values_with_labels() {
+        let s = parse_spec(
+            "e.toml",
+            "[groups]\nintervention = { value = 1, label = \"Programa\" }\ncontrol = \"2\"\n[waves]\norder = [{ value = \"1\", label = { en = \"Start\", es = \"Inicio\" } }, \"2\", 3]\n",
+        )
+        .unwrap();
+        assert_eq!(s.groups.intervention.as_deref(), Some("1"));
+        assert_eq!(s.groups.control.as_deref(), Some("2"));
+        assert_eq!(
+            shown_for(&s.groups.shown, " 1 ").and_then(|l| l.get("es")),
+            Some("Programa")
+        );
+        assert!(shown_for(&s.groups.shown, "2").is_none());
+        assert_eq!(
+            s.waves.order.as_deref(),
+            Some(&["1".to_string(), "2".into(), "3".into()][..])
+        );
+        assert_eq!(
+            shown_for(&s.waves.shown, "1").and_then(|l| l.get("es")),
+            Some("Inicio")
+        );
+        // A key other than value and label, or no value: the spec's line.
+        let e = parse_spec("e.toml", "[groups]\nintervention = { valor = \"1\" }\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        let e = parse_spec("e.toml", "[waves]\npre = { label = \"A\" }\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        let s = parse_spec("e.toml", "ignore = [\"a\"]\n\ndomains = [\"b\"]\n").unwrap();
+        assert_eq!((s.ignore.len(), s.only_line), (1, 3));
+    }
+
+    #[test]
     fn errors_name_the_line() {
         let e = parse_spec("e.toml", "title = \"T\"\n[[domain]]\ncolumn = \n").unwrap_err();
         assert_eq!(e.line, Some(3));
