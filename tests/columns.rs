@@ -389,9 +389,7 @@ fn coded_arms_and_waves_show_the_spec_labels_in_every_output() {
         "{table}"
     );
     assert!(
-        table
-            .to_lowercase()
-            .contains("the programa group scored higher in asiste"),
+        table.contains("The Programa group scored higher in asiste"),
         "{table}"
     );
     // JSON: the values as written stay; the labels are added.
