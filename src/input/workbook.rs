@@ -246,4 +246,21 @@ mod tests {
         assert_eq!(cell_text(&Data::String(" sí ".into())), " sí ");
         assert_eq!(cell_text(&Data::Empty), "");
     }
+
+    #[test]
+    fn date_cells_read_as_iso_dates() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let cell = |x: f64, t| Data::DateTime(ExcelDateTime::new(x, t, false));
+        // 45323 = 2024-02-01 (Excel's 1900 system).
+        assert_eq!(
+            cell_text(&cell(45323.0, ExcelDateTimeType::DateTime)),
+            "2024-02-01"
+        );
+        assert_eq!(
+            cell_text(&cell(45323.5, ExcelDateTimeType::DateTime)),
+            "2024-02-01T12:00:00"
+        );
+        // A duration stays a number of days.
+        assert_eq!(cell_text(&cell(2.0, ExcelDateTimeType::TimeDelta)), "2");
+    }
 }
