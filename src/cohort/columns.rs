@@ -1,8 +1,12 @@
-//! Which column plays which role (participant, arm, wave, strata, cluster).
+//! Which column plays which role (participant, arm, wave, strata, cluster,
+//! covariate), and which columns hold the domains (layout.rs decides the layout).
 
+use super::layout::{self, DomainCols};
+use super::{Layout, Warning};
 use crate::error::{UResult, UserError};
 use crate::input::read::Source;
 use crate::input::roles;
+use crate::input::spec::Spec;
 use crate::text::fold;
 use std::collections::HashMap;
 
@@ -185,4 +189,106 @@ pub(super) fn same_columns(sources: &[Source], ignore: &[String]) -> UResult<()>
         }
     }
     Ok(())
+}
+
+/// Every column's part: each role's column in every table (present in every file
+/// alike), the layout, and each domain's columns. `--ignore` of a column no file
+/// has is a warning: one command serves every file of a project.
+pub(super) struct Columns {
+    pub roles: Roles,
+    pub layout: Layout,
+    pub domains: Vec<DomainCols>,
+}
+
+/// Find [`Columns`] in the sources (the first one's header names the domains).
+pub(super) fn find_columns(
+    sources: &[Source],
+    opts: &super::Options,
+    spec: Option<&Spec>,
+    warnings: &mut Vec<Warning>,
+) -> UResult<Columns> {
+    let first = &sources[0];
+    let roles = find_roles(sources, opts, spec)?;
+    let (id_cols, group_cols, wave_cols, by_cols, cluster_cols) = (
+        &roles.id,
+        &roles.group,
+        &roles.wave,
+        &roles.by,
+        &roles.cluster,
+    );
+    for (i, t) in sources.iter().enumerate() {
+        if id_cols[i].is_some() != id_cols[0].is_some()
+            || wave_cols[i].is_some() != wave_cols[0].is_some()
+        {
+            return Err(
+                UserError::new("this file's columns do not match the first file's")
+                    .file(&t.name)
+                    .line(1)
+                    .hint(format!(
+                        "every file needs the same columns as {}",
+                        first.name
+                    )),
+            );
+        }
+    }
+    for name in &opts.ignore {
+        if sources
+            .iter()
+            .all(|t| roles::find_named(&t.headers, name).is_none())
+        {
+            warnings.push(Warning::new(
+                None,
+                format!("--ignore {name}: there is no such column; nothing to ignore"),
+            ));
+        }
+    }
+    same_columns(sources, &opts.ignore)?;
+    let ignored: Vec<String> = opts.ignore.iter().map(|s| fold(s)).collect();
+    let has_wave = wave_cols[0].is_some();
+    let is_role = |t: usize, c: usize| {
+        [
+            id_cols[t],
+            group_cols[t],
+            wave_cols[t],
+            by_cols[t],
+            cluster_cols[t],
+        ]
+        .contains(&Some(c))
+            || ignored.contains(&fold(&sources[t].headers[c]))
+            || sources[t].skip.get(c).copied().unwrap_or(false)
+    };
+    let wide_words = layout::wide_words(&[
+        opts.pre
+            .clone()
+            .or_else(|| spec.and_then(|s| s.waves.pre.clone())),
+        opts.post
+            .clone()
+            .or_else(|| spec.and_then(|s| s.waves.post.clone())),
+    ]);
+    let (layout, domains) = layout::domain_columns(
+        sources,
+        &first.headers,
+        has_wave,
+        &is_role,
+        spec,
+        &wide_words,
+        warnings,
+    )?;
+    let mut domains = domains;
+    super::kinds::keep_listed(&mut domains, spec, &roles.covariates)?;
+    Ok(Columns {
+        roles,
+        layout,
+        domains,
+    })
+}
+
+/// Issue 21: a skipped multiple-choice summary column is told, not silent.
+pub(super) fn choice_summary_warnings(first: &Source, warnings: &mut Vec<Warning>) {
+    for column in &first.choice_summaries {
+        warnings.push(Warning::new(
+            Some(column),
+            "the answers of a multiple-choice question, space-separated; skipped (each choice is its own yes/no column)".to_string(),
+        ));
+    }
 }

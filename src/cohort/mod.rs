@@ -1,32 +1,32 @@
 //! The typed cohort: participants (arm, stratum, which waves they were seen in) and
 //! domains (kind, levels, one value per participant and wave), built from the sources.
 
+mod attach;
 mod characteristics;
 mod columns;
 mod derived;
+mod design;
+mod domains;
 mod ids;
 mod kinds;
 mod labels;
 mod layout;
 mod merge;
+mod naming;
+mod read;
 mod rows;
+mod strata;
 mod waves;
 
 use crate::error::{UResult, UserError};
-use crate::input::blocks::Block;
 use crate::input::read::Source;
-use crate::input::roles;
 use crate::input::spec::{Label, Spec};
 use crate::text::fold;
-use columns::{check_duplicate_columns, column_list};
-use ids::Ids;
-use kinds::Finished;
-use labels::LabelMap;
+use attach::Sorted;
+use columns::{Columns, check_duplicate_columns, column_list};
+use design::Decided;
 pub use labels::Shown;
-use merge::{Cells, Merge, SpareTile, T_MERGE, T_PARSE, T_READ, arm_index, columns};
-use rayon::prelude::*;
-use rows::{NO_CODE, Parsed, Plan, Tally};
-use rustc_hash::FxHashMap;
+use naming::{Names, Verdict};
 use serde::Serialize;
 use std::time::Instant;
 
@@ -291,51 +291,6 @@ struct First {
     headers: Vec<String>,
 }
 
-/// `--by` makes sense for a few groups of children found in both arms (age band,
-/// state): more than 20 values (a score, an id) is refused, and so is a column
-/// nested in the arms (a centre, a school), which is a cluster (contract §6.2).
-fn check_strata(
-    by: &str,
-    values: &[String],
-    participants: &[Participant],
-    file: &str,
-) -> UResult<()> {
-    if values.len() > 20 {
-        let numeric = values.iter().all(|v| v.trim().parse::<f64>().is_ok());
-        let what = if numeric {
-            "a number (a score, an age)"
-        } else {
-            "a column with many values"
-        };
-        return Err(UserError::new(format!(
-            "--by {by}: {} different values; {what} makes one stratum per value",
-            values.len()
-        ))
-        .file(file)
-        .line(1)
-        .column(by)
-        .hint("use --by with a column of a few groups (up to 20), e.g. an age band or a state"));
-    }
-    let mut arms = vec![[false; 2]; values.len()];
-    for p in participants {
-        if let Some(s) = p.stratum.and_then(|s| arms.get_mut(s as usize)) {
-            s[p.arm.index()] = true;
-        }
-    }
-    let both = participants.iter().any(|p| p.arm == Arm::Control)
-        && participants.iter().any(|p| p.arm == Arm::Intervention);
-    if both && values.len() > 1 && arms.iter().all(|a| !(a[0] && a[1])) {
-        return Err(UserError::new(format!(
-            "--by {by}: every value of \"{by}\" holds children of one arm only, so no stratum can compare the arms: it is a cluster (a centre, a school), not a stratum"
-        ))
-        .file(file)
-        .line(1)
-        .column(by)
-        .hint(format!("use --cluster {by}: the tests then take into account that children of one {by} are alike")));
-    }
-    Ok(())
-}
-
 /// Build the cohort from the sources read from the command line, in one pass over
 /// their records.
 pub fn build(sources: &mut [Source], opts: &Options, spec: Option<&Spec>) -> UResult<Cohort> {
@@ -362,7 +317,9 @@ pub fn build_with_progress(
 }
 
 /// One reading of the sources; `order`: the folded wave labels in order, when
-/// there are more than two waves.
+/// there are more than two waves. Each step is decided in its own file: columns.rs
+/// (roles, layout), naming.rs (labels, wave order), read.rs (the rows), strata.rs,
+/// design.rs, domains.rs (kinds) and attach.rs (outcomes, attributes, covariates).
 fn build_pass(
     sources: &mut [Source],
     opts: &Options,
@@ -380,610 +337,87 @@ fn build_pass(
         check_duplicate_columns(t)?;
     }
     let mut warnings = Vec::new();
-
-    // Roles, found in each table by name.
-    let roles = columns::find_roles(sources, opts, spec)?;
-    let (id_cols, group_cols, wave_cols, by_cols, cluster_cols) = (
-        &roles.id,
-        &roles.group,
-        &roles.wave,
-        &roles.by,
-        &roles.cluster,
-    );
-    for (i, t) in sources.iter().enumerate() {
-        if id_cols[i].is_some() != id_cols[0].is_some()
-            || wave_cols[i].is_some() != wave_cols[0].is_some()
-        {
-            return Err(
-                UserError::new("this file's columns do not match the first file's")
-                    .file(&t.name)
-                    .line(1)
-                    .hint(format!(
-                        "every file needs the same columns as {}",
-                        first.name
-                    )),
-            );
-        }
-    }
-    // One command serves every file of a project: ignoring an absent column is
-    // only worth a warning.
-    for name in &opts.ignore {
-        if sources
-            .iter()
-            .all(|t| roles::find_named(&t.headers, name).is_none())
-        {
-            warnings.push(Warning::new(
-                None,
-                format!("--ignore {name}: there is no such column; nothing to ignore"),
-            ));
-        }
-    }
-    columns::same_columns(sources, &opts.ignore)?;
-    let ignored: Vec<String> = opts.ignore.iter().map(|s| fold(s)).collect();
-    let has_wave = wave_cols[0].is_some();
-    let is_role = |t: usize, c: usize| {
-        [
-            id_cols[t],
-            group_cols[t],
-            wave_cols[t],
-            by_cols[t],
-            cluster_cols[t],
-        ]
-        .contains(&Some(c))
-            || ignored.contains(&fold(&sources[t].headers[c]))
-            || sources[t].skip.get(c).copied().unwrap_or(false)
-    };
-
-    let wide_words = layout::wide_words(&[
-        opts.pre
-            .clone()
-            .or_else(|| spec.and_then(|s| s.waves.pre.clone())),
-        opts.post
-            .clone()
-            .or_else(|| spec.and_then(|s| s.waves.post.clone())),
-    ]);
-    let (layout, mut domain_cols) = layout::domain_columns(
+    let Columns {
+        roles,
+        layout,
+        domains: mut domain_cols,
+    } = columns::find_columns(sources, opts, spec, &mut warnings)?;
+    let names = Names::new(opts, spec, &roles, &sources[0], order)?;
+    let k = names.k;
+    let has_id = roles.id[0].is_some();
+    let has_wave = roles.wave[0].is_some();
+    let mut r = read::read(
         sources,
-        &first.headers,
-        has_wave,
-        &is_role,
+        &roles,
+        layout,
+        &mut domain_cols,
+        &names,
         spec,
-        &wide_words,
-        &mut warnings,
+        progress,
     )?;
-    kinds::keep_listed(&mut domain_cols, spec, &roles.covariates)?;
-
-    // Arms and waves: labels mapped as rows come; problems reported at the end, with
-    // every label found.
-    let several = sources.len() > 1;
-    let spec_groups = spec.map(|s| s.groups.clone()).unwrap_or_default();
-    let named_arms = [
-        opts.intervention.clone().or(spec_groups.intervention),
-        opts.control.clone().or(spec_groups.control),
-    ];
-    let spec_waves = spec.map(|s| s.waves.clone()).unwrap_or_default();
-    let named_waves = [
-        opts.pre.clone().or(spec_waves.pre),
-        opts.post.clone().or(spec_waves.post),
-    ];
-    let choose_waves = named_waves[0].is_some() && named_waves[1].is_some();
-    let group_col_name = group_cols[0]
-        .map(|c| first.headers[c].clone())
-        .unwrap_or_else(|| "(file name)".into());
-    let wave_col_name = wave_cols[0]
-        .map(|c| first.headers[c].clone())
-        .unwrap_or_default();
-    let arm_map = LabelMap::new(
-        named_arms,
-        [roles::INTERVENTION_LABELS, roles::CONTROL_LABELS],
-        false,
-    );
-    let mut wave_map = LabelMap::new(named_waves, [roles::PRE_LABELS, roles::POST_LABELS], true);
-    let k = order.as_ref().map_or(2, Vec::len);
-    if k > 32 {
-        return Err(
-            UserError::new(format!("{k} waves: at most 32 can be analysed"))
-                .file(&first.name)
-                .column(wave_col_name.as_str())
-                .hint("choose the waves to compare with --pre LABEL --post LABEL"),
-        );
+    let error_at = |at: u64, e: UserError| read::error_at(sources, at, e);
+    let verdict = naming::check(
+        &names,
+        &r.arm_map,
+        &r.wave_map,
+        has_wave,
+        spec,
+        &first.name,
+        &error_at,
+    )?;
+    if let Verdict::ReadAgain(order) = verdict {
+        drop(r);
+        return build_pass(sources, opts, spec, progress, Some(order));
     }
-    wave_map.order = order.clone();
-
-    // Participants, strata and domain values: blocks of records are parsed on every
-    // core (rows.rs) and merged here in file order.
-    let has_id = id_cols[0].is_some();
-    // Sized for the expected rows (one participant per row at most, half in the usual
-    // long file): no rehashing or regrowth on big files.
-    let expected: usize = sources
-        .iter()
-        .map(|s| s.estimated_rows)
-        .sum::<usize>()
-        .min(1 << 28);
-    let nd = domain_cols.len();
-    let fresh_arms = arm_map.clone();
-    let fresh_waves = wave_map.clone();
-    let mut m = Merge {
-        nd,
-        ids: Ids::with_capacity(expected / 2, has_id),
-        cells: Cells::new(k * nd, expected / 2),
-        tallies: vec![Tally::default(); nd],
-        arm_map,
-        wave_map,
-        strata_values: Vec::new(),
-        strata_index: FxHashMap::default(),
-        strata_missing: 0,
-        cluster_values: Vec::new(),
-        cluster_index: FxHashMap::default(),
-        waves: k,
-        at_more: Vec::new(),
-        rows_total: 0,
-    };
-    let ahead = SpareTile::new(&m.cells, expected / 2);
-    let threads = rayon::current_num_threads().max(1);
-    for si in 0..sources.len() {
-        let mut blocks = sources[si].blocks()?;
-        let src = &sources[si];
-        let done_before: u64 = sources[..si].iter().map(|s| s.size).sum();
-        let plan = Plan {
-            si,
-            id: id_cols[si],
-            group: group_cols[si],
-            wave: wave_cols[si],
-            by: by_cols[si],
-            cluster: cluster_cols[si],
-            cols: domain_cols.iter().map(|d| d.cols[si]).collect(),
-            wide: layout == Layout::Wide,
-            width: src.headers.len(),
-            file_arm: (group_cols[si].is_none() && several).then_some(src.stem.as_str()),
-            decimal_comma: src.decimal_comma,
-            delimiter: src.delimiter,
-            group_name: &group_col_name,
-            cluster_name: cluster_cols[si].map_or("", |c| src.headers[c].as_str()),
-            wave_name: &wave_col_name,
-            id_name: id_cols[si].map_or("", |c| src.headers[c].as_str()),
-            arms: &fresh_arms,
-            waves: &fresh_waves,
-        };
-        // While one core merges a batch, the next batch is parsed. Blocks and their
-        // rows go back to be reused once merged.
-        let mut pending: Vec<(Block, Parsed)> = Vec::new();
-        let mut spare: Vec<Parsed> = Vec::new();
-        loop {
-            let known: Vec<bool> = m.tallies.iter().map(|t| t.has_text).collect();
-            let mut reuse = std::mem::take(&mut spare);
-            let (merged, next) = rayon::join(
-                || -> UResult<Vec<(Block, Parsed)>> {
-                    let t0 = Instant::now();
-                    if si == 0 && pending.is_empty() && ahead.is_on() {
-                        // A big cohort: nothing to merge while the first blocks
-                        // are parsed.
-                        m.ids.touch();
-                    }
-                    let mut done = Vec::with_capacity(pending.len());
-                    for (b, p) in pending.drain(..) {
-                        let p = m.merge(&plan, &b, p, sources, &ahead)?;
-                        done.push((b, p));
-                    }
-                    T_MERGE.add(t0);
-                    Ok(done)
-                },
-                || -> UResult<Vec<(Block, Parsed)>> {
-                    let t0 = Instant::now();
-                    let batch = blocks.take(2 * threads)?;
-                    T_READ.add(t0);
-                    let jobs: Vec<(Block, Option<Parsed>)> =
-                        batch.into_iter().map(|b| (b, reuse.pop())).collect();
-                    Ok(jobs
-                        .into_par_iter()
-                        .map(|(b, r)| {
-                            let t0 = Instant::now();
-                            let p = rows::parse(&plan, &b, &known, r);
-                            ahead.make_if_wanted();
-                            T_PARSE.add(t0);
-                            (b, p)
-                        })
-                        .collect())
-                },
-            );
-            for (b, p) in merged? {
-                blocks.recycle(b);
-                spare.push(p);
-            }
-            let next = next?;
-            match next.last() {
-                Some((b, _)) => progress(done_before + b.end()),
-                None => break,
-            }
-            pending = next;
-        }
-    }
-    let Merge {
-        ids,
-        cells,
-        tallies,
-        arm_map,
-        wave_map,
-        mut strata_values,
-        strata_index: _,
-        strata_missing,
-        cluster_values,
-        cluster_index: _,
-        waves: _,
-        at_more: _,
-        rows_total,
-        nd: _,
-    } = m;
-    let t0 = Instant::now();
-    let mut participants: Vec<Participant> = ids
-        .recs
-        .par_iter()
-        .map(|r| Participant {
-            arm: arm_index(r.arm),
-            stratum: (r.stratum != NO_CODE).then_some(r.stratum),
-            cluster: (r.cluster != NO_CODE).then_some(r.cluster),
-            present: [r.present & 1 != 0, r.present & (1 << (k - 1)) != 0],
-            seen: r.present,
-        })
-        .collect();
-    let t_participants = t0.elapsed().as_secs_f64();
-    let t0 = Instant::now();
-    let mut accs = columns(cells, nd, participants.len(), tallies, ids);
-    let inputs = derived::take_inputs(spec, &mut domain_cols, &mut accs)?;
-    crate::timing::report(|| {
-        format!(
-            "  reading {:.3} s, parsing {:.3} s (summed over threads), merging {:.3} s, participants {t_participants:.3} s, columns {:.3} s",
-            T_READ.seconds(),
-            T_PARSE.seconds(),
-            T_MERGE.seconds(),
-            t0.elapsed().as_secs_f64()
-        )
-    });
-    let locate_at = |at: u64| -> (usize, u64) { ((at >> 48) as usize, at & ((1 << 48) - 1)) };
-    let error_at = |at: u64, e: UserError| -> UserError {
-        let (s, p) = locate_at(at);
-        match sources.get(s) {
-            Some(src) => src.error_at(p, e),
-            None => e,
-        }
-    };
-
-    // Label problems, with every label found.
-    let arm_values = arm_map.written().join(", ");
-    if let Some((label, at)) = arm_map.unknown.first() {
-        return Err(error_at(
-            *at,
-            UserError::new(format!(
-                "unknown arm label \"{label}\" (values found: {arm_values})"
-            ))
-            .column(group_col_name.as_str())
-            .hint(arm_map.hint()),
-        ));
-    }
-    let wave_values = wave_map.written().join(", ");
-    if choose_waves && has_wave {
-        for (side, n) in wave_map.named.iter().enumerate() {
-            if let Some(n) = n
-                && wave_map.first_written[side].is_none()
-            {
-                return Err(UserError::new(format!(
-                    "wave \"{n}\" does not occur in the data (waves found: {wave_values})"
-                ))
-                .file(&first.name)
-                .column(wave_col_name.as_str())
-                .hint("name two of the waves found with --pre and --post"));
-            }
-        }
-    } else if let Some(order) = &wave_map.order {
-        // The spec's order (or the one found): every wave named, every name found.
-        let listed = waves::listed(&wave_map.found);
-        if let Some((label, at)) = wave_map.unknown.first() {
-            let file = spec.map_or(first.name.as_str(), |s| s.file.as_str());
-            return Err(error_at(
-                *at,
-                UserError::new(format!(
-                    "wave \"{label}\" is not in the spec's [waves] order (waves found: {listed})"
-                ))
-                .column(wave_col_name.as_str())
-                .hint(format!(
-                    "name every wave in [waves] order = [...] in {file}"
-                )),
-            ));
-        }
-        if let Some(absent) = order
-            .iter()
-            .find(|o| !wave_map.found.iter().any(|(f, _)| f == *o))
-        {
-            return Err(UserError::new(format!(
-                "wave \"{absent}\" of the spec's [waves] order does not occur in the data (waves found: {listed})"
-            ))
-            .file(spec.map_or(first.name.as_str(), |s| s.file.as_str()))
-            .hint("correct the spelling in [waves] order, or remove the wave"));
-        }
-    } else if wave_map.found.len() > 2 {
-        return match waves::order(&wave_map.found, None) {
-            Ok(idx) => {
-                drop(accs);
-                let order = idx.iter().map(|&i| wave_map.found[i].0.clone()).collect();
-                build_pass(sources, opts, spec, progress, Some(order))
-            }
-            Err(_) => Err(UserError::new(format!(
-                "{} waves found ({}) and no order for them",
-                wave_map.found.len(),
-                waves::listed(&wave_map.found)
-            ))
-            .file(&first.name)
-            .column(wave_col_name.as_str())
-            .hint("give their order in a spec file ([waves] order = [\"first\", …, \"last\"]), or choose two with --pre LABEL --post LABEL")),
-        };
-    } else if let Some((label, at)) = wave_map.unknown.first() {
-        return Err(error_at(
-            *at,
-            UserError::new(format!(
-                "unknown wave label \"{label}\" (values found: {wave_values})"
-            ))
-            .column(wave_col_name.as_str())
-            .hint(wave_map.hint()),
-        ));
-    }
-    if let Some((a, b)) = &wave_map.same_side {
-        return Err(
-            UserError::new(format!("the waves {a} and {b} both mean the same wave"))
-                .file(&first.name)
-                .column(wave_col_name.as_str())
-                .hint("name them with --pre LABEL --post LABEL"),
-        );
-    }
-    // Every wave's label as first written, in order (the first is the baseline).
-    let wave_labels: Vec<String> = match &wave_map.order {
-        Some(order) => order
-            .iter()
-            .map(|o| {
-                wave_map
-                    .found
-                    .iter()
-                    .find(|(f, _)| f == o)
-                    .map_or_else(|| o.clone(), |(_, w)| w.clone())
-            })
-            .collect(),
-        None => wave_map.first_written.iter().flatten().cloned().collect(),
-    };
-    if let Some(times) = spec.and_then(|s| s.waves.times.as_ref())
-        && (times.len() != k || times.iter().any(|t| !t.is_finite()))
-    {
-        return Err(UserError::new(format!(
-            "[waves] times has {} values for {k} waves ({})",
-            times.len(),
-            wave_labels.join(", ")
-        ))
-        .file(spec.map_or("", |s| s.file.as_str()))
-        .hint("give one finite time per wave, in the waves' order (e.g. times = [0, 4, 8])"));
-    }
-    let mut labels = Labels {
-        intervention: arm_map.first_written[0].clone(),
-        control: arm_map.first_written[1].clone(),
-        pre: match &wave_map.order {
-            Some(_) => wave_labels.first().cloned(),
-            None => wave_map.first_written[0].clone(),
-        },
-        post: match &wave_map.order {
-            Some(_) => wave_labels.last().cloned(),
-            None => wave_map.first_written[1].clone(),
-        },
-        middle: match &wave_map.order {
-            Some(_) => wave_labels
-                .get(1..wave_labels.len().saturating_sub(1))
-                .map(<[String]>::to_vec)
-                .unwrap_or_default(),
-            None => Vec::new(),
-        },
-        time_unit: spec.and_then(|s| s.waves.unit.clone()),
-        display: Shown::default(),
-    };
-    labels.display = labels::shown(&labels, spec);
-    for (w, n) in &wave_map.dropped {
-        warnings.push(Warning::new(
-            None,
-            format!("{n} rows of wave \"{w}\" dropped (only the waves chosen with --pre/--post are compared)"),
-        ));
-    }
+    let wave_labels = naming::wave_labels(&r.wave_map);
+    naming::check_times(spec, &wave_labels, k)?;
+    let labels = naming::labels(&r.arm_map, &r.wave_map, &wave_labels, spec);
+    naming::dropped_warnings(&r.wave_map, &mut warnings);
+    columns::choice_summary_warnings(&sources[0], &mut warnings);
     for n in sources.iter().flat_map(|s| &s.notices) {
         warnings.push(Warning::new(None, n.clone()));
     }
-    // Issue 21: a skipped multiple-choice summary column is told, not silent.
-    for column in sources.first().map_or(&[][..], |s| &s.choice_summaries[..]) {
-        warnings.push(Warning::new(
-            Some(column),
-            "the answers of a multiple-choice question, space-separated; skipped (each choice is its own yes/no column)".to_string(),
-        ));
+    let strata_values = strata::natural_order(
+        std::mem::take(&mut r.strata_values),
+        r.strata_missing,
+        &mut r.participants,
+        &mut warnings,
+    );
+    if let Some(by) = roles.by[0].map(|c| first.headers[c].as_str()) {
+        strata::check(by, &strata_values, &r.participants, &first.name)?;
     }
-    if strata_missing > 0 {
-        warnings.push(Warning::new(
-            None,
-            format!("{strata_missing} rows have no value in --by column; they count only in the pooled results"),
-        ));
-    }
-
-    // Strata in natural order ("0-2" < "3-6" < "7-10"), whatever order rows came in.
-    if !strata_values.is_empty() {
-        let mut order: Vec<usize> = (0..strata_values.len()).collect();
-        order.sort_by(|&a, &b| crate::text::natural_cmp(&strata_values[a], &strata_values[b]));
-        let mut rank = vec![0u32; order.len()];
-        for (new, &old) in order.iter().enumerate() {
-            rank[old] = new as u32;
-        }
-        for p in &mut participants {
-            if let Some(s) = p.stratum.as_mut() {
-                *s = rank[*s as usize];
-            }
-        }
-        strata_values = order.iter().map(|&i| strata_values[i].clone()).collect();
-    }
-    if let Some(by) = by_cols[0].map(|c| first.headers[c].as_str()) {
-        check_strata(by, &strata_values, &participants, &first.name)?;
-    }
-
-    // Design.
-    let mut arms: Vec<Arm> = Vec::new();
-    for a in [Arm::Intervention, Arm::Control] {
-        if participants.iter().any(|p| p.arm == a) {
-            arms.push(a);
-        }
-    }
-    let mut waves: Vec<Wave> = Vec::new();
-    for w in [Wave::Pre, Wave::Post] {
-        if participants.iter().any(|p| p.present[w.index()]) {
-            waves.push(w);
-        }
-    }
-    let design = match (arms.len(), waves.len()) {
-        (2, 2) => Design::PrePostControl,
-        (1, 2) => Design::PrePost,
-        (2, 1) => Design::PostOnlyControl,
-        (0, _) | (_, 0) => {
-            return Err(UserError::new("the file has no data rows")
-                .file(&first.name)
-                .hint("add one row per participant and wave below the header"));
-        }
-        _ => {
-            return Err(UserError::new(
-                "the data have a single arm and a single wave: there is nothing to compare",
-            )
-            .file(&first.name)
-            .hint("add the other wave (pre/post) or the control group; --intervention/--control/--pre/--post name their labels"));
-        }
-    };
-    let paired =
-        (layout == Layout::Wide || has_id) && participants.iter().any(|p| p.seen.count_ones() >= 2);
+    let Decided {
+        arms,
+        waves,
+        design,
+        paired,
+    } = design::decide(&r.participants, layout, has_id, &first.name)?;
 
     // Domains: kind, levels and values, decided on every core (each domain on its
     // own); the first error and the warnings come in the domains' order.
     let t0 = Instant::now();
-    let finished: Vec<(String, UResult<Finished>)> = domain_cols
-        .par_iter()
-        .zip(accs)
-        .map(|(dc, acc)| {
-            let spec_d = dc.spec.as_ref();
-            let name = spec_d
-                .and_then(|s| s.name.clone())
-                .unwrap_or_else(|| dc.name.clone());
-            let f = acc.finish(
-                &name,
-                &dc.name,
-                spec_d,
-                spec.map(|s| s.file.as_str()),
-                &error_at,
-            );
-            (name, f)
-        })
-        .collect();
-    let lower: Vec<String> = opts.lower_is_better.iter().map(|c| fold(c)).collect();
-    let lower_is_better =
-        |name: &str, col: &str| lower.contains(&fold(name)) || lower.contains(&fold(col));
-    let mut domains = Vec::new();
-    let mut attributes = Vec::new();
-    let mut covariates: Vec<Option<Characteristic>> = vec![None; roles.covariates.len()];
-    let look_for_attributes = characteristics::attributes_apply(layout, has_id, waves.len());
-    let first_wave = usize::from(waves.first() == Some(&Wave::Post));
-    for (dc, (name, f)) in domain_cols.iter().zip(finished) {
-        let spec_d = dc.spec.as_ref();
-        let covariate_at = roles
-            .covariates
-            .iter()
-            .position(|c| fold(c) == fold(&dc.name));
-        match f? {
-            Finished::Skipped(msg) => {
-                if let Some(i) = covariate_at {
-                    return Err(UserError::new(format!(
-                        "covariate \"{}\" cannot be used: {msg}",
-                        dc.name
-                    ))
-                    .file(&first.name)
-                    .line(1)
-                    .column(dc.name.as_str())
-                    .hint(format!(
-                        "name numeric, yes/no or categorical columns (up to 20 levels) in --covariates; drop \"{}\"",
-                        roles.covariates[i]
-                    )));
-                }
-                warnings.push(Warning::new(Some(&name), msg))
-            }
-            Finished::Domain {
-                kind,
-                levels,
-                values,
-                ordered,
-            } => {
-                let by_layout = dc.attribute_only;
-                let is_attribute = by_layout
-                    || (look_for_attributes
-                        && spec_d.is_none()
-                        && characteristics::is_attribute(&values));
-                if is_attribute {
-                    attributes.push(characteristics::attribute(
-                        &dc.name,
-                        kind,
-                        levels.clone(),
-                        &values,
-                    ));
-                    if covariate_at.is_none() {
-                        let why = if by_layout {
-                            "has no wave suffix in a wide file"
-                        } else {
-                            "has the same value at every wave for every participant"
-                        };
-                        warnings.push(Warning::new(
-                            Some(&name),
-                            format!(
-                                "notice: \"{}\" {why}: a participant attribute, shown in the baseline balance table, not analysed as an outcome (a [[domain]] entry in the spec keeps it an outcome)",
-                                dc.name
-                            ),
-                        ));
-                    }
-                }
-                if let Some(i) = covariate_at {
-                    covariates[i] = Some(characteristics::covariate(
-                        &roles.covariates[i],
-                        kind,
-                        levels,
-                        &values,
-                        first_wave,
-                    ));
-                    continue;
-                }
-                if is_attribute {
-                    continue;
-                }
-                let mut values = values;
-                let last = values.pop().unwrap_or_default();
-                let first = if values.is_empty() {
-                    Vec::new()
-                } else {
-                    values.remove(0)
-                };
-                let lower = lower_is_better(&name, &dc.name);
-                domains.push(Domain {
-                    name,
-                    label: spec_d.and_then(|s| s.label.clone()),
-                    kind,
-                    levels,
-                    higher_is_better: !lower
-                        && spec_d.and_then(|s| s.higher_is_better).unwrap_or(true),
-                    direction_given: lower || spec_d.and_then(|s| s.higher_is_better).is_some(),
-                    ordered,
-                    values: [first, last],
-                    middle: values,
-                    items: Vec::new(),
-                });
-            }
-        }
-    }
-    let covariates: Vec<Characteristic> = covariates.into_iter().flatten().collect();
-    let cx = derived::Context {
-        participants: &participants,
-        wave_labels: &wave_labels,
+    let finished = domains::finish(&domain_cols, r.accs, spec, &error_at);
+    let cx = attach::Context {
+        layout,
+        has_id,
+        waves: &waves,
+        covariates: &roles.covariates,
+        lower_is_better: &opts.lower_is_better,
+        file: &first.name,
     };
-    domains.extend(derived::derive(spec, inputs, &cx, sources, &mut warnings)?);
+    let Sorted {
+        mut domains,
+        attributes,
+        covariates,
+    } = attach::sort(&domain_cols, finished, &cx, &mut warnings)?;
+    domains.extend(attach::derived(
+        spec,
+        r.inputs,
+        &r.participants,
+        &wave_labels,
+        sources,
+        &mut warnings,
+    )?);
     crate::timing::report(|| format!("  domains decided {:.3} s", t0.elapsed().as_secs_f64()));
     if domains.is_empty() {
         return Err(UserError::new(
@@ -993,36 +427,33 @@ fn build_pass(
         .line(1)
         .hint(format!("columns are: {}", column_list(&first.headers))));
     }
+    let (strata, clusters) = strata::described(
+        opts.by.as_ref(),
+        roles.by[0],
+        strata_values,
+        roles.cluster[0],
+        r.cluster_values,
+        &first.headers,
+    );
 
     Ok(Cohort {
         files: sources.iter().map(|t| t.name.clone()).collect(),
         layout,
-        rows: rows_total,
+        rows: r.rows_total,
         design,
         paired,
         has_id,
         labels,
         arms,
         waves,
-        participants,
-        strata: opts.by.as_ref().map(|b| Strata {
-            column: by_cols[0]
-                .map(|c| first.headers[c].clone())
-                .unwrap_or_else(|| b.clone()),
-            values: strata_values,
-        }),
-        clusters: roles.cluster[0].map(|c| Clusters {
-            column: first.headers[c].clone(),
-            values: cluster_values,
-        }),
+        participants: r.participants,
+        strata,
+        clusters,
         attributes,
         covariates,
         domains,
         warnings,
-        times: match spec.and_then(|s| s.waves.times.clone()) {
-            Some(t) => t,
-            None => (0..k).map(|w| w as f64).collect(),
-        },
+        times: naming::times(spec, k),
         wave_labels,
         title: spec.and_then(|s| s.title.clone()),
         lang: spec.and_then(|s| s.lang.clone()),
