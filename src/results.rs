@@ -103,6 +103,9 @@ pub struct ClusteringInfo {
 pub struct WaveInfo {
     pub id: String,
     pub label: String,
+    /// The label the spec gives the wave (`{ value = "1", label = "Línea base" }`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display: Option<crate::input::spec::Label>,
     /// Its time for trends (more than two waves).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<f64>,

@@ -36,6 +36,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
         ignore: cli
             .ignore
             .iter()
+            .chain(spec.iter().flat_map(|s| &s.ignore))
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect(),

@@ -16,6 +16,7 @@ pub(super) fn infos(cohort: &Cohort) -> Vec<WaveInfo> {
         .map(|(w, label)| WaveInfo {
             id: wave_of(w, k, single).id(),
             label: label.clone(),
+            display: cohort.labels.display.wave(wave_of(w, k, single)).cloned(),
             time: (k > 2).then(|| cohort.times.get(w).copied()).flatten(),
         })
         .collect()

@@ -90,6 +90,17 @@ impl<'a> Cells<'a> {
         self.w.arm_label(&self.report.labels, arm)
     }
 
+    /// An arm's name inside a sentence: lower case, except a label the spec gives
+    /// (a programme's name keeps its capitals).
+    pub fn arm_in_text(&self, arm: Arm) -> String {
+        let name = self.arm(arm);
+        if self.report.labels.display.arm(arm).is_some() {
+            name
+        } else {
+            name.to_lowercase()
+        }
+    }
+
     /// A wave's name: its label in the data, in the output's language.
     pub fn wave(&self, wave: Wave) -> String {
         self.w.wave_label(&self.report.labels, wave)

@@ -426,9 +426,22 @@ impl Words {
         }
     }
 
+    /// A label the spec gives (`{ value = "1", label = "Programa" }`), in the
+    /// output's language when given per language.
+    fn spec_label(&self, l: &crate::input::spec::Label) -> String {
+        let code = match self.lang {
+            Lang::En => "en",
+            Lang::Es => "es",
+        };
+        l.get(code).unwrap_or_default().to_string()
+    }
+
     /// An arm as charts and the report show it: its label in the data, shown in the
     /// output's language (`program` → "Programa"), or the generic word.
     pub fn arm_label(&self, labels: &crate::cohort::Labels, arm: crate::cohort::Arm) -> String {
+        if let Some(l) = labels.display.arm(arm) {
+            return self.spec_label(l);
+        }
         let l = match arm {
             crate::cohort::Arm::Intervention => &labels.intervention,
             crate::cohort::Arm::Control => &labels.control,
@@ -441,6 +454,9 @@ impl Words {
 
     /// A wave as charts and the report show it (see [`Words::arm_label`]).
     pub fn wave_label(&self, labels: &crate::cohort::Labels, wave: crate::cohort::Wave) -> String {
+        if let Some(l) = labels.display.wave(wave) {
+            return self.spec_label(l);
+        }
         let l = match wave {
             crate::cohort::Wave::Pre => &labels.pre,
             crate::cohort::Wave::Post => &labels.post,
