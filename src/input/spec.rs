@@ -69,6 +69,9 @@ pub struct DomainSpec {
     /// The value that means yes in an item coded otherwise (1 = sí, 2 = no:
     /// `positive = 1`); the other value means no.
     pub positive: Option<Positive>,
+    /// The unit of the values (`unit = "kg"` or `{ en = "kg", es = "kg" }`),
+    /// shown in findings, chart axes and table headings.
+    pub unit: Option<Label>,
 }
 
 /// `positive = 1` or `positive = "sí"`.
