@@ -25,7 +25,7 @@ fn cohort(dir: &Path) -> String {
                 + f64::from((i * 13 + w * 5) % 60) / 10.0
                 + f64::from(w) * 0.5
                 + f64::from(u8::from(i % 2 == 0) * u8::try_from(w).unwrap()) * 0.3;
-            let juega = if (i + w * (i % 2 == 0) as u32) % 3 == 0 {
+            let juega = if (i + w * u32::from(i % 2 == 0)).is_multiple_of(3) {
                 "yes"
             } else {
                 "no"
