@@ -246,6 +246,14 @@ fn a_unit_in_the_spec_is_said_in_findings_headings_axes_and_json() {
         .unwrap();
     assert!(item.get("unit").is_none(), "no unit given: no field");
 
+    // The plan for the next round speaks of kilograms too.
+    let (plan, _) = run(&[&base[..], &["--power", "--lang", "en"]].concat());
+    assert!(
+        plan.contains(" kg rise in weight") || plan.contains(" kg fall in weight"),
+        "{plan}"
+    );
+    assert!(!plan.contains("-point rise in weight"), "{plan}");
+
     charts(&[&base[..], &["-q", "--lang", "es"]].concat(), dir.path());
     let t = svg_texts(dir.path(), "peso");
     assert!(t.iter().any(|x| x == "Media, kg (IC 95 %)"), "{t:?}");
