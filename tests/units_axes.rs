@@ -288,7 +288,7 @@ fn a_chart_not_drawn_is_announced_with_its_reason_in_the_language() {
     for (lang, note) in [
         (
             "en",
-            "note: overview.png not drawn: it shows the yes/no domains and there are none",
+            "note: overview.png not drawn: it shows yes/no domains and there are none",
         ),
         (
             "es",

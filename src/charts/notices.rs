@@ -14,7 +14,7 @@ struct Words {
 
 const EN: Words = Words {
     note: "note",
-    overview: "overview.png not drawn: it shows the yes/no domains and there are none",
+    overview: "overview.png not drawn: it shows yes/no domains and there are none",
     effects: "effects.png not drawn: no domain has an estimate to plot",
     visits: "{stem}-visits.png not drawn: {label} is categorical, and line charts across visits show means and percentages (its table lists every visit)",
 };
