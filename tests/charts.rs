@@ -371,3 +371,20 @@ fn svg_text_is_emitted_as_whole_strings() {
         }
     }
 }
+
+/// A comparison is never split across caption lines ("…; p" / "< 0.001").
+#[test]
+fn captions_keep_p_values_on_one_line() {
+    use charts::style::{SMALL, wrap};
+    let text = "Moved up a level: Program 30.8%, Control 5.7%; difference +25.1 pp [21.6, 28.6]; p < 0.001.";
+    for max in (200..600).step_by(7) {
+        let lines = wrap(text, SMALL, false, f64::from(max));
+        assert_eq!(lines.join(" "), text, "nothing lost at {max}");
+        for l in &lines {
+            assert!(
+                !l.ends_with(" p") && !l.ends_with('<') && !l.starts_with('<'),
+                "split comparison at {max}: {lines:?}"
+            );
+        }
+    }
+}

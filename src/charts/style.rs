@@ -141,11 +141,31 @@ pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
     super::glyphs::width(text, size, bold).unwrap_or(text.chars().count() as f64 * size * 0.62)
 }
 
+/// The words of `text` for wrapping, with a comparison kept whole: "p = 0.04",
+/// "p < 0.001" and "n ≥ 5" never break at their inner spaces.
+fn unbreakable_words(text: &str) -> Vec<String> {
+    let relation = |w: &str| matches!(w, "=" | "<" | ">" | "≤" | "≥" | "≠");
+    let mut out: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for w in text.split_whitespace() {
+        match out.last_mut() {
+            Some(last) if glue_next || relation(w) => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+        glue_next = relation(w);
+    }
+    out
+}
+
 /// Break `text` into lines no wider than `max`.
 pub fn wrap(text: &str, size: f64, bold: bool, max: f64) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    for word in unbreakable_words(text) {
+        let word = word.as_str();
         let candidate = if line.is_empty() {
             word.to_string()
         } else {
