@@ -87,6 +87,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
         },
         &lang,
     );
+    crate::units::attach(&mut report, spec.as_ref());
     progress.finish();
     crate::timing::report(|| format!("analyse {:.3} s", t1.elapsed().as_secs_f64()));
     if cli.power {
@@ -130,17 +131,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
     }
     let report = report(cli)?;
     if let Some(dir) = &cli.charts {
-        let written = crate::charts::write_all(&report, dir, &cli.files)?;
+        crate::charts::write_all(&report, dir, &cli.files)?;
         // A chart not drawn is told, with why (issue 21), never silently missing.
-        let drawn = |stem: &str| written.iter().any(|p| p.file_stem() == Some(stem.as_ref()));
         if !cli.quiet {
-            if !drawn("overview") {
-                eprintln!(
-                    "note: overview.png not drawn: it shows yes/no domains and there are none"
-                );
-            }
-            if !drawn("effects") {
-                eprintln!("note: effects.png not drawn: no domain has an estimate to plot");
+            for note in crate::charts::notices::not_drawn(&report) {
+                eprintln!("{note}");
             }
         }
     }

@@ -1222,6 +1222,8 @@ fn analyse_domain(
         clustering,
         transitions,
         reliability: Vec::new(),
+        unit: None,
+        range: None,
     };
     (result, a.warnings)
 }

@@ -224,6 +224,9 @@ pub struct DomainSpec {
     /// Set after parsing: the line of the entry's `column` (0 when unknown).
     #[serde(skip)]
     pub line: u64,
+    /// The unit of the values (`unit = "kg"` or `{ en = "kg", es = "kg" }`),
+    /// shown in findings, chart axes and table headings.
+    pub unit: Option<Label>,
 }
 
 /// `positive = 1` or `positive = "sí"`.

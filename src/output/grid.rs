@@ -209,6 +209,17 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// What a domain's heading says after its label: its kind, and its unit when
+    /// it has one ("continuous: mean [CI] in kg").
+    pub fn kind_note(&self, d: &DomainResult) -> String {
+        let kind = self.kind_text(d.kind);
+        match &d.unit {
+            Some(u) if self.f.lang == Lang::Es => format!("{kind} en {u}"),
+            Some(u) => format!("{kind} in {u}"),
+            None => kind.to_string(),
+        }
+    }
+
     /// One domain's table: a row per arm (per arm and level when categorical), the
     /// change, and a last row with the differences between arms and the DiD.
     pub fn domain_grid(&self, d: &DomainResult) -> Grid {
