@@ -552,8 +552,8 @@ fn untestable_comparisons_are_said_plainly_in_every_format() {
         ),
         (
             "testdata/honest/constant.csv",
-            "every child has the same value",
-            "todos los niños tienen el mismo valor",
+            "every child has the same value at each wave",
+            "todos los niños tienen el mismo valor en cada ola",
         ),
     ];
     let designs: [&[&str]; 4] = [
@@ -671,5 +671,57 @@ fn untestable_comparisons_are_said_plainly_in_every_format() {
                 );
             }
         }
+    }
+}
+
+/// Three visits where every child gains exactly 0.5 a visit
+/// (testdata/honest/same_change_visits.csv): the trends (CR2 slopes) are untestable
+/// like every other test — null with a warning, no noise in the estimate — and the
+/// visits finding says so instead of "(95% CI – to –; p –)".
+#[test]
+fn untestable_trends_across_visits() {
+    let file = "testdata/honest/same_change_visits.csv";
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&[file, "-q", "--format", "json"])).unwrap();
+    let warnings = v["warnings"].to_string();
+    let mut trends = 0;
+    for t in v["domains"][0]["tests"].as_array().unwrap() {
+        if t["comparison"].as_str().unwrap().starts_with("trend:") {
+            trends += 1;
+            assert!(
+                t["p_value"].is_null() && t["df"].is_null() && t["se"].is_null(),
+                "{t}"
+            );
+            let c = t["comparison"].as_str().unwrap();
+            assert!(
+                warnings.contains(&format!("{c} slope: cannot be tested")),
+                "{c}"
+            );
+        }
+    }
+    assert_eq!(trends, 3);
+    let difference = v["domains"][0]["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["comparison"] == "trend:difference")
+        .unwrap();
+    assert_eq!(difference["estimate"].to_string(), "0.0");
+    for (lang, said) in [
+        (
+            "en",
+            "per visit (cannot be tested: too few children or no variation)",
+        ),
+        (
+            "es",
+            "por visita (no se puede evaluar: muy pocos niños o sin variación)",
+        ),
+    ] {
+        let text = stdout(&[file, "-q", "--lang", lang]);
+        assert!(text.contains(said), "{text}");
+        assert!(
+            !text.contains("– to –") && !text.contains("– a –"),
+            "{text}"
+        );
     }
 }

@@ -19,6 +19,15 @@ pub fn short(lang: Lang) -> &'static str {
     }
 }
 
+/// "cannot be tested: too few children or no variation", in a sentence's
+/// parentheses (trends across visits).
+pub fn note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "cannot be tested: too few children or no variation",
+        Lang::Es => "no se puede evaluar: muy pocos niños o sin variación",
+    }
+}
+
 /// The summary cells (arm × wave) a comparison rests on.
 fn cells<'d>(d: &'d DomainResult, comparison: &str) -> Vec<&'d SummaryRow> {
     let keep = |s: &SummaryRow| match comparison.split(':').collect::<Vec<_>>()[..] {
@@ -79,7 +88,7 @@ fn because(lang: Lang, why: Why) -> &'static str {
     match (lang, why) {
         (Lang::En, Why::TooFew) => "too few children (fewer than 2 in a group)",
         (Lang::En, Why::SameValue) => {
-            "every child has the same value, so there is no variation to test against"
+            "every child has the same value at each wave, so there is no variation to test against"
         }
         (Lang::En, Why::SameChange) => {
             "every child's value changed by exactly the same amount, so there is no variation to test against"
@@ -87,7 +96,7 @@ fn because(lang: Lang, why: Why) -> &'static str {
         (Lang::En, Why::NoVariation) => "there is no variation to test against",
         (Lang::Es, Why::TooFew) => "hay muy pocos niños (menos de 2 en un grupo)",
         (Lang::Es, Why::SameValue) => {
-            "todos los niños tienen el mismo valor, así que no hay variación con la que probar"
+            "todos los niños tienen el mismo valor en cada ola, así que no hay variación con la que probar"
         }
         (Lang::Es, Why::SameChange) => {
             "el valor de cada niño cambió exactamente en la misma cantidad, así que no hay variación con la que probar"
