@@ -116,6 +116,7 @@ pub fn render(report: &Report, format: Format) -> anyhow::Result<String> {
         }
         Format::Json => output::findings::render_json(report),
         Format::Csv => output::csv::render(report),
+        Format::CsvSummary => output::csv::render_summary(report),
         Format::Markdown => Ok(output::markdown::render(report)),
         Format::Html => output::html::render(report),
     }

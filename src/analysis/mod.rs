@@ -1113,9 +1113,10 @@ fn analyse_group(
         if !middle.is_empty() {
             waves::order_summaries(&mut r);
             if d.kind != Kind::Categorical {
-                r.tests.extend(waves::across(cohort, &main, d));
-                r.tests
-                    .extend(waves::trends(cohort, &main, d, settings.conf_level));
+                let mut across = waves::across(cohort, &main, d);
+                across.extend(waves::trends(cohort, &main, d, settings.conf_level));
+                ws.extend(untestable_warnings(&d.name, &across));
+                r.tests.extend(across);
             }
         }
         (r, ws)
@@ -1194,17 +1195,7 @@ fn analyse_domain(
             }
         }
     }
-    for t in &tests {
-        if t.p_value.is_none() && !matches!(t.method, "risk_ratio" | "odds_ratio") {
-            a.warnings.push(Warning::new(
-                Some(&d.name),
-                format!(
-                    "{} {}: cannot be tested (too few observations or no variation); p-value is null",
-                    t.comparison, t.method
-                ),
-            ));
-        }
-    }
+    a.warnings.extend(untestable_warnings(&d.name, &tests));
     let result = DomainResult {
         name: d.name.clone(),
         label: d
@@ -1441,6 +1432,23 @@ fn cluster_info(cohort: &Cohort) -> Option<ClusterInfo> {
     })
 }
 
+/// A warning for every test that cannot be tested (no p-value; risk and odds
+/// ratios never have one), every method alike (issue 21).
+fn untestable_warnings(domain: &str, tests: &[TestRow]) -> Vec<Warning> {
+    tests
+        .iter()
+        .filter(|t| t.p_value.is_none() && !matches!(t.method, "risk_ratio" | "odds_ratio"))
+        .map(|t| {
+            Warning::new(
+                Some(domain),
+                format!(
+                    "{} {}: cannot be tested (too few observations or no variation); p-value is null",
+                    t.comparison, t.method
+                ),
+            )
+        })
+        .collect()
+}
 #[cfg(test)]
 mod tests {
     use super::*;

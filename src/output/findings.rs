@@ -473,7 +473,20 @@ pub fn findings(report: &Report) -> Vec<Finding> {
                         .w
                         .f_withheld
                         .replace("{label}", &d.label)
-                        .replace("{n}", &n.to_string()),
+                        .replace("{n}", &n.to_string())
+                        .replace(
+                            "{reason}",
+                            &crate::privacy::withheld_because(report, d).unwrap_or_default(),
+                        ),
+                    significant: false,
+                    favourable: None,
+                });
+            }
+            // Untestable: said plainly, with why (issue 21), not "0.00 higher (– to –)".
+            if super::untestable::is_untestable(t) {
+                return Some(Finding {
+                    domain: d.name.clone(),
+                    text: super::untestable::finding(say.f.lang, d, t),
                     significant: false,
                     favourable: None,
                 });

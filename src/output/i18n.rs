@@ -116,7 +116,8 @@ pub struct Words {
     pub mean_ci: &'static str,
     /// `--min-cell`: what the "<N" marker means (`{m}` the marker, `{n}` N).
     pub legend_withheld: &'static str,
-    /// `--min-cell`: a finding whose numbers are withheld.
+    /// `--min-cell`: a finding whose numbers are withheld; `{reason}` names the small
+    /// cell (`privacy::withheld_because`).
     pub f_withheld: &'static str,
     /// `--min-cell`: a chart bar or point that is withheld.
     pub withheld: &'static str,
@@ -234,7 +235,7 @@ pub const EN: Words = Words {
     sd_unit: "SD",
     mean_ci: "Mean ({c}% CI)",
     legend_withheld: "{m}: withheld to protect children's privacy: the value rests on fewer than {n} children, or would let such a value be worked out (--min-cell {n}).",
-    f_withheld: "{label}: not reported to protect children's privacy (it rests on fewer than {n} children in some group).",
+    f_withheld: "{label}: not reported to protect children's privacy: {reason}.",
     withheld: "withheld",
 };
 
@@ -350,7 +351,7 @@ pub const ES: Words = Words {
     sd_unit: "DE",
     mean_ci: "Media (IC {c} %)",
     legend_withheld: "{m}: dato omitido para proteger la privacidad de niñas y niños: se basa en menos de {n} niños, o permitiría deducir un dato así (--min-cell {n}).",
-    f_withheld: "{label}: no se informa para proteger la privacidad de niñas y niños (se basa en menos de {n} niños en algún grupo).",
+    f_withheld: "{label}: no se informa para proteger la privacidad de niñas y niños: {reason}.",
     withheld: "omitido",
 };
 

@@ -12,5 +12,6 @@ pub mod markdown;
 pub mod planning;
 pub mod reliability;
 pub mod table;
+pub mod untestable;
 pub mod visits;
 pub mod write;
