@@ -8,6 +8,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// The descriptive rows (n, mean or proportion, CI by arm and wave) as CSV.
+    CsvSummary,
     Markdown,
     Html,
 }

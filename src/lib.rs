@@ -18,6 +18,7 @@ pub mod run;
 pub mod stats;
 pub mod text;
 pub mod timing;
+pub mod units;
 pub mod warning;
 
 /// The unit tests run with the allocator the program uses (src/main.rs).

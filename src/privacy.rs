@@ -21,6 +21,10 @@
 //!    tests (adjusted p-values of other domains could give a withheld p-value back),
 //!    and drops expected counts from warnings.
 
+mod reason;
+
+pub use reason::withheld_because;
+
 use crate::analysis::adjust_family;
 use crate::cohort::{Arm, Kind, Wave};
 use crate::results::{DomainResult, Report, SummaryRow, SummaryStats, TestRow};

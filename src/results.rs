@@ -103,6 +103,9 @@ pub struct ClusteringInfo {
 pub struct WaveInfo {
     pub id: String,
     pub label: String,
+    /// The label the spec gives the wave (`{ value = "1", label = "Línea base" }`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display: Option<crate::input::spec::Label>,
     /// Its time for trends (more than two waves).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<f64>,
@@ -190,6 +193,15 @@ pub struct DomainResult {
     /// A scale's reliability per wave (contract §10.1).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reliability: Vec<ReliabilityRow>,
+    /// The unit of a continuous domain's values in the report's language: the
+    /// spec's `unit` ("kg"), or standard deviations ("SD", "DE") for WHO
+    /// z-scores; absent when unknown (docs/charts.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The range the values can take when the spec declares it (a scale's items,
+    /// a z-score's usual span): where chart axes start and end (docs/charts.md).
+    #[serde(skip)]
+    pub range: Option<(f64, f64)>,
 }
 
 /// Cronbach's alpha of a scale's items at one wave, over the rows with every

@@ -44,6 +44,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
         ignore: cli
             .ignore
             .iter()
+            .chain(spec.iter().flat_map(|s| &s.ignore))
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect(),
@@ -94,6 +95,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
         },
         &lang,
     );
+    crate::units::attach(&mut report, spec.as_ref());
     progress.finish();
     crate::timing::report(|| format!("analyse {:.3} s", t1.elapsed().as_secs_f64()));
     if cli.power {
@@ -126,6 +128,7 @@ pub fn render(report: &Report, format: Format) -> anyhow::Result<String> {
         }
         Format::Json => output::findings::render_json(report),
         Format::Csv => output::csv::render(report),
+        Format::CsvSummary => output::csv::render_summary(report),
         Format::Markdown => Ok(output::markdown::render(report)),
         Format::Html => output::html::render(report),
     }
@@ -145,30 +148,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
     }
     let report = report(cli)?;
     if let Some(dir) = &cli.charts {
-        let written = crate::charts::write_all(&report, dir, &cli.files)?;
+        crate::charts::write_all(&report, dir, &cli.files)?;
         // A chart not drawn is told, with why (issue 21), never silently missing.
-        let drawn = |stem: &str| written.iter().any(|p| p.file_stem() == Some(stem.as_ref()));
         if !cli.quiet {
-            let es = report.settings.lang == "es";
-            if !drawn("overview") {
-                eprintln!(
-                    "{}",
-                    if es {
-                        "nota: overview.png no se dibujó: muestra dominios sí/no y no hay ninguno"
-                    } else {
-                        "note: overview.png not drawn: it shows yes/no domains and there are none"
-                    }
-                );
-            }
-            if !drawn("effects") {
-                eprintln!(
-                    "{}",
-                    if es {
-                        "nota: effects.png no se dibujó: ningún dominio tiene una estimación que graficar"
-                    } else {
-                        "note: effects.png not drawn: no domain has an estimate to plot"
-                    }
-                );
+            for note in crate::charts::notices::not_drawn(&report) {
+                eprintln!("{note}");
             }
         }
     }

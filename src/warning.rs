@@ -133,6 +133,23 @@ codes! {
         en: "--ignore {column}: there is no such column; nothing to ignore",
         es: "--ignore {column}: no existe esa columna; nada que ignorar",
     }
+    // How the file was read.
+    SheetRead "sheet_read" {
+        en: "notice: read sheet \"{sheet}\" (sheet {k} of {n}); --sheet NAME reads another",
+        es: "nota: se leyó la hoja \"{sheet}\" (hoja {k} de {n}); --sheet NOMBRE lee otra",
+    }
+    SheetReadFirstEmpty "sheet_read_first_empty" {
+        en: "notice: read sheet \"{sheet}\" (sheet {k} of {n}); the first sheet, \"{first}\", is empty; --sheet NAME reads another",
+        es: "nota: se leyó la hoja \"{sheet}\" (hoja {k} de {n}); la primera hoja, \"{first}\", está vacía; --sheet NOMBRE lee otra",
+    }
+    SheetReadFirstNoRows "sheet_read_first_no_rows" {
+        en: "notice: read sheet \"{sheet}\" (sheet {k} of {n}); the first sheet, \"{first}\", has a header and no data rows; --sheet NAME reads another",
+        es: "nota: se leyó la hoja \"{sheet}\" (hoja {k} de {n}); la primera hoja, \"{first}\", tiene encabezado y ninguna fila de datos; --sheet NOMBRE lee otra",
+    }
+    SheetReadFirstNoTable "sheet_read_first_no_table" {
+        en: "notice: read sheet \"{sheet}\" (sheet {k} of {n}); the first sheet, \"{first}\", holds no table (instructions or notes); --sheet NAME reads another",
+        es: "nota: se leyó la hoja \"{sheet}\" (hoja {k} de {n}); la primera hoja, \"{first}\", no contiene una tabla (instrucciones o notas); --sheet NOMBRE lee otra",
+    }
     // Rows left out.
     WavesDropped "waves_dropped" {
         en: "{n} rows of wave \"{wave}\" dropped (only the waves chosen with --pre/--post are compared)",

@@ -118,7 +118,7 @@ fn svg_structure_snapshot() {
     for c in charts::charts(&r) {
         let svg = charts::to_svg(&c.scene).unwrap();
         assert!(svg.contains("viewBox=\"0 0 640 "), "{}", c.stem);
-        assert!(svg.contains("font-family=\"sans-serif\""));
+        assert!(svg.contains("font-family=\"DejaVu Sans, Verdana, sans-serif\""));
         all.push_str(&skeleton(&c.stem, &svg));
     }
     insta::assert_snapshot!(all);
@@ -219,4 +219,172 @@ fn a_chart_never_replaces_an_input() {
     let err = charts::write_all(&r, dir.path(), &[input.display().to_string()]);
     assert!(err.is_err());
     assert_eq!(std::fs::read_to_string(&input).unwrap(), "data");
+}
+
+/// A scene holding one line of body text.
+fn one_text(text: &str, bold: bool) -> Scene {
+    use charts::style::{Align, BODY, INK};
+    let mut s = Scene::new(400.0);
+    s.height = 60.0;
+    s.text(10.0, 30.0, text, BODY, bold, INK, Align::Left);
+    s
+}
+
+/// Where the font puts each letter's ink, in pixels from the pen's start, at
+/// `size` em × `scale`: (left, right) per letter, from the font's own tables
+/// (advances, kerning, outline bounds), not from the chart code.
+fn font_ink(text: &str, size: f64, scale: f64, bold: bool) -> Vec<(f64, f64)> {
+    use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
+    let bytes = if bold {
+        dejavu::sans::bold()
+    } else {
+        dejavu::sans::regular()
+    };
+    let font = FontRef::try_from_slice(bytes).unwrap();
+    // plotters' size convention: ascent − descent spans 1.24 em.
+    let scaled = font.as_scaled(PxScale::from((1.24 * size * scale) as f32));
+    let f = f64::from(scaled.h_scale_factor());
+    let mut pen = 0.0;
+    let mut prev = None;
+    let mut out = Vec::new();
+    for c in text.chars() {
+        let id = font.glyph_id(c);
+        if let Some(p) = prev {
+            pen += f * f64::from(font.kern_unscaled(p, id));
+        }
+        let b = font.outline(id).unwrap().bounds;
+        out.push((pen + f * f64::from(b.min.x), pen + f * f64::from(b.max.x)));
+        pen += f * f64::from(font.h_advance_unscaled(id));
+        prev = Some(id);
+    }
+    out
+}
+
+/// Runs of inked columns (any pixel visibly darker than white) in an RGB image:
+/// (first column, last column + 1).
+fn ink_runs(w: u32, h: u32, rgb: &[u8]) -> Vec<(usize, usize)> {
+    let (w, h) = (w as usize, h as usize);
+    let inked: Vec<bool> = (0..w)
+        .map(|x| (0..h).any(|y| rgb[(y * w + x) * 3] < 250))
+        .collect();
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (x, &i) in inked.iter().chain([false].iter()).enumerate() {
+        match (i, start) {
+            (true, None) => start = Some(x),
+            (false, Some(s0)) => {
+                runs.push((s0, x));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+/// Letter spacing at the rendering level (issue 21: "Cen tros", "In fantil"): each
+/// letter's ink in the PNG is where the font's advances, kerning and side bearings
+/// put it (to within anti-aliasing), so the white between letters is the font's,
+/// and no gap stands out.
+#[test]
+fn bitmap_text_keeps_the_fonts_letter_spacing() {
+    for (text, bold) in [
+        ("Centros", false),
+        ("Infantil", false),
+        ("Desarrollo", true),
+        ("Cognitive", false),
+    ] {
+        let (w, h, rgb) = charts::to_rgb(&one_text(text, bold), 2.0).unwrap();
+        let (wu, hu) = (w as usize, h as usize);
+        let inked = |x: f64| {
+            let x = x.floor() as usize;
+            (0..hu).any(|y| rgb[(y * wu + x) * 3] < 250)
+        };
+        let x0 = 10.0 * 2.0; // the pen's start, in pixels
+        let ink: Vec<(f64, f64)> = font_ink(text, charts::style::BODY, 2.0, bold)
+            .into_iter()
+            .map(|(l, r)| (x0 + l, x0 + r))
+            .collect();
+        for (i, &(l, r)) in ink.iter().enumerate() {
+            // Ink just inside each letter's left and right edges…
+            assert!(
+                inked(l + 0.75),
+                "{text}: letter {i} has no ink at its left edge {l:.2}"
+            );
+            assert!(
+                inked(r - 0.75),
+                "{text}: letter {i} has no ink at its right edge {r:.2}"
+            );
+        }
+        for (i, pair) in ink.windows(2).enumerate() {
+            // …and none in the white the font leaves between two letters.
+            let (from, to) = ((pair[0].1 + 0.5).ceil(), (pair[1].0 - 0.5).floor());
+            let mut x = from;
+            while x < to {
+                assert!(
+                    !inked(x),
+                    "{text}: ink at column {x} between letters {i} and {}",
+                    i + 1
+                );
+                x += 1.0;
+            }
+        }
+        // The issue's symptom: one gap far wider than the others.
+        let gaps: Vec<usize> = ink_runs(w, h, &rgb)
+            .windows(2)
+            .map(|r| r[1].0 - r[0].1)
+            .collect();
+        let mut sorted = gaps.clone();
+        sorted.sort_unstable();
+        let median = sorted[sorted.len() / 2].max(1);
+        let widest = sorted.last().copied().unwrap_or(0);
+        assert!(2 * widest <= 5 * median, "{text}: gaps {gaps:?}");
+    }
+}
+
+/// The trimmed contents of an SVG's `<text>` elements.
+fn texts_of(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t[t.find('>')? + 1..t.find("</text>")?].trim().to_string()))
+        .collect()
+}
+
+/// SVG text stays whole strings for the viewer to set with its own kerning: one
+/// `<text>` per label, never a letter per element.
+#[test]
+fn svg_text_is_emitted_as_whole_strings() {
+    let svg = charts::to_svg(&one_text("Centros Infantil", false)).unwrap();
+    assert_eq!(svg.matches("<text").count(), 1, "{svg}");
+    let inner = texts_of(&svg);
+    assert_eq!(inner, ["Centros Infantil"], "{svg}");
+    assert!(!svg.contains("letter-spacing") && !svg.contains("textLength"));
+    let r = hidalgo("es");
+    for c in charts::charts(&r) {
+        let svg = charts::to_svg(&c.scene).unwrap();
+        for inner in texts_of(&svg) {
+            assert!(
+                inner.chars().count() > 1 || !inner.chars().any(char::is_alphabetic),
+                "{}: a single letter in its own element: {inner:?}",
+                c.stem
+            );
+        }
+    }
+}
+
+/// A comparison is never split across caption lines ("…; p" / "< 0.001").
+#[test]
+fn captions_keep_p_values_on_one_line() {
+    use charts::style::{SMALL, wrap};
+    let text = "Moved up a level: Program 30.8%, Control 5.7%; difference +25.1 pp [21.6, 28.6]; p < 0.001.";
+    for max in (200..600).step_by(7) {
+        let lines = wrap(text, SMALL, false, f64::from(max));
+        assert_eq!(lines.join(" "), text, "nothing lost at {max}");
+        for l in &lines {
+            assert!(
+                !l.ends_with(" p") && !l.ends_with('<') && !l.starts_with('<'),
+                "split comparison at {max}: {lines:?}"
+            );
+        }
+    }
 }

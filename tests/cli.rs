@@ -89,7 +89,7 @@ fn csv_is_tidy_one_row_per_test() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "stratum,domain,kind,comparison,method,primary,n,estimate,conf_low,conf_high,statistic,df,p_value,p_adjusted,effect_size_name,effect_size,suppressed"
+        "stratum,domain,kind,comparison,method,primary,n,estimate,conf_low,conf_high,statistic,df,p_value,p_adjusted,effect_size_name,effect_size,suppressed,se,se_type,clusters,covariates"
     );
     assert!(text.contains(",score,continuous,did,ancova,true,"));
     assert!(text.contains(",reads,binary,change:intervention,mcnemar_exact,true,"));

@@ -134,7 +134,7 @@ fn no_participant_id_in_any_output() {
     let mut checked = 0;
     for lang in ["en", "es"] {
         for by in [None, Some("age_band")] {
-            for format in ["table", "json", "csv", "markdown", "html"] {
+            for format in ["table", "json", "csv", "csv-summary", "markdown", "html"] {
                 let out_file = dir.path().join(format!("out.{format}"));
                 let mut cmd = evaluate();
                 cmd.args([inp, "--format", format, "--lang", lang]);

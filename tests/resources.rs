@@ -195,26 +195,30 @@ fn columns(path: &Path, n: usize) {
     });
 }
 
-/// A few thousand columns: every one analysed, with bounded memory.
+/// 5,000 columns: every one analysed (its tests are in the CSV), with bounded
+/// memory. Columns are found by name through a folded header index, so the work
+/// grows with the number of columns, not its square (before the index, 100,000
+/// columns took 661 s). No instruction counter is available to count that work
+/// independently of load, so the size is chosen small (a quadratic regression
+/// would add seconds here, not fail on a busy machine), and the 100,000-column
+/// figures are measured, release build, in docs/performance.md ("Hostile sizes"),
+/// never asserted.
 #[test]
-fn two_thousand_columns() {
+fn five_thousand_columns() {
+    const N: usize = 5_000;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wide.csv");
-    columns(&path, 2_000);
+    columns(&path, N);
     let r = run(&[path.to_str().unwrap(), "--format", "csv", "--quiet"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     bounded(&r, 300.0);
-}
-
-/// 100,000 columns: analysed or refused, never a panic, with bounded memory. Each
-/// column is found by name in constant time (each header is folded once); the time
-/// this takes is in docs/performance.md ("Hostile sizes"), not asserted here.
-#[test]
-fn a_hundred_thousand_columns() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("wide.csv");
-    columns(&path, 100_000);
-    let r = run(&[path.to_str().unwrap(), "--format", "csv", "--quiet"]);
-    assert!(matches!(r.code, Some(0 | 2)), "{}", r.stderr);
-    bounded(&r, 2000.0);
+    let out = String::from_utf8(r.stdout).unwrap();
+    let mut seen = vec![false; N];
+    for line in out.lines().skip(1) {
+        let domain = line.split(',').nth(1).unwrap();
+        let c: usize = domain.trim_start_matches('c').parse().unwrap();
+        seen[c] = true;
+    }
+    let missing = seen.iter().filter(|s| !**s).count();
+    assert_eq!(missing, 0, "{missing} of {N} columns have no test row");
 }

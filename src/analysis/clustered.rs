@@ -10,6 +10,7 @@
 use super::{Members, between_id, change_id, row};
 use crate::cohort::{Arm, Characteristic, Cohort, Design, Kind, Wave};
 use crate::results::{ClusteringInfo, RobustFields, TestRow};
+use crate::stats::TestResult;
 use crate::stats::robust::{clustering, cr2_rows};
 use crate::warning::{Code, Warning};
 
@@ -357,6 +358,12 @@ impl<'a> Models<'a> {
         if ncov == 0 && m.with_covariates {
             used.clear();
         }
+        let scale = values
+            .iter()
+            .flatten()
+            .filter(|v| v.is_finite())
+            .fold(0.0_f64, |m, v| m.max(v.abs()));
+        let (result, se) = snap_untestable(result, se, scale);
         let mut t = row(id, self.method, true, participants, result);
         t.robust = Some(RobustFields {
             se: se.and_then(crate::stats::finite),
@@ -429,4 +436,22 @@ impl<'a> Models<'a> {
             design_effect: k.design_effect.and_then(crate::stats::finite),
         })
     }
+}
+
+/// An untestable model (an exact fit, a zero standard error: no p-value; `scale`
+/// the largest |value| of the data) reads
+/// like the t tests' untestable results (issue 21): an estimate 0 up to rounding at
+/// the data's scale is +0 (never −0 or 7e-16), a standard error 0 up to rounding
+/// is null (never 4e-16), and so are the degrees of freedom.
+pub(super) fn snap_untestable(
+    mut r: TestResult,
+    se: Option<f64>,
+    scale: f64,
+) -> (TestResult, Option<f64>) {
+    if r.p_value.is_some() {
+        return (r, se);
+    }
+    r.estimate = r.estimate.map(|e| crate::stats::snap_zero(e, scale));
+    r.df = None;
+    (r, se.filter(|&s| !crate::stats::degenerate_se(s, scale)))
 }

@@ -1109,9 +1109,10 @@ fn analyse_group(
         if !middle.is_empty() {
             waves::order_summaries(&mut r);
             if d.kind != Kind::Categorical {
-                r.tests.extend(waves::across(cohort, &main, d));
-                r.tests
-                    .extend(waves::trends(cohort, &main, d, settings.conf_level));
+                let mut across = waves::across(cohort, &main, d);
+                across.extend(waves::trends(cohort, &main, d, settings.conf_level));
+                ws.extend(untestable_warnings(&d.name, &across));
+                r.tests.extend(across);
             }
         }
         (r, ws)
@@ -1188,15 +1189,7 @@ fn analyse_domain(
             }
         }
     }
-    for t in &tests {
-        if t.p_value.is_none() && !matches!(t.method, "risk_ratio" | "odds_ratio") {
-            a.warnings.push(Warning::new(
-                Some(&d.name),
-                Code::Untestable,
-                crate::args![comparison = t.comparison, method = t.method],
-            ));
-        }
-    }
+    a.warnings.extend(untestable_warnings(&d.name, &tests));
     let result = DomainResult {
         name: d.name.clone(),
         label: d
@@ -1214,6 +1207,8 @@ fn analyse_domain(
         clustering,
         transitions,
         reliability: Vec::new(),
+        unit: None,
+        range: None,
     };
     (result, a.warnings)
 }
@@ -1433,6 +1428,21 @@ fn cluster_info(cohort: &Cohort) -> Option<ClusterInfo> {
     })
 }
 
+/// A warning for every test that cannot be tested (no p-value; risk and odds
+/// ratios never have one), every method alike (issue 21).
+fn untestable_warnings(domain: &str, tests: &[TestRow]) -> Vec<Warning> {
+    tests
+        .iter()
+        .filter(|t| t.p_value.is_none() && !matches!(t.method, "risk_ratio" | "odds_ratio"))
+        .map(|t| {
+            Warning::new(
+                Some(domain),
+                Code::Untestable,
+                crate::args![comparison = t.comparison, method = t.method],
+            )
+        })
+        .collect()
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub(super) fn infos(cohort: &Cohort) -> Vec<WaveInfo> {
         .map(|(w, label)| WaveInfo {
             id: wave_of(w, k, single).id(),
             label: label.clone(),
+            display: cohort.labels.display.wave(wave_of(w, k, single)).cloned(),
             time: (k > 2).then(|| cohort.times.get(w).copied()).flatten(),
         })
         .collect()
@@ -128,6 +129,11 @@ pub(super) fn trends(
             i
         }
     };
+    // The data's scale, for estimates and standard errors 0 up to rounding.
+    let scale = (0..k)
+        .flat_map(|w| column(d, w, k).iter())
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, |m, v| m.max(v.abs()));
     let fit = |id: String, rows: Vec<(u32, usize)>, both: bool| -> TestRow {
         let cl: Vec<u32> = rows.iter().map(|r| cluster_of(r.0)).collect();
         let p = if both { 4 } else { 2 };
@@ -155,6 +161,7 @@ pub(super) fn trends(
             }
             None => (Default::default(), None, 0),
         };
+        let (result, se) = super::clustered::snap_untestable(result, se, scale);
         let mut participants: Vec<u32> = rows.iter().map(|r| r.0).collect();
         participants.dedup();
         let mut t = super::row(&id, "slope", true, participants.len(), result);

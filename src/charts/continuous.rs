@@ -48,9 +48,7 @@ pub fn spread(ys: &mut [(f64, usize)], gap: f64) {
 pub fn value_axis(
     pts: impl Iterator<Item = (f64, Option<f64>, Option<f64>)>,
 ) -> (f64, f64, Vec<f64>) {
-    let (lo, hi) = pts.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-        (lo.min(p.1.unwrap_or(p.0)), hi.max(p.2.unwrap_or(p.0)))
-    });
+    let (lo, hi) = extent(pts);
     let (lo, hi) = if lo.is_finite() && hi > lo {
         let pad = (hi - lo) * 0.08;
         (lo - pad, hi + pad)
@@ -59,12 +57,67 @@ pub fn value_axis(
     } else {
         (0.0, 1.0)
     };
-    let ticks = nice_ticks(lo, hi, 5);
+    axis(lo, hi, 5)
+}
+
+/// The lowest and highest of the points and their intervals (∞, −∞ when none).
+fn extent(pts: impl Iterator<Item = (f64, Option<f64>, Option<f64>)>) -> (f64, f64) {
+    pts.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+        (lo.min(p.1.unwrap_or(p.0)), hi.max(p.2.unwrap_or(p.0)))
+    })
+}
+
+fn axis(lo: f64, hi: f64, target: usize) -> (f64, f64, Vec<f64>) {
+    let ticks = nice_ticks(lo, hi, target);
     (
         ticks.first().copied().unwrap_or(lo),
         ticks.last().copied().unwrap_or(hi),
         ticks,
     )
+}
+
+/// The range a continuous domain's values can take, when known: the spec's
+/// (`DomainResult::range`: a scale's items, ±3 SD for z-scores), else a rating's
+/// observed range — whole-number minimum 0 or 1 and maximum at most 10 above it,
+/// as a 1–5 item or a 0–10 score (docs/charts.md).
+pub fn known_range(d: &DomainResult) -> Option<(f64, f64)> {
+    if d.range.is_some() {
+        return d.range;
+    }
+    let (lo, hi) = d
+        .summary
+        .iter()
+        .filter(|r| !row_withheld(r))
+        .filter_map(|r| match r.stats {
+            SummaryStats::Continuous {
+                min: Some(a),
+                max: Some(b),
+                ..
+            } => Some((a, b)),
+            _ => None,
+        })
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (a, b)| {
+            (lo.min(a), hi.max(b))
+        });
+    let whole = |v: f64| v.is_finite() && v.fract() == 0.0;
+    (whole(lo) && whole(hi) && (lo == 0.0 || lo == 1.0) && hi > lo && hi - lo <= 10.0)
+        .then_some((lo, hi))
+}
+
+/// The value axis of a continuous domain's means (docs/charts.md): from the
+/// range its values can take (`known_range`), widened to hold every point and
+/// interval; without a known range, the points padded by 8 % (`value_axis`).
+pub fn domain_axis(
+    d: &DomainResult,
+    pts: impl Iterator<Item = (f64, Option<f64>, Option<f64>)>,
+) -> (f64, f64, Vec<f64>) {
+    match known_range(d) {
+        Some((a, b)) => {
+            let (lo, hi) = extent(pts);
+            axis(a.min(lo), b.max(hi), 6)
+        }
+        None => value_axis(pts),
+    }
 }
 
 pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
@@ -99,7 +152,7 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
             }
         }
     }
-    let (t0, t1, ticks) = value_axis(pts.iter().map(|p| (p.2, p.3, p.4)));
+    let (t0, t1, ticks) = domain_axis(d, pts.iter().map(|p| (p.2, p.3, p.4)));
     let tick_dec = if ticks.iter().all(|t| t.fract() == 0.0) {
         0
     } else {
@@ -118,7 +171,7 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Scene {
     s.text(
         MARGIN,
         y + 6.0,
-        ctx.w.mean_ci.replace("{c}", &ctx.conf()),
+        ctx.mean_axis(d),
         SMALL,
         false,
         MUTED,

@@ -42,6 +42,18 @@ fn row(
             favourable: None,
         });
     }
+    if crate::output::untestable::is_untestable(t) {
+        // No point at an estimate that cannot be tested (issue 21): the row says so.
+        return Some(Row {
+            label,
+            estimate: None,
+            low: None,
+            high: None,
+            text: crate::output::untestable::short(ctx.f.lang).to_string(),
+            significant: false,
+            favourable: None,
+        });
+    }
     let e = t.estimate? * scale;
     let text = if pct {
         format!(
@@ -247,7 +259,19 @@ pub fn scene(ctx: &Ctx) -> Option<Scene> {
     if !sd.is_empty() {
         y = section(ctx, &mut s, y, ctx.w.axis_sd, &sd, ctx.w.sd_unit);
     }
-    let mut lines = vec![ctx.w.caption_forest.replace("{c}", &ctx.conf())];
+    let mut forest = ctx.w.caption_forest.replace("{c}", &ctx.conf());
+    if ctx.report.settings.adjust.name() == "none" {
+        // `--adjust none`: filled means p < 0.05, with no adjustment to speak of.
+        for (adjusted, plain) in [
+            ("adjusted p", "p"),
+            (" after adjustment", ""),
+            ("p ajustado", "p"),
+            (" tras el ajuste", ""),
+        ] {
+            forest = forest.replace(adjusted, plain);
+        }
+    }
+    let mut lines = vec![forest];
     lines.push(match ctx.report.input.design {
         Design::PrePostControl => ctx.w.caption_did.to_string(),
         Design::PostOnlyControl => ctx.w.caption_between.to_string(),
@@ -260,7 +284,8 @@ pub fn scene(ctx: &Ctx) -> Option<Scene> {
             ctx.w.caption_standardised.to_string()
         });
     }
-    let any = pp.iter().chain(&sd).any(|r| r.estimate.is_none());
+    let marker = ctx.withheld();
+    let any = pp.iter().chain(&sd).any(|r| r.text.starts_with(&marker));
     lines.extend(ctx.withheld_note(any));
     lines.push(ctx.adjusted_note());
     caption(&mut s, y - 8.0, &lines);

@@ -5,6 +5,8 @@ pub mod binary;
 pub mod categorical;
 pub mod continuous;
 pub mod effects;
+pub mod glyphs;
+pub mod notices;
 pub mod overview;
 pub mod style;
 pub mod visits;
@@ -26,6 +28,19 @@ pub type Ctx<'a> = crate::output::grid::Cells<'a>;
 impl Cells<'_> {
     pub fn subtitle(&self) -> Option<&str> {
         self.report.settings.title.as_deref()
+    }
+
+    /// The title of a means axis: "Mean (95% CI)", with the domain's unit when it
+    /// has one: "Mean, kg (95% CI)".
+    pub fn mean_axis(&self, d: &DomainResult) -> String {
+        let title = self.w.mean_ci.replace("{c}", &self.conf());
+        match &d.unit {
+            Some(u) => match title.find(" (") {
+                Some(i) => format!("{}, {u}{}", &title[..i], &title[i..]),
+                None => format!("{title} ({u})"),
+            },
+            None => title,
+        }
     }
 
     /// The confidence level as a whole percentage ("95").
@@ -80,7 +95,10 @@ impl Cells<'_> {
                 )
             } else {
                 (
-                    self.f.signed(t.estimate, dec),
+                    crate::output::findings::with_unit(
+                        self.f.signed(t.estimate, dec),
+                        d.unit.as_deref(),
+                    ),
                     self.f.interval(t.conf_low, t.conf_high, 1.0, dec),
                 )
             };
@@ -228,14 +246,11 @@ pub fn to_svg(scene: &Scene) -> anyhow::Result<String> {
     {
         let size = (scene.width.ceil() as u32, scene.height.ceil() as u32);
         let area = SVGBackend::with_string(&mut buf, size).into_drawing_area();
-        style::paint(&area, scene, 1.0, 0.0).map_err(draw_error)?;
+        style::paint(&area, scene, 1.0, style::TextMode::Elements).map_err(draw_error)?;
         area.present().map_err(draw_error)?;
     }
     Ok(buf)
 }
-
-/// Vertical shift of bitmap text (in em) so that it sits where the SVG puts it.
-const BITMAP_TEXT_DY: f64 = 0.14;
 
 /// Draw the chart as a PNG at `scale` into `path` (a file name ending in `.png`).
 pub fn write_png_to(scene: &Scene, path: &Path, scale: f64) -> anyhow::Result<()> {
@@ -244,7 +259,7 @@ pub fn write_png_to(scene: &Scene, path: &Path, scale: f64) -> anyhow::Result<()
         (scene.height * scale).ceil() as u32,
     );
     let area = BitMapBackend::new(path, size).into_drawing_area();
-    style::paint(&area, scene, scale, BITMAP_TEXT_DY).map_err(draw_error)?;
+    style::paint(&area, scene, scale, style::TextMode::Glyphs).map_err(draw_error)?;
     area.present().map_err(draw_error)?;
     Ok(())
 }
@@ -259,7 +274,7 @@ pub fn to_rgb(scene: &Scene, scale: f64) -> anyhow::Result<(u32, u32, Vec<u8>)> 
     let mut buf = vec![0u8; w as usize * h as usize * 3];
     {
         let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        style::paint(&area, scene, scale, BITMAP_TEXT_DY).map_err(draw_error)?;
+        style::paint(&area, scene, scale, style::TextMode::Glyphs).map_err(draw_error)?;
         area.present().map_err(draw_error)?;
     }
     Ok((w, h, buf))

@@ -104,24 +104,22 @@ pub fn level_colours(n: usize) -> Vec<Rgb> {
     }
 }
 
-/// Register DejaVu Sans (regular and bold) under the family the styles use.
-/// No system font is needed.
+/// The font family the SVG names: DejaVu Sans, the font every chart is laid out
+/// with, then Verdana (close metrics), then the viewer's sans-serif.
+pub const SVG_FAMILY: &str = "DejaVu Sans, Verdana, sans-serif";
+
+/// Register DejaVu Sans (regular and bold) under the family the SVG text names, for
+/// plotters' text elements. No system font is needed.
 pub fn ensure_fonts() {
     static FONTS: Once = Once::new();
     FONTS.call_once(|| {
         // The bundled fonts are valid TrueType files; a failure would only leave
         // text undrawn, so it is not worth a panic.
-        let _ = plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            dejavu::sans::regular(),
-        );
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
+        let _ =
+            plotters::style::register_font(SVG_FAMILY, FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(SVG_FAMILY, FontStyle::Bold, dejavu::sans::bold());
     });
 }
-
-/// plotters' font size is 1.24 × the em size (its SVG backend divides by 1.24).
-const PLOTTERS_SIZE: f64 = 1.24;
 
 fn font(size: f64, bold: bool) -> FontDesc<'static> {
     let style = if bold {
@@ -129,25 +127,45 @@ fn font(size: f64, bold: bool) -> FontDesc<'static> {
     } else {
         FontStyle::Normal
     };
-    FontDesc::new(FontFamily::SansSerif, size * PLOTTERS_SIZE, style)
+    FontDesc::new(
+        FontFamily::Name(SVG_FAMILY),
+        size * super::glyphs::PLOTTERS_SIZE,
+        style,
+    )
 }
 
-/// The width of `text` at `size` (em, logical px) in DejaVu Sans.
+/// The width of `text` at `size` (em, logical px) in DejaVu Sans: advances and
+/// kerning, as drawn (`glyphs`).
 pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
-    ensure_fonts();
-    // Measure at 10× and scale down: box sizes are whole pixels.
-    match font(size * 10.0, bold).box_size(text) {
-        Ok((w, _)) => f64::from(w) / 10.0,
-        // Unmeasurable (font missing): a generous estimate.
-        Err(_) => text.chars().count() as f64 * size * 0.62,
+    // Unmeasurable (font missing): a generous estimate.
+    super::glyphs::width(text, size, bold).unwrap_or(text.chars().count() as f64 * size * 0.62)
+}
+
+/// The words of `text` for wrapping, with a comparison kept whole: "p = 0.04",
+/// "p < 0.001" and "n ≥ 5" never break at their inner spaces.
+fn unbreakable_words(text: &str) -> Vec<String> {
+    let relation = |w: &str| matches!(w, "=" | "<" | ">" | "≤" | "≥" | "≠");
+    let mut out: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for w in text.split_whitespace() {
+        match out.last_mut() {
+            Some(last) if glue_next || relation(w) => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+        glue_next = relation(w);
     }
+    out
 }
 
 /// Break `text` into lines no wider than `max`.
 pub fn wrap(text: &str, size: f64, bold: bool, max: f64) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    for word in unbreakable_words(text) {
+        let word = word.as_str();
         let candidate = if line.is_empty() {
             word.to_string()
         } else {
@@ -579,13 +597,25 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     v
 }
 
-/// Paint a scene at `scale` (1 for SVG, 2 for PNG). `text_dy` moves text down by
-/// that many em: the bitmap and SVG backends anchor text slightly differently.
+/// How text reaches the backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextMode {
+    /// `<text>` elements holding whole strings, for the viewer to set (SVG).
+    Elements,
+    /// Glyphs rasterised here, with their bearings and kerning (bitmaps).
+    Glyphs,
+}
+
+/// Where a bitmap text's baseline sits below its vertical middle, in em: where the
+/// SVG's `dy="0.5ex"` puts it in DejaVu Sans (x-height 0.547 em).
+const BASELINE_DY: f64 = 0.26;
+
+/// Paint a scene at `scale` (1 for SVG, 2 for PNG).
 pub fn paint<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     scene: &Scene,
     scale: f64,
-    text_dy: f64,
+    text_mode: TextMode,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     ensure_fonts();
     let p = |x: f64, y: f64| ((x * scale).round() as i32, (y * scale).round() as i32);
@@ -644,6 +674,20 @@ pub fn paint<DB: DrawingBackend>(
                 color,
                 align,
             } => {
+                if text_mode == TextMode::Glyphs {
+                    draw_glyphs(
+                        area,
+                        *x,
+                        *y,
+                        text,
+                        *size * scale,
+                        *bold,
+                        *color,
+                        *align,
+                        scale,
+                    )?;
+                    continue;
+                }
                 let h = match align {
                     Align::Left => HPos::Left,
                     Align::Center => HPos::Center,
@@ -653,9 +697,38 @@ pub fn paint<DB: DrawingBackend>(
                 let style = TextStyle::from(font(size * scale, *bold))
                     .color(&c)
                     .pos(Pos::new(h, VPos::Center));
-                area.draw(&Text::new(text.clone(), p(*x, y + text_dy * size), style))?;
+                area.draw(&Text::new(text.clone(), p(*x, *y), style))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Text as glyph coverage, blended into the bitmap pixel by pixel (`glyphs`): `x`,
+/// `y` in logical pixels (aligned point, vertical middle), `px` the em in pixels.
+#[allow(clippy::too_many_arguments)]
+fn draw_glyphs<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    x: f64,
+    y: f64,
+    text: &str,
+    px: f64,
+    bold: bool,
+    color: Rgb,
+    align: Align,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let w = super::glyphs::width(text, px, bold).unwrap_or(0.0);
+    let x0 = x * scale
+        - match align {
+            Align::Left => 0.0,
+            Align::Center => w / 2.0,
+            Align::Right => w,
+        };
+    let baseline = y * scale + BASELINE_DY * px;
+    let c = color.plotters();
+    for (gx, gy, cov) in super::glyphs::raster(text, px, bold, x0, baseline) {
+        area.draw_pixel((gx, gy), &c.mix(f64::from(cov)))?;
     }
     Ok(())
 }

@@ -113,7 +113,7 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Option<Scene> {
     let (t0, t1, ticks) = if pct {
         (0.0, 1.0, vec![0.0, 0.25, 0.5, 0.75, 1.0])
     } else {
-        super::continuous::value_axis(pts.iter().map(|p| (p.2, p.3, p.4)))
+        super::continuous::domain_axis(d, pts.iter().map(|p| (p.2, p.3, p.4)))
     };
     let whole_ticks = ticks.iter().all(|t| t.fract() == 0.0);
     // A tick (`tick`) or a value beside the first and last visit: a whole
@@ -153,7 +153,7 @@ pub fn scene(ctx: &Ctx, d: &DomainResult) -> Option<Scene> {
     let y_title = if pct {
         w.y_pct.replace("{c}", &ctx.conf())
     } else {
-        ctx.w.mean_ci.replace("{c}", &ctx.conf())
+        ctx.mean_axis(d)
     };
     s.text(MARGIN, y + 6.0, y_title, SMALL, false, MUTED, Align::Left);
     for &t in &ticks {

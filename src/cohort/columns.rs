@@ -307,6 +307,8 @@ pub(super) fn find_columns(
         &wide_words,
         warnings,
     )?;
+    let mut domains = domains;
+    super::kinds::keep_listed(&mut domains, spec, &roles.covariates)?;
     Ok(Columns {
         roles,
         layout,

@@ -36,15 +36,7 @@ pub(super) struct Inputs {
 
 /// The columns `[anthropometry]` and the `[[scale]]`s read.
 fn input_names(spec: &Spec) -> Vec<&str> {
-    let mut v: Vec<&str> = spec
-        .anthropometry
-        .as_ref()
-        .map(Anthropometry::columns)
-        .unwrap_or_default();
-    for s in &spec.scales {
-        v.extend(s.items.iter().map(String::as_str));
-    }
-    v
+    spec.input_columns()
 }
 
 /// Take the derived domains' input columns out of the domain list (a column a

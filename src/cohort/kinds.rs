@@ -104,7 +104,8 @@ impl Acc {
                 .es(format!("texto en el dominio numérico \"{col_name}\""), None),
         };
         if let Some(pos) = spec_d.and_then(|s| s.positive.as_ref()) {
-            return self.positive(pos, name, col_name, spec_file);
+            let line = spec_d.map_or(0, |s| s.line);
+            return self.positive(pos, name, col_name, spec_file, line);
         }
         let kind = if threshold.is_some() {
             if n_text + n_word > 0 || self.tally.too_many {
@@ -203,10 +204,13 @@ impl Acc {
                 let check = threshold.is_none() && self.tally.not01;
                 for v in values.iter().flatten().filter(|_| check) {
                     if !v.is_nan() && *v != 0.0 && *v != 1.0 {
-                        return Err(UserError::new(format!(
-                            "value {v} in binary domain \"{name}\""
-                        ))
-                        .file(spec_file.unwrap_or_default())
+                        let mut e =
+                            UserError::new(format!("value {v} in binary domain \"{name}\""))
+                                .file(spec_file.unwrap_or_default());
+                        if let Some(line) = spec_d.map(|s| s.line).filter(|&l| l > 0) {
+                            e = e.line(line);
+                        }
+                        return Err(e
                         .column(col_name)
                         .hint(format!("a binary domain holds 0/1, yes/no, sí/no or true/false; for an item coded otherwise say which value means yes in its [[domain]] entry: positive = 1, or pass = \"== {v}\""))
                         .es(
@@ -392,6 +396,7 @@ impl Acc {
         name: &str,
         col_name: &str,
         spec_file: Option<&str>,
+        line: u64,
     ) -> UResult<Finished> {
         use crate::input::spec::Positive;
         let is_yes_text = |t: &str| match pos {
@@ -422,7 +427,7 @@ impl Acc {
             }
         }
         if seen.len() > 2 {
-            return Err(UserError::new(format!(
+            let e = UserError::new(format!(
                 "\"{col_name}\" has {} different values ({}); positive = … makes a yes/no domain of an item with two",
                 seen.len(),
                 seen.join(", ")
@@ -437,7 +442,8 @@ impl Acc {
                     seen.join(", ")
                 ),
                 Some(&format!("para una puntuación, dé a [[domain]] \"{name}\" un umbral: pass = \">= 3\"")),
-            ));
+            );
+            return Err(if line > 0 { e.line(line) } else { e });
         }
         Ok(Finished::Domain {
             kind: Kind::Binary,
@@ -446,4 +452,54 @@ impl Acc {
             ordered: false,
         })
     }
+}
+
+/// The spec's `domains = [...]`: only the listed columns are outcomes, besides those
+/// the spec or flags use otherwise (`[[domain]]` entries, scale items, anthropometry,
+/// covariates) and a wide file's columns without a wave word (attributes). A listed
+/// name that is no column is an error naming the spec's line.
+pub(super) fn keep_listed(
+    cols: &mut Vec<super::layout::DomainCols>,
+    spec: Option<&crate::input::spec::Spec>,
+    covariates: &[String],
+) -> UResult<()> {
+    let Some((spec, list)) = spec.and_then(|s| s.only.as_ref().map(|l| (s, l))) else {
+        return Ok(());
+    };
+    let listed: Vec<String> = list.iter().map(|l| fold(l)).collect();
+    if let Some(absent) = list
+        .iter()
+        .zip(&listed)
+        .find(|(_, f)| !cols.iter().any(|c| fold(&c.name) == **f))
+    {
+        let names: Vec<&str> = cols
+            .iter()
+            .filter(|c| !c.attribute_only)
+            .map(|c| c.name.as_str())
+            .collect();
+        let mut e = UserError::new(format!(
+            "domains = [...] names \"{}\", which is not a column that can be an outcome",
+            absent.0
+        ))
+        .file(&spec.file)
+        .hint(format!(
+            "correct the name (roles and ignored columns cannot be outcomes); the candidates are: {}",
+            names.join(", ")
+        ));
+        if spec.only_line > 0 {
+            e = e.line(spec.only_line);
+        }
+        return Err(e);
+    }
+    let used: Vec<String> = spec
+        .input_columns()
+        .into_iter()
+        .chain(covariates.iter().map(String::as_str))
+        .map(fold)
+        .collect();
+    cols.retain(|c| {
+        let f = fold(&c.name);
+        c.spec.is_some() || c.attribute_only || listed.contains(&f) || used.contains(&f)
+    });
+    Ok(())
 }

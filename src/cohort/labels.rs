@@ -1,6 +1,7 @@
 //! Arm and wave labels: which side each label written in the data means (contract §2.1).
 
 use crate::input::roles::side_of;
+use crate::input::spec::{Label, Spec, shown_for};
 use crate::text::fold;
 
 /// Arm or wave labels mapped to sides (0/1) as rows come, remembering every label
@@ -123,5 +124,131 @@ impl LabelMap {
             Some(d) => d.1 += 1,
             None => self.dropped.push((f, 1)),
         }
+    }
+}
+
+/// The labels the spec gives to coded arms and waves (`[groups] intervention =
+/// { value = "1", label = "Programa" }`), shown instead of the values as written in
+/// every human-readable output; in the JSON, `labels.display` (only when given).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Shown {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intervention: Option<Label>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control: Option<Label>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre: Option<Label>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post: Option<Label>,
+    /// More than two waves: the labels of those between the first and the last.
+    #[serde(skip)]
+    pub middle: Vec<Option<Label>>,
+}
+
+impl Shown {
+    pub fn is_empty(&self) -> bool {
+        self.intervention.is_none()
+            && self.control.is_none()
+            && self.pre.is_none()
+            && self.post.is_none()
+            && self.middle.iter().all(Option::is_none)
+    }
+
+    /// The label of an arm, when the spec gives one.
+    pub fn arm(&self, arm: super::Arm) -> Option<&Label> {
+        match arm {
+            super::Arm::Intervention => self.intervention.as_ref(),
+            super::Arm::Control => self.control.as_ref(),
+        }
+    }
+
+    /// The label of a wave, when the spec gives one.
+    pub fn wave(&self, wave: super::Wave) -> Option<&Label> {
+        match wave {
+            super::Wave::Pre => self.pre.as_ref(),
+            super::Wave::Post => self.post.as_ref(),
+            super::Wave::Mid(k) => self
+                .middle
+                .get(usize::from(k).saturating_sub(2))
+                .and_then(Option::as_ref),
+        }
+    }
+}
+
+/// The spec's display labels for the labels found: matched by the value as written
+/// (ignoring case and accents); a side with no value in the data (a wide file's
+/// waves) takes the label the spec gives that side.
+pub(super) fn shown(labels: &super::Labels, spec: Option<&Spec>) -> Shown {
+    let Some(spec) = spec else {
+        return Shown::default();
+    };
+    let pick =
+        |written: &Option<String>, side: &Option<String>, list: &[(String, Label)]| match written {
+            Some(w) => shown_for(list, w).cloned(),
+            None => side.as_deref().and_then(|v| shown_for(list, v)).cloned(),
+        };
+    let (g, w) = (&spec.groups, &spec.waves);
+    Shown {
+        intervention: pick(&labels.intervention, &g.intervention, &g.shown),
+        control: pick(&labels.control, &g.control, &g.shown),
+        pre: pick(&labels.pre, &w.pre, &w.shown),
+        post: pick(&labels.post, &w.post, &w.shown),
+        middle: labels
+            .middle
+            .iter()
+            .map(|m| shown_for(&w.shown, m).cloned())
+            .collect(),
+    }
+}
+
+impl LabelMap {
+    /// The fix for a label that means no arm (wave): the flags, or the spec's lines
+    /// for the first two values found, with a label to show for each.
+    pub(super) fn hint(&self) -> String {
+        let found = self.written();
+        let v = |i: usize| found.get(i).map_or("…", String::as_str).to_string();
+        if self.waves {
+            format!(
+                "name the labels with --pre LABEL and --post LABEL, or in a spec file (--spec): [waves] pre = {{ value = \"{}\", label = \"Before\" }} and post = {{ value = \"{}\", label = \"After\" }}",
+                v(0),
+                v(1)
+            )
+        } else {
+            format!(
+                "name the labels with --intervention LABEL and --control LABEL, or in a spec file (--spec): [groups] intervention = {{ value = \"{}\", label = \"Program\" }} and control = {{ value = \"{}\", label = \"Control\" }}",
+                v(0),
+                v(1)
+            )
+        }
+    }
+
+    /// [`LabelMap::hint`] in Spanish.
+    pub(super) fn hint_es(&self) -> String {
+        let found = self.written();
+        let v = |i: usize| found.get(i).map_or("…", String::as_str).to_string();
+        let (flags, section, a, b, la, lb) = if self.waves {
+            (
+                "--pre ETIQUETA y --post ETIQUETA",
+                "[waves]",
+                "pre",
+                "post",
+                "Antes",
+                "Después",
+            )
+        } else {
+            (
+                "--intervention ETIQUETA y --control ETIQUETA",
+                "[groups]",
+                "intervention",
+                "control",
+                "Programa",
+                "Control",
+            )
+        };
+        format!(
+            "nombre las etiquetas con {flags}, o en un archivo de especificación (--spec): {section} {a} = {{ value = \"{}\", label = \"{la}\" }} y {b} = {{ value = \"{}\", label = \"{lb}\" }}",
+            v(0),
+            v(1)
+        )
     }
 }

@@ -25,6 +25,7 @@ use crate::text::fold;
 use attach::Sorted;
 use columns::{Columns, check_duplicate_columns, column_list};
 use design::Decided;
+pub use labels::Shown;
 use naming::{Names, Verdict};
 use serde::Serialize;
 use std::time::Instant;
@@ -154,6 +155,9 @@ pub struct Labels {
     /// The unit of the waves' times (the spec's `[waves] unit`).
     #[serde(skip)]
     pub time_unit: Option<crate::input::spec::Label>,
+    /// The spec's labels for coded arms and waves, shown instead of the values.
+    #[serde(skip_serializing_if = "Shown::is_empty")]
+    pub display: Shown,
 }
 
 pub use crate::warning::{Code, Warning};
@@ -361,6 +365,7 @@ fn build_pass(
     let labels = naming::labels(&r.arm_map, &r.wave_map, &wave_labels, spec);
     naming::dropped_warnings(&r.wave_map, &mut warnings);
     columns::choice_summary_warnings(&sources[0], &mut warnings);
+    warnings.extend(sources.iter().flat_map(|s| s.notices.iter().cloned()));
     let strata_values = strata::natural_order(
         std::mem::take(&mut r.strata_values),
         r.strata_missing,

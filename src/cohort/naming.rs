@@ -113,12 +113,12 @@ pub(super) fn check(
                 "unknown arm label \"{label}\" (values found: {arm_values})"
             ))
             .column(names.group_col.as_str())
-            .hint("name the labels with --intervention LABEL and --control LABEL")
+            .hint(arm_map.hint())
             .es(
                 format!(
                     "etiqueta de grupo desconocida \"{label}\" (valores encontrados: {arm_values})"
                 ),
-                Some("nombre las etiquetas con --intervention ETIQUETA y --control ETIQUETA"),
+                Some(&arm_map.hint_es()),
             ),
         ));
     }
@@ -162,12 +162,12 @@ pub(super) fn check(
                 "unknown wave label \"{label}\" (values found: {wave_values})"
             ))
             .column(wave_col)
-            .hint("name the labels with --pre LABEL and --post LABEL")
+            .hint(wave_map.hint())
             .es(
                 format!(
                     "etiqueta de ronda desconocida \"{label}\" (valores encontrados: {wave_values})"
                 ),
-                Some("nombre las etiquetas con --pre ETIQUETA y --post ETIQUETA"),
+                Some(&wave_map.hint_es()),
             ),
         ));
     }
@@ -277,7 +277,7 @@ pub(super) fn labels(
     wave_labels: &[String],
     spec: Option<&Spec>,
 ) -> Labels {
-    Labels {
+    let mut l = Labels {
         intervention: arm_map.first_written[0].clone(),
         control: arm_map.first_written[1].clone(),
         pre: match &wave_map.order {
@@ -296,7 +296,10 @@ pub(super) fn labels(
             None => Vec::new(),
         },
         time_unit: spec.and_then(|s| s.waves.unit.clone()),
-    }
+        display: super::Shown::default(),
+    };
+    l.display = super::labels::shown(&l, spec);
+    l
 }
 
 /// Rows of waves not chosen with --pre/--post, told.

@@ -29,6 +29,8 @@ pub struct Source {
     pub skip: Vec<bool>,
     /// The `select_multiple` summary columns among them (names as shown).
     pub choice_summaries: Vec<String>,
+    /// Notices about how the file was read (which sheet of a workbook).
+    pub notices: Vec<crate::warning::Warning>,
     pub delimiter: u8,
     /// `;`-separated files are read with a decimal comma (`3,5` = 3.5).
     pub decimal_comma: bool,
@@ -447,6 +449,7 @@ fn from_reader(
         headers: Vec::new(),
         skip: Vec::new(),
         choice_summaries: Vec::new(),
+        notices: Vec::new(),
         delimiter,
         decimal_comma: delimiter == b';',
         sheet: None,
@@ -505,6 +508,7 @@ pub fn from_rows(
         stem,
         skip: Vec::new(),
         choice_summaries: Vec::new(),
+        notices: Vec::new(),
         delimiter: b',',
         decimal_comma: false,
         sheet: Some(sheet),

@@ -26,6 +26,17 @@ pub struct Spec {
     /// `[[scale]]`: scale scores from items (contract §10.1).
     #[serde(default, rename = "scale")]
     pub scales: Vec<ScaleSpec>,
+    /// `ignore = ["COL", ...]`: columns never analysed (as `--ignore`; a column a
+    /// file lacks is only noted, so one spec serves every file of a project).
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// `domains = ["COL", ...]`: the only columns analysed as outcomes (besides
+    /// `[[domain]]` entries and the columns scales, anthropometry and covariates use).
+    #[serde(rename = "domains")]
+    pub only: Option<Vec<String>>,
+    /// Set after parsing: the line of `domains = [...]`.
+    #[serde(skip)]
+    pub only_line: u64,
     /// Set after parsing: the file's name, for messages.
     #[serde(skip)]
     pub file: String,
@@ -34,17 +45,39 @@ pub struct Spec {
     pub lines: Vec<u64>,
 }
 
-/// `[groups]`: the arm labels.
+/// `[groups]`: the arm labels, each as written in the data, with the label shown
+/// for it when the spec gives one (`intervention = { value = "1", label = "Programa" }`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "GroupsIn")]
 pub struct Groups {
     pub intervention: Option<String>,
     pub control: Option<String>,
+    /// The labels shown for values of the arm column: (value as written, label).
+    pub shown: Vec<(String, Label)>,
 }
 
-/// `[waves]`: the wave labels.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct GroupsIn {
+    intervention: Option<Coded>,
+    control: Option<Coded>,
+}
+
+impl From<GroupsIn> for Groups {
+    fn from(g: GroupsIn) -> Self {
+        let mut shown = Vec::new();
+        Groups {
+            intervention: Coded::split(g.intervention, &mut shown),
+            control: Coded::split(g.control, &mut shown),
+            shown,
+        }
+    }
+}
+
+/// `[waves]`: the wave labels (each as written in the data, or `{ value = "1",
+/// label = "Línea base" }` to show another label for it).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(from = "WavesIn")]
 pub struct Waves {
     pub pre: Option<String>,
     pub post: Option<String>,
@@ -54,6 +87,125 @@ pub struct Waves {
     pub times: Option<Vec<f64>>,
     /// The unit of `times`, singular ("month", or `{ en = "month", es = "mes" }`).
     pub unit: Option<Label>,
+    /// The labels shown for values of the wave column: (value as written, label).
+    pub shown: Vec<(String, Label)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WavesIn {
+    pre: Option<Coded>,
+    post: Option<Coded>,
+    order: Option<Vec<Coded>>,
+    times: Option<Vec<f64>>,
+    unit: Option<Label>,
+}
+
+impl From<WavesIn> for Waves {
+    fn from(w: WavesIn) -> Self {
+        let mut shown = Vec::new();
+        Waves {
+            pre: Coded::split(w.pre, &mut shown),
+            post: Coded::split(w.post, &mut shown),
+            order: w.order.map(|o| {
+                o.into_iter()
+                    .filter_map(|c| Coded::split(Some(c), &mut shown))
+                    .collect()
+            }),
+            times: w.times,
+            unit: w.unit,
+            shown,
+        }
+    }
+}
+
+/// The display label the spec gives for a value of the arm or wave column, matched
+/// ignoring case and accents.
+pub fn shown_for<'a>(shown: &'a [(String, Label)], written: &str) -> Option<&'a Label> {
+    let f = crate::text::fold(written);
+    shown
+        .iter()
+        .find(|(v, _)| crate::text::fold(v) == f)
+        .map(|(_, l)| l)
+}
+
+/// An arm or wave in the spec: its value in the data (`"1"` or `1`), or
+/// `{ value = "1", label = "Programa" }` to show a label for a coded value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coded {
+    pub value: String,
+    pub label: Option<Label>,
+}
+
+impl Coded {
+    /// The value, with its label (if any) added to `shown`.
+    fn split(c: Option<Coded>, shown: &mut Vec<(String, Label)>) -> Option<String> {
+        let c = c?;
+        if let Some(l) = c.label {
+            shown.push((c.value.clone(), l));
+        }
+        Some(c.value)
+    }
+}
+
+/// A number written for a coded value (`value = 1`) stands for its text ("1").
+fn number_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+impl<'de> Deserialize<'de> for Coded {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Coded;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a value as written in the data (\"1\"), or { value = \"1\", label = \"Programa\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Coded, E> {
+                Ok(Coded {
+                    value: s.to_string(),
+                    label: None,
+                })
+            }
+            fn visit_i64<E: serde::de::Error>(self, x: i64) -> Result<Coded, E> {
+                self.visit_str(&x.to_string())
+            }
+            fn visit_u64<E: serde::de::Error>(self, x: u64) -> Result<Coded, E> {
+                self.visit_str(&x.to_string())
+            }
+            fn visit_f64<E: serde::de::Error>(self, x: f64) -> Result<Coded, E> {
+                self.visit_str(&number_text(x))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Coded, A::Error> {
+                let mut value: Option<Coded> = None;
+                let mut label: Option<Label> = None;
+                while let Some(k) = m.next_key::<String>()? {
+                    match k.as_str() {
+                        "value" => value = Some(m.next_value::<Coded>()?),
+                        "label" => label = Some(m.next_value::<Label>()?),
+                        other => {
+                            return Err(serde::de::Error::unknown_field(
+                                other,
+                                &["value", "label"],
+                            ));
+                        }
+                    }
+                }
+                match value {
+                    Some(Coded { value, label: None }) => Ok(Coded { value, label }),
+                    Some(_) => Err(serde::de::Error::custom(
+                        "value must be the value as written in the data, e.g. value = \"1\"",
+                    )),
+                    None => Err(serde::de::Error::missing_field("value")),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -69,6 +221,12 @@ pub struct DomainSpec {
     /// The value that means yes in an item coded otherwise (1 = sí, 2 = no:
     /// `positive = 1`); the other value means no.
     pub positive: Option<Positive>,
+    /// Set after parsing: the line of the entry's `column` (0 when unknown).
+    #[serde(skip)]
+    pub line: u64,
+    /// The unit of the values (`unit = "kg"` or `{ en = "kg", es = "kg" }`),
+    /// shown in findings, chart axes and table headings.
+    pub unit: Option<Label>,
 }
 
 /// `positive = 1` or `positive = "sí"`.
@@ -143,6 +301,19 @@ pub struct ScaleSpec {
 }
 
 impl Spec {
+    /// The columns scales and anthropometry are computed from.
+    pub fn input_columns(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .anthropometry
+            .as_ref()
+            .map(Anthropometry::columns)
+            .unwrap_or_default();
+        for s in &self.scales {
+            v.extend(s.items.iter().map(String::as_str));
+        }
+        v
+    }
+
     /// The names of the domains derived from columns (scales, z-scores), which
     /// `[[domain]]` entries may name.
     pub fn derived_names(&self) -> Vec<&str> {
@@ -155,7 +326,7 @@ impl Spec {
 }
 
 /// A label: one string, or one per language (`{ en = "...", es = "..." }`).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum Label {
     One(String),
@@ -267,7 +438,19 @@ pub fn parse_spec(path: &str, text: &str) -> UResult<Spec> {
             lines.push(i as u64 + 1);
         }
     }
+    for (d, &l) in spec.domains.iter_mut().zip(&lines) {
+        d.line = l;
+    }
     spec.lines = lines;
+    if spec.only.is_some() {
+        spec.only_line = text
+            .lines()
+            .position(|l| {
+                let t = l.trim_start();
+                t.starts_with("domains") && t[7..].trim_start().starts_with('=')
+            })
+            .map_or(0, |i| i as u64 + 1);
+    }
     for (i, d) in spec.domains.iter().enumerate() {
         let line = spec.lines.get(i).copied().unwrap_or(1);
         if let Some(p) = &d.pass
@@ -475,6 +658,37 @@ mod tests {
         for b in bad {
             assert!(parse_spec("e.toml", b).is_err(), "{b}");
         }
+    }
+
+    #[test]
+    fn coded_values_with_labels() {
+        let s = parse_spec(
+            "e.toml",
+            "[groups]\nintervention = { value = 1, label = \"Programa\" }\ncontrol = \"2\"\n[waves]\norder = [{ value = \"1\", label = { en = \"Start\", es = \"Inicio\" } }, \"2\", 3]\n",
+        )
+        .unwrap();
+        assert_eq!(s.groups.intervention.as_deref(), Some("1"));
+        assert_eq!(s.groups.control.as_deref(), Some("2"));
+        assert_eq!(
+            shown_for(&s.groups.shown, " 1 ").and_then(|l| l.get("es")),
+            Some("Programa")
+        );
+        assert!(shown_for(&s.groups.shown, "2").is_none());
+        assert_eq!(
+            s.waves.order.as_deref(),
+            Some(&["1".to_string(), "2".into(), "3".into()][..])
+        );
+        assert_eq!(
+            shown_for(&s.waves.shown, "1").and_then(|l| l.get("es")),
+            Some("Inicio")
+        );
+        // A key other than value and label, or no value: the spec's line.
+        let e = parse_spec("e.toml", "[groups]\nintervention = { valor = \"1\" }\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        let e = parse_spec("e.toml", "[waves]\npre = { label = \"A\" }\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        let s = parse_spec("e.toml", "ignore = [\"a\"]\n\ndomains = [\"b\"]\n").unwrap();
+        assert_eq!((s.ignore.len(), s.only_line), (1, 3));
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn flagged(r: &BalanceRow) -> bool {
 pub fn cluster_line(c: &Cells) -> Option<String> {
     let k = c.report.input.cluster.as_ref()?;
     let w = words(c.f.lang);
-    let arm = |a| c.arm(a).to_lowercase();
+    let arm = |a| c.arm_in_text(a);
     Some(
         w.clusters
             .replace("{k}", &c.f.count(k.clusters))
@@ -222,7 +222,7 @@ pub fn finding(report: &Report, lang: Lang) -> Option<String> {
         .filter(|r| r.smd.is_some() && !flagged(r))
         .map(|r| r.variable.as_str())
         .collect();
-    let arm1 = c.arm(crate::cohort::Arm::Intervention).to_lowercase();
+    let arm1 = c.arm_in_text(crate::cohort::Arm::Intervention);
     let differed: Vec<String> = rows
         .iter()
         .filter(|r| flagged(r))

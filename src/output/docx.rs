@@ -383,7 +383,7 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
 
     doc.heading(1, c.w.tables);
     for (i, d) in report.domains.iter().enumerate() {
-        let label = format!("{} ({})", d.label, c.kind_text(d.kind));
+        let label = format!("{} ({})", d.label, c.kind_note(d));
         doc.heading(2, &label);
         if let Some(ch) = domain_charts.get(i) {
             doc.figure(&ch.scene, &d.label)?;

@@ -311,7 +311,8 @@ impl Say<'_> {
             _ => None,
         });
         let dec = decimals_for(sd);
-        let m = |arm, wave| self.f.number(mean(d, arm, wave), dec);
+        let unit = |v: String| with_unit(v, d.unit.as_deref());
+        let m = |arm, wave| unit(self.f.number(mean(d, arm, wave), dec));
         let design = self.report.input.design;
         let comparison = headline_comparison(self.report);
         let t = d.primary(&comparison)?;
@@ -326,7 +327,7 @@ impl Say<'_> {
                 .replace("{label}", &d.label)
                 .replace("{b1}", &m(Arm::Intervention, Wave::Pre))
                 .replace("{m1}", &m(Arm::Intervention, Wave::Post))
-                .replace("{d}", &self.f.signed(t.estimate, dec)),
+                .replace("{d}", &unit(self.f.signed(t.estimate, dec))),
             Design::PostOnlyControl => {
                 let wave = single_wave(self.report);
                 self.w
@@ -334,7 +335,7 @@ impl Say<'_> {
                     .replace("{label}", &d.label)
                     .replace("{m1}", &m(Arm::Intervention, wave))
                     .replace("{m0}", &m(Arm::Control, wave))
-                    .replace("{d}", &self.f.signed(t.estimate, dec))
+                    .replace("{d}", &unit(self.f.signed(t.estimate, dec)))
             }
             Design::PrePostControl => {
                 let first = self
@@ -354,10 +355,8 @@ impl Say<'_> {
                     .and_then(|s| t.estimate.map(|e| e / s))
                     .map(|v| self.f.number(Some(v.abs()), 2))
                     .unwrap_or_else(|| super::fmt::DASH.to_string());
-                let second = self
-                    .w
-                    .f_cont_did
-                    .replace("{d}", &self.f.number(t.estimate.map(f64::abs), dec))
+                let second = did_template(self.w.f_cont_did, d.unit.as_deref())
+                    .replace("{d}", &unit(self.f.number(t.estimate.map(f64::abs), dec)))
                     .replace("{dir}", dir)
                     .replace("{es}", &std);
                 format!("{first}. {second}")
@@ -474,7 +473,20 @@ pub fn findings(report: &Report) -> Vec<Finding> {
                         .w
                         .f_withheld
                         .replace("{label}", &d.label)
-                        .replace("{n}", &n.to_string()),
+                        .replace("{n}", &n.to_string())
+                        .replace(
+                            "{reason}",
+                            &crate::privacy::withheld_because(report, d).unwrap_or_default(),
+                        ),
+                    significant: false,
+                    favourable: None,
+                });
+            }
+            // Untestable: said plainly, with why (issue 21), not "0.00 higher (– to –)".
+            if super::untestable::is_untestable(t) {
+                return Some(Finding {
+                    domain: d.name.clone(),
+                    text: super::untestable::finding(say.f.lang, d, t),
                     significant: false,
                     favourable: None,
                 });
@@ -541,6 +553,25 @@ fn in_sentence(label: &str) -> String {
     }
 }
 
+/// "0.18 kg": a number with the domain's unit, when it has one and a value.
+pub fn with_unit(v: String, unit: Option<&str>) -> String {
+    match unit {
+        Some(u) if v != super::fmt::DASH => format!("{v} {u}"),
+        _ => v,
+    }
+}
+
+/// The difference-in-differences sentence: with a unit, the number carries it and
+/// the template's own unit word ("puntos") goes.
+fn did_template(template: &str, unit: Option<&str>) -> String {
+    match unit {
+        Some(_) => template
+            .replace("{d} puntos", "{d}")
+            .replace("{d} points", "{d}"),
+        None => template.to_string(),
+    }
+}
+
 /// The plain-language plan for the next round (`--power`, contract §11), one or
 /// two sentences per domain: the children to enrol to confirm the effect seen,
 /// allowing for attrition and clustering, and the smallest effect detectable now.
@@ -566,7 +597,11 @@ pub fn planning_findings(report: &Report) -> Vec<String> {
         let mut said = false;
         if let (Some(n), Some(e)) = (r.n_enrol_per_arm, r.observed_effect) {
             let size = f.number(Some(e.abs() * scale), dec);
-            let unit = if binary { w.pct_points } else { w.points };
+            let unit = match (&d.unit, binary) {
+                (_, true) => w.pct_points.to_string(),
+                (Some(u), false) => format!(" {u}"),
+                (None, false) => w.points.to_string(),
+            };
             let dir = if e < 0.0 { w.fall } else { w.rise };
             let mut reasons = Vec::new();
             if let Some(a) = r.attrition.filter(|a| *a > 0.0) {
@@ -601,10 +636,10 @@ pub fn planning_findings(report: &Report) -> Vec<String> {
             said = true;
         }
         if let (Some(mde), Some(n)) = (r.mde, r.n_per_arm) {
-            let unit = if binary {
-                w.unit_pct_points
-            } else {
-                w.unit_points
+            let unit = match (&d.unit, binary) {
+                (_, true) => w.unit_pct_points,
+                (Some(u), false) => u.as_str(),
+                (None, false) => w.unit_points,
             };
             let mde = format!("{} {unit}", f.number(Some(mde * scale), dec));
             out.push(

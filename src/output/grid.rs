@@ -90,6 +90,17 @@ impl<'a> Cells<'a> {
         self.w.arm_label(&self.report.labels, arm)
     }
 
+    /// An arm's name inside a sentence: lower case, except a label the spec gives
+    /// (a programme's name keeps its capitals).
+    pub fn arm_in_text(&self, arm: Arm) -> String {
+        let name = self.arm(arm);
+        if self.report.labels.display.arm(arm).is_some() {
+            name
+        } else {
+            name.to_lowercase()
+        }
+    }
+
     /// A wave's name: its label in the data, in the output's language.
     pub fn wave(&self, wave: Wave) -> String {
         self.w.wave_label(&self.report.labels, wave)
@@ -207,6 +218,17 @@ impl<'a> Cells<'a> {
             Kind::Continuous => self.w.kind_continuous,
             Kind::Binary => self.w.kind_binary,
             Kind::Categorical => self.w.kind_categorical,
+        }
+    }
+
+    /// What a domain's heading says after its label: its kind, and its unit when
+    /// it has one ("continuous: mean [CI] in kg").
+    pub fn kind_note(&self, d: &DomainResult) -> String {
+        let kind = self.kind_text(d.kind);
+        match &d.unit {
+            Some(u) if self.f.lang == Lang::Es => format!("{kind} en {u}"),
+            Some(u) => format!("{kind} in {u}"),
+            None => kind.to_string(),
         }
     }
 

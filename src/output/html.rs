@@ -563,7 +563,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
         s.push_str(&format!(
             "<div class=\"domain\">\n<h3>{} <small class=\"note\">({})</small></h3>\n",
             esc(&d.label),
-            esc(c.kind_text(d.kind))
+            esc(&c.kind_note(d))
         ));
         if let Some(svg) = domain_stems.get(i).and_then(|stem| svgs.get(*stem)) {
             s.push_str(&inline_svg(svg, &d.label));

@@ -125,7 +125,8 @@ pub struct Words {
     pub mean_ci: &'static str,
     /// `--min-cell`: what the "<N" marker means (`{m}` the marker, `{n}` N).
     pub legend_withheld: &'static str,
-    /// `--min-cell`: a finding whose numbers are withheld.
+    /// `--min-cell`: a finding whose numbers are withheld; `{reason}` names the small
+    /// cell (`privacy::withheld_because`).
     pub f_withheld: &'static str,
     /// `--min-cell`: a chart bar or point that is withheld.
     pub withheld: &'static str,
@@ -249,7 +250,7 @@ pub const EN: Words = Words {
     sd_unit: "SD",
     mean_ci: "Mean ({c}% CI)",
     legend_withheld: "{m}: withheld to protect children's privacy: the value rests on fewer than {n} children, or would let such a value be worked out (--min-cell {n}).",
-    f_withheld: "{label}: not reported to protect children's privacy (it rests on fewer than {n} children in some group).",
+    f_withheld: "{label}: not reported to protect children's privacy: {reason}.",
     withheld: "withheld",
 };
 
@@ -371,7 +372,7 @@ pub const ES: Words = Words {
     sd_unit: "DE",
     mean_ci: "Media (IC {c} %)",
     legend_withheld: "{m}: dato omitido para proteger la privacidad de niñas y niños: se basa en menos de {n} niños, o permitiría deducir un dato así (--min-cell {n}).",
-    f_withheld: "{label}: no se informa para proteger la privacidad de niñas y niños (se basa en menos de {n} niños en algún grupo).",
+    f_withheld: "{label}: no se informa para proteger la privacidad de niñas y niños: {reason}.",
     withheld: "omitido",
 };
 
@@ -447,9 +448,22 @@ impl Words {
         }
     }
 
+    /// A label the spec gives (`{ value = "1", label = "Programa" }`), in the
+    /// output's language when given per language.
+    fn spec_label(&self, l: &crate::input::spec::Label) -> String {
+        let code = match self.lang {
+            Lang::En => "en",
+            Lang::Es => "es",
+        };
+        l.get(code).unwrap_or_default().to_string()
+    }
+
     /// An arm as charts and the report show it: its label in the data, shown in the
     /// output's language (`program` → "Programa"), or the generic word.
     pub fn arm_label(&self, labels: &crate::cohort::Labels, arm: crate::cohort::Arm) -> String {
+        if let Some(l) = labels.display.arm(arm) {
+            return self.spec_label(l);
+        }
         let l = match arm {
             crate::cohort::Arm::Intervention => &labels.intervention,
             crate::cohort::Arm::Control => &labels.control,
@@ -462,6 +476,9 @@ impl Words {
 
     /// A wave as charts and the report show it (see [`Words::arm_label`]).
     pub fn wave_label(&self, labels: &crate::cohort::Labels, wave: crate::cohort::Wave) -> String {
+        if let Some(l) = labels.display.wave(wave) {
+            return self.spec_label(l);
+        }
         let l = match wave {
             crate::cohort::Wave::Pre => &labels.pre,
             crate::cohort::Wave::Post => &labels.post,

@@ -101,7 +101,7 @@ pub fn render(report: &Report) -> String {
         s.push_str(&format!(
             "## {} ({})\n\n",
             escape(&d.label),
-            escape(c.kind_text(d.kind))
+            escape(&c.kind_note(d))
         ));
         s.push_str(&grid_markdown(&c.domain_grid(d)));
         s.push('\n');

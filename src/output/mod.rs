@@ -13,6 +13,7 @@ pub mod planning;
 pub mod readable;
 pub mod reliability;
 pub mod table;
+pub mod untestable;
 pub mod visits;
 pub mod warnings;
 pub mod write;

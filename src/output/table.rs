@@ -153,7 +153,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!(
             "{}  ({})\n{}\n\n",
             d.label,
-            c.kind_text(d.kind),
+            c.kind_note(d),
             draw(&c.domain_grid(d))
         ));
         if let Some(g) = super::visits::grid(&c, d) {

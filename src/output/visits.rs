@@ -334,6 +334,19 @@ pub fn findings(report: &Report) -> Vec<Finding> {
 
 /// "From visita 1 to visita 6, school attendance in the program group rose from 57%
 /// to 86%; the trend is +5.0 points per month (95% CI …, p = …)." and, with fewer
+/// A sentence's "({ci}; {p})" for a trend that cannot be tested: said so, never
+/// "(95% CI – to –; p –)" (issue 21).
+fn untested(template: &str, t: &TestRow, lang: Lang) -> String {
+    if super::untestable::is_untestable(t) {
+        template.replace(
+            "({ci}; {p})",
+            &format!("({})", super::untestable::note(lang)),
+        )
+    } else {
+        template.to_string()
+    }
+}
+
 /// than ten children in an arm, that the result cannot support a conclusion.
 pub fn finding(report: &Report, d: &DomainResult) -> Option<Finding> {
     let v = visits(report);
@@ -413,7 +426,7 @@ pub fn finding(report: &Report, d: &DomainResult) -> Option<Finding> {
         .filter(|t| !t.suppressed);
     if let Some(t) = trend {
         text.push_str(
-            &w.trend_is
+            &untested(w.trend_is, t, lang)
                 .replace("{est}", &c.f.signed(t.estimate.map(|x| x * scale), tdec))
                 .replace("{pts}", pts)
                 .replace("{per}", &per)
@@ -424,7 +437,7 @@ pub fn finding(report: &Report, d: &DomainResult) -> Option<Finding> {
     let diff = d.primary("trend:difference").filter(|t| !t.suppressed);
     if let (Some(t), Some(&other)) = (diff, arms.get(1)) {
         text.push_str(
-            &w.difference
+            &untested(w.difference, t, lang)
                 .replace("{diff}", &c.f.signed(t.estimate.map(|x| x * scale), tdec))
                 .replace("{pts}", pts)
                 .replace("{per}", &per)
