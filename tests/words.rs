@@ -292,6 +292,21 @@ fn errors_speak_the_spec_language_and_sheets_are_hojas() {
         md.contains("cohort.xlsx [hoja Datos]") && !md.contains("[sheet "),
         "{md}"
     );
+    // The notice naming the sheet read, in Spanish.
+    let (_, stderr) = run(&[
+        "testdata/workbooks/cohort.xlsx",
+        "--lang",
+        "es",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        stderr.contains(
+            "advertencia: nota: se leyó la hoja \"Datos\" (hoja 2 de 2); la primera hoja, \"Notas\""
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("read sheet"), "{stderr}");
 }
 
 #[test]
