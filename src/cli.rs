@@ -102,7 +102,8 @@ pub struct Cli {
     /// Spec file (TOML): title, labels, domain names, pass thresholds, level order.
     #[arg(long, value_name = "FILE")]
     pub spec: Option<String>,
-    /// Language of labels in human-readable output.
+    /// Language of the human-readable output, its warnings and errors (default: the
+    /// spec's lang, else en).
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Withhold every count or percentage resting on fewer than N children (and

@@ -19,6 +19,7 @@ pub mod stats;
 pub mod text;
 pub mod timing;
 pub mod units;
+pub mod warning;
 
 /// The unit tests run with the allocator the program uses (src/main.rs).
 #[cfg(test)]

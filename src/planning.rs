@@ -3,10 +3,11 @@
 //! the headline comparison, the baseline summaries, the matched participants) and
 //! the pure solutions of [`crate::stats::power`].
 
-use crate::cohort::{Arm, Cohort, Design, Domain, Kind, Warning, Wave};
+use crate::cohort::{Arm, Cohort, Design, Domain, Kind, Wave};
 use crate::output::findings::pooled_sd;
 use crate::results::{DomainResult, PowerRow, Report, SummaryStats};
 use crate::stats::power::{Outcome, PlanInput, Undefined, plan};
+use crate::warning::{Code, Warning};
 
 /// Significance level of the planned test (contract §11: alpha 0.05).
 pub const ALPHA: f64 = 0.05;
@@ -60,37 +61,19 @@ fn summary_n(d: &DomainResult, arm: Arm, wave: Wave) -> usize {
     d.summary_of(arm, wave).map_or(0, |s| s.n)
 }
 
-/// Why a planning value is null, for the warning.
-fn reason(why: Undefined) -> &'static str {
+/// Why a planning value is null: the warning's code (docs/warnings.md).
+fn reason(why: Undefined) -> Code {
     match why {
-        Undefined::TooFewParticipants => {
-            "fewer than two participants per arm: the minimum detectable effect is null"
-        }
-        Undefined::NoSpread => {
-            "no spread at baseline: the minimum detectable effect and the sample size are null"
-        }
-        Undefined::NoCorrelation => {
-            "the pre–post correlation is undefined (too few matched participants, or no spread among them): the minimum detectable effect and the sample size are null"
-        }
-        Undefined::PerfectCorrelation => {
-            "before and after are perfectly correlated (no residual spread): the minimum detectable effect and the sample size are null"
-        }
-        Undefined::ProportionAtBound => {
-            "the control group's proportion at follow-up is 0% or 100%: the minimum detectable effect and the sample size are null"
-        }
-        Undefined::NoEffect => {
-            "the observed effect is 0 or undefined: no sample size detects it, so n_per_arm_needed is null"
-        }
-        Undefined::EffectAtBound => {
-            "the observed effect takes the proportion to 0% or 100%: n_per_arm_needed is null"
-        }
-        Undefined::NothingDetectable => {
-            "with this many participants not even a rise to 100% reaches the target power: the minimum detectable effect is null"
-        }
-        Undefined::NoFollowUp => {
-            "nobody was seen at both waves, so enrolment cannot allow for attrition: n_enrol_per_arm is null"
-        }
-        Undefined::NoDesignEffect => "the design effect is undefined: the plan is null",
+        Undefined::TooFewParticipants => Code::PowerTooFew,
+        Undefined::NoSpread => Code::PowerNoSpread,
+        Undefined::NoCorrelation => Code::PowerNoCorrelation,
+        Undefined::PerfectCorrelation => Code::PowerPerfectCorrelation,
+        Undefined::ProportionAtBound => Code::PowerProportionAtBound,
+        Undefined::NoEffect => Code::PowerNoEffect,
+        Undefined::EffectAtBound => Code::PowerEffectAtBound,
+        Undefined::NothingDetectable => Code::PowerNothingDetectable,
+        Undefined::NoFollowUp => Code::PowerNoFollowUp,
+        Undefined::NoDesignEffect => Code::PowerNoDesignEffect,
     }
 }
 
@@ -110,10 +93,7 @@ pub fn plan_next_round(
         Design::PrePostControl => "did".to_string(),
         Design::PostOnlyControl => format!("between:{}", baseline.name()),
         Design::PrePost => {
-            warnings.push(Warning::new(
-                None,
-                "--power plans a comparison between arms; with one group there is no plan",
-            ));
+            warnings.push(Warning::new(None, Code::PowerOneGroup, Vec::new()));
             return (rows, warnings);
         }
     };
@@ -167,7 +147,8 @@ pub fn plan_next_round(
         for why in &p.undefined {
             warnings.push(Warning::new(
                 Some(&d.name),
-                format!("power ({comparison}): {}", reason(*why)),
+                reason(*why),
+                crate::args![comparison = comparison],
             ));
         }
         let continuous = d.kind == Kind::Continuous;

@@ -14,12 +14,20 @@ use std::io::Write;
 /// Read the inputs and compute the report.
 pub fn report(cli: &Cli) -> anyhow::Result<Report> {
     if cli.files.iter().filter(|f| f.as_str() == "-").count() > 1 {
-        return Err(UserError::new("stdin (-) can be read only once").into());
+        return Err(UserError::new("stdin (-) can be read only once")
+            .es("la entrada estándar (-) solo se puede leer una vez", None)
+            .into());
     }
     let spec = match &cli.spec {
         Some(p) => Some(read_spec(p)?),
         None => None,
     };
+    // Errors from here on speak the spec's language unless --lang said otherwise.
+    if cli.lang.is_none()
+        && let Some(l) = spec.as_ref().and_then(|s| s.lang.as_deref())
+    {
+        crate::error::set_lang(l);
+    }
     let mut tables = cli
         .files
         .iter()
@@ -69,10 +77,10 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
     };
     progress.analysing();
     crate::timing::report(|| format!("read and pair {:.3} s", t0.elapsed().as_secs_f64()));
-    let adjust: Adjust = cli
-        .adjust
-        .parse()
-        .map_err(|_| UserError::new(format!("unknown --adjust {}", cli.adjust)))?;
+    let adjust: Adjust = cli.adjust.parse().map_err(|_| {
+        UserError::new(format!("unknown --adjust {}", cli.adjust))
+            .es(format!("--adjust {} desconocido", cli.adjust), None)
+    })?;
     let lang = match cli.lang {
         Some(Lang::Es) => "es".to_string(),
         Some(Lang::En) => "en".to_string(),
@@ -99,6 +107,10 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
     if let Some(n) = cli.min_cell {
         crate::privacy::suppress(&mut report, n);
     }
+    // The JSON's `text`: each warning in the report's language.
+    for w in &mut report.warnings {
+        w.localise(&lang);
+    }
     Ok(report)
 }
 
@@ -106,7 +118,7 @@ pub fn report(cli: &Cli) -> anyhow::Result<Report> {
 pub fn render(report: &Report, format: Format) -> anyhow::Result<String> {
     match format {
         Format::Table => {
-            let findings = output::findings::render_text(report);
+            let findings = output::findings::render_text(&output::readable::readable(report));
             let table = output::table::render(report);
             Ok(if findings.is_empty() {
                 table
@@ -124,6 +136,10 @@ pub fn render(report: &Report, format: Format) -> anyhow::Result<String> {
 
 /// The whole command.
 pub fn run(cli: &Cli) -> anyhow::Result<()> {
+    // Errors speak --lang as soon as it is known (docs/warnings.md, "Errors").
+    if let Some(l) = cli.lang {
+        crate::error::set_lang(if l == Lang::Es { "es" } else { "en" });
+    }
     if let Some(out) = &cli.output {
         output::write::check_not_input(out, &cli.files)?;
     }
@@ -154,11 +170,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
     }
     let text = render(&report, cli.format)?;
     if !cli.quiet && cli.format != Format::Table {
-        for w in &report.warnings {
-            match &w.domain {
-                Some(d) => eprintln!("warning: {d}: {}", w.message),
-                None => eprintln!("warning: {}", w.message),
-            }
+        let lang = &report.settings.lang;
+        let prefix = output::i18n::words(output::fmt::Lang::from_code(lang)).w_prefix;
+        for l in output::warnings::lines(&report.warnings, lang) {
+            eprintln!("{prefix}: {}", l.plain());
         }
     }
     match &cli.output {

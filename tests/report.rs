@@ -88,8 +88,11 @@ fn user_text_is_escaped_in_the_report() {
     let mut r = report_of(&["testdata/cli/small.csv"]);
     r.settings.title = Some("</title><script>alert(1)</script>".into());
     r.domains[0].label = "<img src=x onerror=alert(1)> & \"quotes\"".into();
-    r.warnings
-        .push(evaluate::cohort::Warning::new(Some("<b>x</b>"), "<iframe>"));
+    r.warnings.push(evaluate::cohort::Warning::new(
+        Some("<b>x</b>"),
+        evaluate::warning::Code::IgnoreAbsent,
+        evaluate::args![column = "<iframe>"],
+    ));
     let html = evaluate::output::html::render(&r).unwrap();
     assert!(!html.contains("<script>alert"));
     assert!(!html.contains("<img src=x"));

@@ -12,6 +12,7 @@ use crate::cohort::{Arm, Characteristic, Cohort, Design, Kind, Wave};
 use crate::results::{ClusteringInfo, RobustFields, TestRow};
 use crate::stats::TestResult;
 use crate::stats::robust::{clustering, cr2_rows};
+use crate::warning::{Code, Warning};
 
 /// What the models of one stratum share: who is in it, their clusters, and the
 /// covariates' design columns.
@@ -250,7 +251,7 @@ impl<'a> Models<'a> {
     }
 
     /// Fit one model: its test row, and what the caller should warn about.
-    fn fit(&self, id: &str, m: Model, values: &[Vec<f64>; 2], notes: &mut Vec<String>) -> TestRow {
+    fn fit(&self, id: &str, m: Model, values: &[Vec<f64>; 2], notes: &mut Vec<Warning>) -> TestRow {
         let c = self.cohort;
         let ncov = if m.with_covariates {
             self.covariates.columns.len()
@@ -276,8 +277,10 @@ impl<'a> Models<'a> {
             cluster.push(k);
         }
         if missing_cov > 0 {
-            notes.push(format!(
-                "{id}: {missing_cov} participants without a value of every covariate are left out of the adjusted model"
+            notes.push(Warning::new(
+                None,
+                Code::CovariateMissing,
+                crate::args![comparison = id, n = missing_cov],
             ));
         }
         let participants = {
@@ -330,8 +333,10 @@ impl<'a> Models<'a> {
                     for (j, &(ci, _)) in self.covariates.columns.iter().enumerate() {
                         let name = &self.covariates.names[ci];
                         if f.aliased[base + j] {
-                            notes.push(format!(
-                                "{id}: covariate \"{name}\" is constant or collinear with the other terms; dropped from the model"
+                            notes.push(Warning::new(
+                                None,
+                                Code::CovariateDropped,
+                                crate::args![comparison = id, covariate = name],
                             ));
                         } else if !used.contains(name) {
                             used.push(name.clone());
@@ -339,8 +344,10 @@ impl<'a> Models<'a> {
                     }
                 }
                 if f.aliased.get(m.coef).copied().unwrap_or(true) {
-                    notes.push(format!(
-                        "{id}: the arm cannot be told apart from the other terms of the model (collinear); not tested"
+                    notes.push(Warning::new(
+                        None,
+                        Code::ArmCollinear,
+                        crate::args![comparison = id],
                     ));
                 }
                 let t = f.test(m.coef, self.conf);
@@ -374,7 +381,7 @@ impl<'a> Models<'a> {
         domain: &str,
         values: &[Vec<f64>; 2],
         tests: &mut Vec<TestRow>,
-        notes: &mut Vec<String>,
+        notes: &mut Vec<Warning>,
     ) {
         let mut added = Vec::new();
         for (id, m) in self.models(values) {

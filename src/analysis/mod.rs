@@ -1,6 +1,6 @@
 //! Which tests each domain and design gets (contract §3), and the results they give.
 
-use crate::cohort::{Arm, Cohort, Domain, Kind, Warning, Wave};
+use crate::cohort::{Arm, Cohort, Domain, Kind, Wave};
 use crate::results::*;
 use crate::stats::adjust::{Adjust, p_adjust};
 use crate::stats::contingency::{chi_square, fisher_exact_2x2, stuart_maxwell};
@@ -20,6 +20,7 @@ use crate::stats::ttest::{
     paired_t_moments, welch_t_moments,
 };
 use crate::stats::{TestResult, finite};
+use crate::warning::{Code, Warning};
 use rayon::prelude::*;
 
 mod balance;
@@ -873,10 +874,8 @@ impl<'a> DomainAnalysis<'a> {
         {
             self.warnings.push(Warning::new(
                 Some(domain),
-                format!(
-                    "{id}: an expected count is below 5 ({:.2}); the χ² p-value may be inaccurate",
-                    c.min_expected
-                ),
+                Code::ExpectedCount,
+                crate::args![comparison = id, x = format!("{:.2}", c.min_expected)],
             ));
         }
         t
@@ -1104,11 +1103,8 @@ fn analyse_group(
             };
             let (mid, mid_ws) = analyse_domain(cohort, m, &view, settings, lang);
             waves::take_middle(&mut r, mid, Wave::Mid((j + 2) as u8));
-            let tag = format!("w{}: ", j + 2);
-            ws.extend(mid_ws.into_iter().map(|mut w| {
-                w.message = format!("{tag}{}", w.message);
-                w
-            }));
+            let tag = format!("w{}", j + 2);
+            ws.extend(mid_ws.into_iter().map(|w| w.within(&tag)));
         }
         if !middle.is_empty() {
             waves::order_summaries(&mut r);
@@ -1123,11 +1119,8 @@ fn analyse_group(
     });
     let mut out = Vec::with_capacity(results.len());
     for (d, ws) in results {
-        for mut w in ws {
-            if !scope.is_empty() {
-                w.message = format!("{scope}: {}", w.message);
-            }
-            warnings.push(w);
+        for w in ws {
+            warnings.push(if scope.is_empty() { w } else { w.within(scope) });
         }
         out.push(d);
     }
@@ -1189,9 +1182,10 @@ fn analyse_domain(
                 }
             }
         }
-        for n in notes {
-            if !a.warnings.iter().any(|w| w.message == n) {
-                a.warnings.push(Warning::new(Some(&d.name), n));
+        for mut n in notes {
+            n.domain = Some(d.name.clone());
+            if !a.warnings.contains(&n) {
+                a.warnings.push(n);
             }
         }
     }
@@ -1306,10 +1300,8 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
     if !undirected.is_empty() {
         warnings.push(Warning::new(
             None,
-            format!(
-                "notice: no direction given for {}: findings say higher or lower, not better or worse (--lower-is-better COL,... or higher_is_better in the spec)",
-                undirected.join(", ")
-            ),
+            Code::NoDirection,
+            crate::args![domains = undirected.join(", ")],
         ));
     }
     let mut domains = analyse_group(cohort, None, settings, lang, &mut warnings, "");
@@ -1383,13 +1375,15 @@ fn cluster_warnings(cohort: &Cohort) -> Vec<Warning> {
     if without > 0 {
         out.push(Warning::new(
             None,
-            format!("{without} participants have no value in the cluster column \"{col}\"; they are left out of the cluster-robust tests"),
+            Code::ClusterMissing,
+            crate::args![n = without, column = col],
         ));
     }
     if info.clusters < 2 {
         out.push(Warning::new(
             None,
-            format!("the cluster column \"{col}\" has {} cluster: cluster-robust tests cannot be run (p-values are null); use --cluster none if the column is not a grouping of children", info.clusters),
+            Code::ClusterSingle,
+            crate::args![column = col, n = info.clusters],
         ));
         return out;
     }
@@ -1402,12 +1396,14 @@ fn cluster_warnings(cohort: &Cohort) -> Vec<Warning> {
         if k == 0 {
             out.push(Warning::new(
                 None,
-                format!("no cluster of \"{col}\" holds {} participants: the arms cannot be compared taking the clusters into account", arm.name()),
+                Code::ClusterArmNone,
+                crate::args![column = col, arm = arm.name()],
             ));
         } else if k < 10 && cohort.arms.len() == 2 {
             out.push(Warning::new(
                 None,
-                format!("only {k} clusters of \"{col}\" in the {} arm: with fewer than 10 clusters per arm even CR2 tests are approximate; read the p-values with care", arm.name()),
+                Code::ClusterFew,
+                crate::args![k = k, column = col, arm = arm.name()],
             ));
         }
     }
@@ -1441,10 +1437,8 @@ fn untestable_warnings(domain: &str, tests: &[TestRow]) -> Vec<Warning> {
         .map(|t| {
             Warning::new(
                 Some(domain),
-                format!(
-                    "{} {}: cannot be tested (too few observations or no variation); p-value is null",
-                    t.comparison, t.method
-                ),
+                Code::Untestable,
+                crate::args![comparison = t.comparison, method = t.method],
             )
         })
         .collect()

@@ -2,9 +2,10 @@
 //! Feldt interval, item–rest correlations and alpha if an item is dropped, over
 //! every row of the wave (both arms) with all items answered.
 
-use crate::cohort::{Cohort, Warning, Wave};
+use crate::cohort::{Cohort, Wave};
 use crate::results::{DomainResult, ItemRow, ReliabilityRow};
 use crate::stats::reliability::cronbach_alpha;
+use crate::warning::{Code, Warning};
 
 /// The id of wave `w` of `k` (0 the baseline).
 fn wave_of(w: usize, k: usize) -> Wave {
@@ -50,12 +51,12 @@ pub(super) fn attach(
             for it in items.iter().filter(|it| it.r_drop.is_some_and(|x| x < 0.0)) {
                 warnings.push(Warning::new(
                     Some(&d.name),
-                    format!(
-                        "item \"{}\" correlates negatively with the rest of the scale at wave {} (r_drop {:.2}): a reverse-coded item not declared in reverse?",
-                        it.item,
-                        wave.id(),
-                        it.r_drop.unwrap_or(0.0)
-                    ),
+                    Code::ItemNegative,
+                    crate::args![
+                        item = it.item,
+                        wave = wave.id(),
+                        r = format!("{:.2}", it.r_drop.unwrap_or(0.0))
+                    ],
                 ));
             }
             r.reliability.push(ReliabilityRow {

@@ -6,7 +6,7 @@ use super::derived::{self, Inputs};
 use super::domains::{self, Described};
 use super::kinds::Finished;
 use super::layout::DomainCols;
-use super::{Characteristic, Domain, Layout, Participant, Warning, Wave};
+use super::{Characteristic, Code, Domain, Layout, Participant, Warning, Wave};
 use crate::error::{UResult, UserError};
 use crate::input::read::Source;
 use crate::input::spec::Spec;
@@ -50,7 +50,8 @@ pub(super) fn sort(
         let spec_d = dc.spec.as_ref();
         let covariate_at = cx.covariates.iter().position(|c| fold(c) == fold(&dc.name));
         match f? {
-            Finished::Skipped(msg) => {
+            Finished::Skipped(mut w) => {
+                let msg = &w.message;
                 if let Some(i) = covariate_at {
                     return Err(UserError::new(format!(
                         "covariate \"{}\" cannot be used: {msg}",
@@ -62,9 +63,21 @@ pub(super) fn sort(
                     .hint(format!(
                         "name numeric, yes/no or categorical columns (up to 20 levels) in --covariates; drop \"{}\"",
                         cx.covariates[i]
-                    )));
+                    ))
+                    .es(
+                        format!(
+                            "la covariable \"{}\" no se puede usar: {}",
+                            dc.name,
+                            w.render("es", false)
+                        ),
+                        Some(&format!(
+                            "nombre en --covariates columnas numéricas, sí/no o categóricas (hasta 20 niveles); quite \"{}\"",
+                            cx.covariates[i]
+                        )),
+                    ));
                 }
-                warnings.push(Warning::new(Some(&name), msg))
+                w.domain = Some(name);
+                warnings.push(w)
             }
             Finished::Domain {
                 kind,
@@ -124,17 +137,12 @@ pub(super) fn sort(
 /// An attribute not named as a covariate is told: it is shown in Table 1, not
 /// analysed.
 fn attribute_notice(name: &str, column: &str, by_layout: bool) -> Warning {
-    let why = if by_layout {
-        "has no wave suffix in a wide file"
+    let code = if by_layout {
+        Code::AttributeWide
     } else {
-        "has the same value at every wave for every participant"
+        Code::AttributeConstant
     };
-    Warning::new(
-        Some(name),
-        format!(
-            "notice: \"{column}\" {why}: a participant attribute, shown in the baseline balance table, not analysed as an outcome (a [[domain]] entry in the spec keeps it an outcome)"
-        ),
-    )
+    Warning::new(Some(name), code, crate::args![column = column])
 }
 
 /// The spec's derived domains (scales, anthropometry) from their input columns,

@@ -2,7 +2,7 @@
 //! covariate), and which columns hold the domains (layout.rs decides the layout).
 
 use super::layout::{self, DomainCols};
-use super::{Layout, Warning};
+use super::{Code, Layout, Warning};
 use crate::error::{UResult, UserError};
 use crate::input::read::Source;
 use crate::input::roles;
@@ -20,6 +20,10 @@ pub(super) fn named_column(t: &Source, name: &str, flag: &str) -> UResult<usize>
             .file(&t.name)
             .line(1)
             .hint(format!("columns are: {}", column_list(&t.headers)))
+            .es(
+                format!("{flag} {name}: no existe esa columna"),
+                Some(&format!("las columnas son: {}", column_list(&t.headers))),
+            )
     })
 }
 
@@ -37,7 +41,17 @@ pub(super) fn check_duplicate_columns(t: &Source) -> UResult<()> {
             .file(&t.name)
             .line(1)
             .column(h.as_str())
-            .hint("rename one of them (names are compared ignoring case and accents)"));
+            .hint("rename one of them (names are compared ignoring case and accents)")
+            .es(
+                format!(
+                    "las columnas {} (\"{}\") y {} (\"{}\") tienen el mismo nombre",
+                    j + 1,
+                    t.headers[j],
+                    i + 1,
+                    h
+                ),
+                Some("cambie el nombre de una de ellas (los nombres se comparan sin mayúsculas ni tildes)"),
+            ));
         }
         seen.insert(fold(h), i);
     }
@@ -184,7 +198,18 @@ pub(super) fn same_columns(sources: &[Source], ignore: &[String]) -> UResult<()>
                 .hint(format!(
                     "files read together need the same columns (in any order): add \"{col}\" to {}, or leave it out with --ignore {col}",
                     lacking.join(", ")
-                )));
+                ))
+                .es(
+                    format!(
+                        "la columna \"{col}\" está en {} pero no en {}",
+                        having.join(", "),
+                        lacking.join(", ")
+                    ),
+                    Some(&format!(
+                        "los archivos leídos juntos necesitan las mismas columnas (en cualquier orden): añada \"{col}\" a {}, o déjela fuera con --ignore {col}",
+                        lacking.join(", ")
+                    )),
+                ));
             }
         }
     }
@@ -227,7 +252,14 @@ pub(super) fn find_columns(
                     .hint(format!(
                         "every file needs the same columns as {}",
                         first.name
-                    )),
+                    ))
+                    .es(
+                        "las columnas de este archivo no coinciden con las del primero",
+                        Some(&format!(
+                            "cada archivo necesita las mismas columnas que {}",
+                            first.name
+                        )),
+                    ),
             );
         }
     }
@@ -238,7 +270,8 @@ pub(super) fn find_columns(
         {
             warnings.push(Warning::new(
                 None,
-                format!("--ignore {name}: there is no such column; nothing to ignore"),
+                Code::IgnoreAbsent,
+                crate::args![column = name],
             ));
         }
     }
@@ -286,9 +319,6 @@ pub(super) fn find_columns(
 /// Issue 21: a skipped multiple-choice summary column is told, not silent.
 pub(super) fn choice_summary_warnings(first: &Source, warnings: &mut Vec<Warning>) {
     for column in &first.choice_summaries {
-        warnings.push(Warning::new(
-            Some(column),
-            "the answers of a multiple-choice question, space-separated; skipped (each choice is its own yes/no column)".to_string(),
-        ));
+        warnings.push(Warning::new(Some(column), Code::ChoiceSummary, Vec::new()));
     }
 }

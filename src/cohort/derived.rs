@@ -7,7 +7,7 @@
 use super::kinds::Acc;
 use super::layout::DomainCols;
 use super::rows::NO_CODE;
-use super::{Domain, Kind, Participant, Warning};
+use super::{Domain, Kind, Participant};
 use crate::error::{UResult, UserError};
 use crate::input::read::{Source, field};
 use crate::input::spec::{ANTHRO_DOMAINS, Anthropometry, DomainSpec, Label, ScaleSpec, Spec};
@@ -15,6 +15,7 @@ use crate::input::values::parse_number;
 use crate::stats::anthro::{self, Age, InputError, Measure, Outcome, Zscores};
 use crate::stats::reliability::{Score, reverse, scale_score};
 use crate::text::fold;
+use crate::warning::{Code, Warning};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -72,7 +73,14 @@ pub(super) fn take_inputs(
             .hint(format!(
                 "correct the name (roles and ignored columns cannot be used); columns are: {}",
                 names.join(", ")
-            )));
+            ))
+            .es(
+                format!("la columna \"{name}\" de {section} no es una columna de los datos"),
+                Some(&format!(
+                    "corrija el nombre (no se pueden usar roles ni columnas ignoradas); las columnas son: {}",
+                    names.join(", ")
+                )),
+            ));
         };
         let input = if domain_cols[at].spec.is_some() {
             let a = &accs[at];
@@ -346,7 +354,14 @@ fn scale(
                                 "text \"{raw}\" in item \"{}\" of scale \"{}\"",
                                 item.name, s.name
                             ))
-                            .hint("items hold numbers; correct the value, or mark it missing (empty or NA)"),
+                            .hint("items hold numbers; correct the value, or mark it missing (empty or NA)")
+                            .es(
+                                format!(
+                                    "texto \"{raw}\" en el ítem \"{}\" de la escala \"{}\"",
+                                    item.name, s.name
+                                ),
+                                Some("los ítems contienen números; corrija el valor, o márquelo como faltante (vacío o NA)"),
+                            ),
                         ));
                     }
                 };
@@ -361,7 +376,14 @@ fn scale(
                                 "value {v} of item \"{}\" is outside the range [{lo}, {hi}] of scale \"{}\"",
                                 item.name, s.name
                             ))
-                            .hint("correct the value, or the scale's range in the spec"),
+                            .hint("correct the value, or the scale's range in the spec")
+                            .es(
+                                format!(
+                                    "el valor {v} del ítem \"{}\" está fuera del rango [{lo}, {hi}] de la escala \"{}\"",
+                                    item.name, s.name
+                                ),
+                                Some("corrija el valor, o el rango de la escala en la especificación"),
+                            ),
                         ));
                     }
                     iv[i] = if reversed[j] { reverse(v, lo, hi) } else { v };
@@ -386,10 +408,8 @@ fn scale(
     if values.iter().flatten().all(|v| v.is_nan()) {
         warnings.push(Warning::new(
             Some(&s.name),
-            format!(
-                "scale \"{}\": no participant answered {min_items} of its items; domain skipped",
-                s.name
-            ),
+            Code::ScaleUnanswered,
+            crate::args![scale = s.name, m = min_items],
         ));
         return Ok(None);
     }
@@ -564,12 +584,8 @@ fn anthropometry(
             if f[d] > 0 {
                 warnings.push(Warning::new(
                     Some(name),
-                    format!(
-                        "{} value{} at wave {} beyond WHO's flag limits (implausible, e.g. a typing error): treated as missing",
-                        f[d],
-                        if f[d] == 1 { "" } else { "s" },
-                        cx.wave_name(w, k)
-                    ),
+                    Code::WhoFlags,
+                    crate::args![n = f[d], wave = cx.wave_name(w, k)],
                 ));
             }
         }
@@ -577,24 +593,22 @@ fn anthropometry(
     if no_sex > 0 {
         warnings.push(Warning::new(
             None,
-            format!(
-                "{no_sex} measurements without sex (column \"{}\"): no z-scores for them",
-                sex.name
-            ),
+            Code::NoSex,
+            crate::args![n = no_sex, column = sex.name],
         ));
     }
     if not_positive > 0 {
         warnings.push(Warning::new(
             None,
-            format!("{not_positive} weights or heights zero or negative: treated as missing"),
+            Code::NotPositive,
+            crate::args![n = not_positive],
         ));
     }
     if standing_young > 0 {
         warnings.push(Warning::new(
             None,
-            format!(
-                "notice: {standing_young} children measured standing before 9 months: taken as of unknown position, as WHO's packages do"
-            ),
+            Code::StandingYoung,
+            crate::args![n = standing_young],
         ));
     }
     let mut domains = Vec::new();

@@ -40,14 +40,19 @@ pub(super) fn decide(
         (0, _) | (_, 0) => {
             return Err(UserError::new("the file has no data rows")
                 .file(file)
-                .hint("add one row per participant and wave below the header"));
+                .hint("add one row per participant and wave below the header")
+                .es(
+                    "el archivo no tiene filas de datos",
+                    Some("añada una fila por participante y ronda debajo del encabezado"),
+                ));
         }
         _ => {
             return Err(UserError::new(
                 "the data have a single arm and a single wave: there is nothing to compare",
             )
             .file(file)
-            .hint("add the other wave (pre/post) or the control group; --intervention/--control/--pre/--post name their labels"));
+            .hint("add the other wave (pre/post) or the control group; --intervention/--control/--pre/--post name their labels")
+.es("los datos tienen un solo grupo y una sola ronda: no hay nada que comparar", Some("añada la otra ronda (antes/después) o el grupo de control; --intervention/--control/--pre/--post nombran sus etiquetas")));
         }
     };
     let paired =

@@ -7,6 +7,7 @@ use crate::error::{UResult, UserError};
 use crate::input::spec::{DomainSpec, Threshold};
 use crate::input::values::{Cell, classify, parse_number};
 use crate::text::fold;
+use crate::warning::{Code, Warning};
 
 /// One domain once every row is read: numbers in `values`, text as codes into the
 /// tally's texts (when the domain holds text). The kind is decided by [`Acc::finish`].
@@ -18,7 +19,8 @@ pub(super) struct Acc {
 }
 
 pub(super) enum Finished {
-    Skipped(String),
+    /// Left out, with the warning that says why (its domain filled in by the caller).
+    Skipped(Warning),
     Domain {
         kind: Kind,
         levels: Vec<String>,
@@ -42,7 +44,18 @@ impl Acc {
                 at,
                 UserError::new(format!("{what} \"{raw}\" in numeric domain \"{col_name}\""))
                     .column(col_name)
-                    .hint("correct the value, or mark it missing (empty or NA)"),
+                    .hint("correct the value, or mark it missing (empty or NA)")
+                    .es(
+                        format!(
+                            "{} \"{raw}\" en el dominio numérico \"{col_name}\"",
+                            if what == "text" {
+                                "texto"
+                            } else {
+                                "número no finito"
+                            }
+                        ),
+                        Some("corrija el valor, o márquelo como faltante (vacío o NA)"),
+                    ),
             )
         };
         // Classify each distinct text once: yes/no words or other text.
@@ -70,9 +83,11 @@ impl Acc {
         }
         let total = self.tally.n_num + n_word + n_text;
         if total == 0 && !self.tally.too_many {
-            return Ok(Finished::Skipped(
-                "every value is missing; domain skipped".into(),
-            ));
+            return Ok(Finished::Skipped(Warning::new(
+                None,
+                Code::AllMissing,
+                Vec::new(),
+            )));
         }
         let threshold = spec_d
             .and_then(|s| s.pass.as_deref())
@@ -85,7 +100,8 @@ impl Acc {
         let spec_levels = spec_d.and_then(|s| s.levels.clone());
         let text_error = |ft: Option<(u64, &str)>| match ft {
             Some((at, raw)) => numeric_error(at, raw, "text"),
-            None => UserError::new(format!("text in numeric domain \"{col_name}\"")),
+            None => UserError::new(format!("text in numeric domain \"{col_name}\""))
+                .es(format!("texto en el dominio numérico \"{col_name}\""), None),
         };
         if let Some(pos) = spec_d.and_then(|s| s.positive.as_ref()) {
             let line = spec_d.map_or(0, |s| s.line);
@@ -172,7 +188,11 @@ impl Acc {
                                         self.tally.text_first[c as usize],
                                         UserError::new(format!("value \"{t}\" in binary domain \"{name}\""))
                                             .column(col_name)
-                                            .hint("a binary domain holds 0/1, yes/no, sí/no or true/false"),
+                                            .hint("a binary domain holds 0/1, yes/no, sí/no or true/false")
+                                            .es(
+                                                format!("valor \"{t}\" en el dominio sí/no \"{name}\""),
+                                                Some("un dominio sí/no contiene 0/1, sí/no, yes/no o true/false"),
+                                            ),
                                     ));
                                 }
                             }
@@ -192,7 +212,11 @@ impl Acc {
                         }
                         return Err(e
                         .column(col_name)
-                        .hint(format!("a binary domain holds 0/1, yes/no, sí/no or true/false; for an item coded otherwise say which value means yes in its [[domain]] entry: positive = 1, or pass = \"== {v}\"")));
+                        .hint(format!("a binary domain holds 0/1, yes/no, sí/no or true/false; for an item coded otherwise say which value means yes in its [[domain]] entry: positive = 1, or pass = \"== {v}\""))
+                        .es(
+                            format!("valor {v} en el dominio sí/no \"{name}\""),
+                            Some(&format!("un dominio sí/no contiene 0/1, sí/no, yes/no o true/false; para un ítem con otra codificación indique qué valor significa sí en su entrada [[domain]]: positive = 1, o pass = \"== {v}\"")),
+                        ));
                     }
                 }
                 Ok(Finished::Domain {
@@ -249,7 +273,14 @@ impl Acc {
                                     sl.join(", ")
                                 ))
                                 .file(spec_file.unwrap_or(""))
-                                .hint("add it to levels = [...] or correct the data"));
+                                .hint("add it to levels = [...] or correct the data")
+                                .es(
+                                    format!(
+                                        "el valor \"{l}\" de \"{col_name}\" no es uno de los niveles de la especificación ({})",
+                                        sl.join(", ")
+                                    ),
+                                    Some("añádalo a levels = [...] o corrija los datos"),
+                                ));
                             }
                         }
                     }
@@ -272,16 +303,19 @@ impl Acc {
                             .iter()
                             .all(|t| matches!(crate::stats::anthro::parse_date(t), Ok(Some(_))))
                     {
-                        return Ok(Finished::Skipped(
-                            "dates, not an outcome; skipped (use --ignore to silence)".into(),
-                        ));
+                        return Ok(Finished::Skipped(Warning::new(
+                            None,
+                            Code::Dates,
+                            Vec::new(),
+                        )));
                     }
                     let long = texts.iter().filter(|t| t.chars().count() > 60).count();
                     if !texts.is_empty() && long * 2 >= texts.len() {
-                        return Ok(Finished::Skipped(
-                            "long free text (comments), not an outcome; skipped (use --ignore to silence)"
-                                .into(),
-                        ));
+                        return Ok(Finished::Skipped(Warning::new(
+                            None,
+                            Code::LongText,
+                            Vec::new(),
+                        )));
                     }
                 }
                 let free_text = |identifier_like: bool| {
@@ -290,13 +324,15 @@ impl Acc {
                         || (levels.len() == total && total >= 10)
                         || identifier_like
                     {
-                        let count = if self.tally.too_many {
-                            format!("over {MAX_DISTINCT}")
+                        let (code, count) = if self.tally.too_many {
+                            (Code::FreeTextMany, MAX_DISTINCT)
                         } else {
-                            levels.len().to_string()
+                            (Code::FreeText, levels.len())
                         };
-                        return Some(Finished::Skipped(format!(
-                            "{count} distinct text values: free text or identifiers, not a domain; skipped (use --ignore to silence)"
+                        return Some(Finished::Skipped(Warning::new(
+                            None,
+                            code,
+                            crate::args![count = count],
                         )));
                     }
                     None
@@ -335,9 +371,11 @@ impl Acc {
                         return Ok(skip);
                     }
                     if levels.len() < 2 {
-                        return Ok(Finished::Skipped(
-                            "a single text value; domain skipped".into(),
-                        ));
+                        return Ok(Finished::Skipped(Warning::new(
+                            None,
+                            Code::SingleText,
+                            Vec::new(),
+                        )));
                     }
                 }
                 Ok(Finished::Domain {
@@ -396,7 +434,15 @@ impl Acc {
             ))
             .file(spec_file.unwrap_or_default())
             .column(col_name)
-            .hint(format!("for a score, give [[domain]] \"{name}\" a threshold instead: pass = \">= 3\""));
+            .hint(format!("for a score, give [[domain]] \"{name}\" a threshold instead: pass = \">= 3\""))
+            .es(
+                format!(
+                    "\"{col_name}\" tiene {} valores distintos ({}); positive = … hace un dominio sí/no de un ítem con dos",
+                    seen.len(),
+                    seen.join(", ")
+                ),
+                Some(&format!("para una puntuación, dé a [[domain]] \"{name}\" un umbral: pass = \">= 3\"")),
+            );
             return Err(if line > 0 { e.line(line) } else { e });
         }
         Ok(Finished::Domain {

@@ -221,4 +221,34 @@ impl LabelMap {
             )
         }
     }
+
+    /// [`LabelMap::hint`] in Spanish.
+    pub(super) fn hint_es(&self) -> String {
+        let found = self.written();
+        let v = |i: usize| found.get(i).map_or("…", String::as_str).to_string();
+        let (flags, section, a, b, la, lb) = if self.waves {
+            (
+                "--pre ETIQUETA y --post ETIQUETA",
+                "[waves]",
+                "pre",
+                "post",
+                "Antes",
+                "Después",
+            )
+        } else {
+            (
+                "--intervention ETIQUETA y --control ETIQUETA",
+                "[groups]",
+                "intervention",
+                "control",
+                "Programa",
+                "Control",
+            )
+        };
+        format!(
+            "nombre las etiquetas con {flags}, o en un archivo de especificación (--spec): {section} {a} = {{ value = \"{}\", label = \"{la}\" }} y {b} = {{ value = \"{}\", label = \"{lb}\" }}",
+            v(0),
+            v(1)
+        )
+    }
 }

@@ -1,10 +1,11 @@
 //! Long or wide: which columns hold each domain at each wave (contract §2.1, §2.2).
 
-use super::{Layout, Warning};
+use super::Layout;
 use crate::error::{UResult, UserError};
 use crate::input::read::Source;
 use crate::input::spec::{DomainSpec, Spec};
 use crate::text::fold;
+use crate::warning::{Code, Warning};
 use rustc_hash::FxHashMap;
 
 /// A domain's source columns in each table: (pre column, post column). In the long
@@ -180,17 +181,12 @@ pub(super) fn domain_columns(
             .map(|&c| first.headers[c].as_str())
             .collect();
         if let Some((a, b)) = unknown_pairing(&names) {
-            let fate = if layout == Layout::Wide {
-                "they are skipped"
+            let code = if layout == Layout::Wide {
+                Code::UnknownWordsWide
             } else {
-                "as it is, every column is read as one wave"
+                Code::UnknownWordsLong
             };
-            warnings.push(Warning::new(
-                None,
-                format!(
-                    "columns end in \"{a}\" and \"{b}\" in pairs, which are not wave words: if they are two waves, name them with --pre {a} --post {b} (or --pre {b} --post {a}); {fate}"
-                ),
-            ));
+            warnings.push(Warning::new(None, code, crate::args![a = a, b = b]));
             unknown_words = Some((a, b));
         }
     }
@@ -214,6 +210,10 @@ pub(super) fn domain_columns(
                     .file(&t.name)
                     .line(1)
                     .hint("files read together need the same columns (in any order)")
+                    .es(
+                        format!("falta aquí la columna \"{name_folded}\" del primer archivo"),
+                        Some("los archivos leídos juntos necesitan las mismas columnas (en cualquier orden)"),
+                    )
                 })
             })
             .collect()
@@ -230,9 +230,8 @@ pub(super) fn domain_columns(
                     let Some(p) = partner(c) else {
                         warnings.push(Warning::new(
                             Some(h),
-                            format!(
-                                "column \"{h}\" has no partner column of the other wave; skipped"
-                            ),
+                            Code::NoPartner,
+                            crate::args![column = h],
                         ));
                         done[c] = true;
                         continue;
@@ -240,7 +239,8 @@ pub(super) fn domain_columns(
                     if done[p] {
                         warnings.push(Warning::new(
                             Some(h),
-                            format!("column \"{h}\" is a second column of the same wave of \"{}\"; skipped", part.written),
+                            Code::SecondOfWave,
+                            crate::args![column = h, partner = part.written],
                         ));
                         done[c] = true;
                         continue;
@@ -307,7 +307,17 @@ pub(super) fn domain_columns(
                 ))
                 .file(&spec.file)
                 .line(spec.lines.get(i).copied().unwrap_or(1))
-                .hint(format!("domain columns are: {}", names.join(", "))));
+                .hint(format!("domain columns are: {}", names.join(", ")))
+                .es(
+                    format!(
+                        "la columna \"{}\" de [[domain]] no es una columna de dominio de los datos",
+                        d.column
+                    ),
+                    Some(&format!(
+                        "las columnas de dominio son: {}",
+                        names.join(", ")
+                    )),
+                ));
             };
             dc.spec = Some(d.clone());
         }

@@ -251,7 +251,14 @@ impl Merge {
                         id()
                     ))
                     .column(plan.id_name)
-                    .hint("keep one row per participant and wave"),
+                    .hint("keep one row per participant and wave")
+                    .es(
+                        format!(
+                            "el participante \"{}\" aparece dos veces en la misma ronda (también en la línea {oline} de {oname})",
+                            id()
+                        ),
+                        Some("deje una fila por participante y ronda"),
+                    ),
                 ));
             }
         }
@@ -264,7 +271,14 @@ impl Merge {
                     id()
                 ))
                 .column(plan.group_name)
-                .hint("a participant keeps one arm in every wave; correct the arm"),
+                .hint("a participant keeps one arm in every wave; correct the arm")
+                .es(
+                    format!(
+                        "el participante \"{}\" está aquí en otro grupo que en la línea {oline}",
+                        id()
+                    ),
+                    Some("un participante mantiene su grupo en todas las rondas; corrija el grupo"),
+                ),
             ));
         }
         Ok(())
@@ -314,7 +328,11 @@ impl Merge {
                 "participant \"{id}\" is in cluster \"{b}\" here but in \"{a}\" on line {oline}"
             ))
             .column(plan.cluster_name)
-            .hint("a participant stays in one cluster (centre, school) at every wave; correct the cluster column"),
+            .hint("a participant stays in one cluster (centre, school) at every wave; correct the cluster column")
+            .es(
+                format!("el participante \"{id}\" está aquí en el conglomerado \"{b}\" pero en \"{a}\" en la línea {oline}"),
+                Some("un participante permanece en un conglomerado (centro, escuela) en todas las rondas; corrija la columna de conglomerados"),
+            ),
         ))
     }
 }

@@ -160,21 +160,7 @@ pub struct Labels {
     pub display: Shown,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Warning {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    pub message: String,
-}
-
-impl Warning {
-    pub fn new(domain: Option<&str>, message: impl Into<String>) -> Self {
-        Warning {
-            domain: domain.map(str::to_string),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::warning::{Code, Warning};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Participant {
@@ -331,7 +317,12 @@ fn build_pass(
         name: s.name.clone(),
         headers: s.headers.clone(),
     }) else {
-        return Err(UserError::new("no input file").hint("give a CSV file, or - for stdin"));
+        return Err(UserError::new("no input file")
+            .hint("give a CSV file, or - for stdin")
+            .es(
+                "no hay archivo de entrada",
+                Some("indique un archivo CSV, o - para la entrada estándar"),
+            ));
     };
     for t in sources.iter() {
         check_duplicate_columns(t)?;
@@ -374,9 +365,7 @@ fn build_pass(
     let labels = naming::labels(&r.arm_map, &r.wave_map, &wave_labels, spec);
     naming::dropped_warnings(&r.wave_map, &mut warnings);
     columns::choice_summary_warnings(&sources[0], &mut warnings);
-    for n in sources.iter().flat_map(|s| &s.notices) {
-        warnings.push(Warning::new(None, n.clone()));
-    }
+    warnings.extend(sources.iter().flat_map(|s| s.notices.iter().cloned()));
     let strata_values = strata::natural_order(
         std::mem::take(&mut r.strata_values),
         r.strata_missing,
@@ -425,7 +414,14 @@ fn build_pass(
         )
         .file(&first.name)
         .line(1)
-        .hint(format!("columns are: {}", column_list(&first.headers))));
+        .hint(format!("columns are: {}", column_list(&first.headers)))
+        .es(
+            "ningún dominio que analizar: cada columna es un rol, está ignorada u omitida",
+            Some(&format!(
+                "las columnas son: {}",
+                column_list(&first.headers)
+            )),
+        ));
     }
     let (strata, clusters) = strata::described(
         opts.by.as_ref(),

@@ -6,7 +6,7 @@
 use super::columns::Roles;
 use super::labels::LabelMap;
 use super::waves;
-use super::{Labels, Options, Warning};
+use super::{Code, Labels, Options, Warning};
 use crate::error::{UResult, UserError};
 use crate::input::read::Source;
 use crate::input::roles;
@@ -65,7 +65,11 @@ impl Names {
                 UserError::new(format!("{k} waves: at most 32 can be analysed"))
                     .file(&first.name)
                     .column(wave_col.as_str())
-                    .hint("choose the waves to compare with --pre LABEL --post LABEL"),
+                    .hint("choose the waves to compare with --pre LABEL --post LABEL")
+                    .es(
+                        format!("{k} rondas: se pueden analizar 32 como máximo"),
+                        Some("elija las rondas que comparar con --pre ETIQUETA --post ETIQUETA"),
+                    ),
             );
         }
         wave_map.order = order;
@@ -109,7 +113,13 @@ pub(super) fn check(
                 "unknown arm label \"{label}\" (values found: {arm_values})"
             ))
             .column(names.group_col.as_str())
-            .hint(arm_map.hint()),
+            .hint(arm_map.hint())
+            .es(
+                format!(
+                    "etiqueta de grupo desconocida \"{label}\" (valores encontrados: {arm_values})"
+                ),
+                Some(&arm_map.hint_es()),
+            ),
         ));
     }
     let wave_col = names.wave_col.as_str();
@@ -124,7 +134,8 @@ pub(super) fn check(
                 ))
                 .file(file)
                 .column(wave_col)
-                .hint("name two of the waves found with --pre and --post"));
+                .hint("name two of the waves found with --pre and --post")
+.es(format!("la ronda \"{n}\" no aparece en los datos (rondas encontradas: {wave_values})"), Some("nombre dos de las rondas encontradas con --pre y --post")));
             }
         }
     } else if let Some(order) = &wave_map.order {
@@ -141,7 +152,8 @@ pub(super) fn check(
             ))
             .file(file)
             .column(wave_col)
-            .hint("give their order in a spec file ([waves] order = [\"first\", …, \"last\"]), or choose two with --pre LABEL --post LABEL")),
+            .hint("give their order in a spec file ([waves] order = [\"first\", …, \"last\"]), or choose two with --pre LABEL --post LABEL")
+.es(format!("{} rondas encontradas ({}) y ningún orden para ellas", wave_map.found.len(), waves::listed(&wave_map.found)), Some("dé su orden en un archivo de especificación ([waves] order = [\"primera\", …, \"última\"]), o elija dos con --pre ETIQUETA --post ETIQUETA"))),
         };
     } else if let Some((label, at)) = wave_map.unknown.first() {
         return Err(error_at(
@@ -150,7 +162,13 @@ pub(super) fn check(
                 "unknown wave label \"{label}\" (values found: {wave_values})"
             ))
             .column(wave_col)
-            .hint(wave_map.hint()),
+            .hint(wave_map.hint())
+            .es(
+                format!(
+                    "etiqueta de ronda desconocida \"{label}\" (valores encontrados: {wave_values})"
+                ),
+                Some(&wave_map.hint_es()),
+            ),
         ));
     }
     if let Some((a, b)) = &wave_map.same_side {
@@ -158,7 +176,11 @@ pub(super) fn check(
             UserError::new(format!("the waves {a} and {b} both mean the same wave"))
                 .file(file)
                 .column(wave_col)
-                .hint("name them with --pre LABEL --post LABEL"),
+                .hint("name them with --pre LABEL --post LABEL")
+                .es(
+                    format!("las rondas {a} y {b} significan la misma ronda"),
+                    Some("nómbrelas con --pre ETIQUETA --post ETIQUETA"),
+                ),
         );
     }
     Ok(Verdict::Understood)
@@ -184,7 +206,11 @@ fn check_order(
             .column(wave_col)
             .hint(format!(
                 "name every wave in [waves] order = [...] in {spec_file}"
-            )),
+            ))
+            .es(
+                format!("la ronda \"{label}\" no está en el orden [waves] de la especificación (rondas encontradas: {listed})"),
+                Some(&format!("nombre cada ronda en [waves] order = [...] en {spec_file}")),
+            ),
         ));
     }
     if let Some(absent) = order
@@ -195,7 +221,8 @@ fn check_order(
             "wave \"{absent}\" of the spec's [waves] order does not occur in the data (waves found: {listed})"
         ))
         .file(spec_file)
-        .hint("correct the spelling in [waves] order, or remove the wave"));
+        .hint("correct the spelling in [waves] order, or remove the wave")
+.es(format!("la ronda \"{absent}\" del orden [waves] de la especificación no aparece en los datos (rondas encontradas: {listed})"), Some("corrija la escritura en [waves] order, o quite la ronda")));
     }
     Ok(())
 }
@@ -228,7 +255,8 @@ pub(super) fn check_times(spec: Option<&Spec>, wave_labels: &[String], k: usize)
             wave_labels.join(", ")
         ))
         .file(spec.map_or("", |s| s.file.as_str()))
-        .hint("give one finite time per wave, in the waves' order (e.g. times = [0, 4, 8])"));
+        .hint("give one finite time per wave, in the waves' order (e.g. times = [0, 4, 8])")
+.es(format!("[waves] times tiene {} valores para {k} rondas ({})", times.len(), wave_labels.join(", ")), Some("dé un tiempo finito por ronda, en el orden de las rondas (p. ej. times = [0, 4, 8])")));
     }
     Ok(())
 }
@@ -279,7 +307,8 @@ pub(super) fn dropped_warnings(wave_map: &LabelMap, warnings: &mut Vec<Warning>)
     for (w, n) in &wave_map.dropped {
         warnings.push(Warning::new(
             None,
-            format!("{n} rows of wave \"{w}\" dropped (only the waves chosen with --pre/--post are compared)"),
+            Code::WavesDropped,
+            crate::args![n = n, wave = w],
         ));
     }
 }

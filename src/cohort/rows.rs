@@ -403,7 +403,19 @@ pub(super) fn parse(
                     &mut p,
                     UserError::new(format!("the {what} is empty"))
                         .column(name)
-                        .hint(format!("fill in the {what} of every row (or drop the row)")),
+                        .hint(format!("fill in the {what} of every row (or drop the row)"))
+                        .es(
+                            if what == "arm" {
+                                "el grupo está vacío"
+                            } else {
+                                "la ronda está vacía"
+                            },
+                            Some(if what == "arm" {
+                                "complete el grupo de cada fila (o quite la fila)"
+                            } else {
+                                "complete la ronda de cada fila (o quite la fila)"
+                            }),
+                        ),
                 );
             }
         }
@@ -463,7 +475,11 @@ pub(super) fn parse(
                         &mut p,
                         UserError::new("the participant id is empty")
                             .column(plan.id_name)
-                            .hint("fill in the id of every row, or drop the row"),
+                            .hint("fill in the id of every row, or drop the row")
+                            .es(
+                                "el identificador del participante está vacío",
+                                Some("complete el identificador de cada fila, o quite la fila"),
+                            ),
                     );
                 }
                 std::borrow::Cow::Owned(id.as_bytes().to_vec())
@@ -497,7 +513,11 @@ pub(super) fn parse(
         p.error = Some((
             at,
             UserError::new(format!("the file cannot be read as CSV: {msg}"))
-                .hint("check for an unterminated quote (\") near this line"),
+                .hint("check for an unterminated quote (\") near this line")
+                .es(
+                    format!("el archivo no se puede leer como CSV: {msg}"),
+                    Some("busque unas comillas (\") sin cerrar cerca de esta línea"),
+                ),
         ));
     }
     p

@@ -1,7 +1,7 @@
 //! Strata (`--by`, contract §2.5) and clusters (§6.2) as read: strata put in
 //! natural order and checked to be strata, not clusters.
 
-use super::{Arm, Clusters, Participant, Strata, Warning};
+use super::{Arm, Clusters, Code, Participant, Strata, Warning};
 use crate::error::{UResult, UserError};
 
 /// Strata in natural order ("0-2" < "3-6" < "7-10"), whatever order rows came in:
@@ -15,9 +15,8 @@ pub(super) fn natural_order(
     if missing > 0 {
         warnings.push(Warning::new(
             None,
-            format!(
-                "{missing} rows have no value in --by column; they count only in the pooled results"
-            ),
+            Code::ByMissing,
+            crate::args![n = missing],
         ));
     }
     if values.is_empty() {
@@ -60,7 +59,8 @@ pub(super) fn check(
         .file(file)
         .line(1)
         .column(by)
-        .hint("use --by with a column of a few groups (up to 20), e.g. an age band or a state"));
+        .hint("use --by with a column of a few groups (up to 20), e.g. an age band or a state")
+.es(format!("--by {by}: {} valores distintos; {} hace un estrato por valor", values.len(), if numeric { "un número (una puntuación, una edad)" } else { "una columna con muchos valores" }), Some("use --by con una columna de pocos grupos (hasta 20), p. ej. una franja de edad o un estado")));
     }
     let mut arms = vec![[false; 2]; values.len()];
     for p in participants {
@@ -77,7 +77,8 @@ pub(super) fn check(
         .file(file)
         .line(1)
         .column(by)
-        .hint(format!("use --cluster {by}: the tests then take into account that children of one {by} are alike")));
+        .hint(format!("use --cluster {by}: the tests then take into account that children of one {by} are alike"))
+.es(format!("--by {by}: cada valor de \"{by}\" tiene niños de un solo grupo, así que ningún estrato puede comparar los grupos: es un conglomerado (un centro, una escuela), no un estrato"), Some(&format!("use --cluster {by}: las pruebas tienen entonces en cuenta que los niños de un mismo {by} se parecen"))));
     }
     Ok(())
 }

@@ -9,7 +9,7 @@
 //! file, and record positions (block offset + offset in the block) are the same
 //! byte offsets a single reader reports.
 
-use crate::error::{UResult, UserError};
+use crate::error::UResult;
 use crate::input::read::Pos;
 use std::io::Read;
 use std::sync::Arc;
@@ -404,9 +404,10 @@ impl Blocks {
                 loop {
                     if !*done && buf.len() < want {
                         let need = (want - buf.len()) as u64;
-                        let got = reader.take(need).read_to_end(&mut buf).map_err(|e| {
-                            UserError::new(format!("cannot read the file: {e}")).file(&*name)
-                        })?;
+                        let got = reader
+                            .take(need)
+                            .read_to_end(&mut buf)
+                            .map_err(|e| crate::input::read::cannot_read(&e).file(&*name))?;
                         if (got as u64) < need {
                             *done = true;
                         }

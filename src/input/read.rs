@@ -30,7 +30,7 @@ pub struct Source {
     /// The `select_multiple` summary columns among them (names as shown).
     pub choice_summaries: Vec<String>,
     /// Notices about how the file was read (which sheet of a workbook).
-    pub notices: Vec<String>,
+    pub notices: Vec<crate::warning::Warning>,
     pub delimiter: u8,
     /// `;`-separated files are read with a decimal comma (`3,5` = 3.5).
     pub decimal_comma: bool,
@@ -111,6 +111,13 @@ pub fn check_width(rec: &Record, width: usize) -> Result<(), UserError> {
             ))
             .hint(
                 "every row needs one value per column; quote values that contain the delimiter",
+            )
+            .es(
+                format!(
+                    "esta fila tiene {} campos pero el encabezado tiene {width} columnas",
+                    rec.len()
+                ),
+                Some("cada fila necesita un valor por columna; ponga entre comillas los valores que contienen el separador"),
             ));
         }
     }
@@ -136,13 +143,9 @@ impl Source {
                 at: self.data_start as usize,
             },
             TextOf::File { path, skip } => {
-                let mut f = File::open(path).map_err(|e| {
-                    UserError::new(format!("cannot read the file: {e}")).file(&self.name)
-                })?;
+                let mut f = File::open(path).map_err(|e| cannot_read(e).file(&self.name))?;
                 f.seek(SeekFrom::Start(*skip as u64 + self.data_start))
-                    .map_err(|e| {
-                        UserError::new(format!("cannot read the file: {e}")).file(&self.name)
-                    })?;
+                    .map_err(|e| cannot_read(e).file(&self.name))?;
                 BlockSource::Stream {
                     reader: Box::new(f),
                     name: self.name.clone(),
@@ -231,16 +234,21 @@ pub fn is_workbook(path: &str) -> bool {
 pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
     if path == "-" {
         let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| UserError::new(format!("cannot read standard input: {e}")))?;
+        std::io::stdin().read_to_end(&mut buf).map_err(|e| {
+            UserError::new(format!("cannot read standard input: {e}"))
+                .es(format!("no se puede leer la entrada estándar: {e}"), None)
+        })?;
         return parse_bytes("<stdin>", "stdin", buf);
     }
     let p = Path::new(path);
     if p.is_dir() {
         return Err(UserError::new("is a folder, not a data file")
             .file(path)
-            .hint("name a .csv/.tsv file inside it"));
+            .hint("name a .csv/.tsv file inside it")
+            .es(
+                "es una carpeta, no un archivo de datos",
+                Some("indique un archivo .csv/.tsv dentro de ella"),
+            ));
     }
     if is_workbook(path) {
         return crate::input::workbook::read_workbook(path, sheet);
@@ -255,9 +263,13 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
     }
     let open = |p: &Path| {
         File::open(p).map_err(|e| {
-            UserError::new(format!("cannot read the file: {e}"))
+            cannot_read(&e)
                 .file(path)
                 .hint("check the path and that the file is readable")
+                .es(
+                    format!("no se puede leer el archivo: {e}"),
+                    Some("compruebe la ruta y que el archivo se pueda leer"),
+                )
         })
     };
     let stem = p
@@ -270,17 +282,16 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
         let mut all = Vec::new();
         open(p)?
             .read_to_end(&mut all)
-            .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
+            .map_err(|e| cannot_read(e).file(path))?;
         return parse_bytes(path, &stem, all);
     }
     let mut head = Vec::with_capacity(65536);
     open(p)?
         .take(65536)
         .read_to_end(&mut head)
-        .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
+        .map_err(|e| cannot_read(e).file(path))?;
     if is_utf16_bom(&head) {
-        let all = std::fs::read(p)
-            .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
+        let all = std::fs::read(p).map_err(|e| cannot_read(e).file(path))?;
         return parse_bytes(path, &stem, all);
     }
     check_text(path, &head)?;
@@ -292,7 +303,7 @@ pub fn read_path(path: &str, sheet: Option<&str>) -> UResult<Source> {
     let mut f = BufReader::new(open(p)?);
     let mut sink = [0u8; 3];
     f.read_exact(&mut sink[..skip])
-        .map_err(|e| UserError::new(format!("cannot read the file: {e}")).file(path))?;
+        .map_err(|e| cannot_read(e).file(path))?;
     let delimiter = sniff_delimiter(&String::from_utf8_lossy(&head[skip..]));
     let mut src = from_reader(
         path,
@@ -315,6 +326,12 @@ fn is_utf16_bom(b: &[u8]) -> bool {
     b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF])
 }
 
+/// "cannot read the file: …", in English and Spanish.
+pub(crate) fn cannot_read(e: impl std::fmt::Display) -> UserError {
+    UserError::new(format!("cannot read the file: {e}"))
+        .es(format!("no se puede leer el archivo: {e}"), None)
+}
+
 /// Refuse binary data and UTF-16 without a byte-order mark.
 fn check_text(name: &str, head: &[u8]) -> UResult<()> {
     let nuls = head.iter().filter(|&&b| b == 0).count();
@@ -325,9 +342,18 @@ fn check_text(name: &str, head: &[u8]) -> UResult<()> {
         } else {
             "the file holds binary data (NUL bytes), not text"
         };
+        let es = if looks_utf16 {
+            "el archivo parece texto UTF-16 sin marca de orden de bytes"
+        } else {
+            "el archivo contiene datos binarios (bytes NUL), no texto"
+        };
         return Err(UserError::new(msg)
             .file(name)
-            .hint("save or export it as CSV UTF-8 (comma-delimited)"));
+            .hint("save or export it as CSV UTF-8 (comma-delimited)")
+            .es(
+                es,
+                Some("guárdelo o expórtelo como CSV UTF-8 (delimitado por comas)"),
+            ));
     }
     Ok(())
 }
@@ -374,7 +400,11 @@ pub fn parse_bytes(name: &str, stem: &str, bytes: Vec<u8>) -> UResult<Source> {
         if bad {
             return Err(UserError::new("the file is not valid UTF-16 text")
                 .file(name)
-                .hint("save it as CSV UTF-8"));
+                .hint("save it as CSV UTF-8")
+                .es(
+                    "el archivo no es texto UTF-16 válido",
+                    Some("guárdelo como CSV UTF-8"),
+                ));
         }
         text.into_owned().into_bytes()
     } else {
@@ -436,6 +466,9 @@ fn from_reader(
             Ok(false) => {
                 return Err(UserError::new("the file is empty").file(name).hint(
                     "export the data again with a header row and one row per participant and wave",
+                ).es(
+                    "el archivo está vacío",
+                    Some("exporte los datos de nuevo con una fila de encabezado y una fila por participante y ronda"),
                 ));
             }
             Ok(true) if is_blank(&Record::Csv(&header)) => continue,
@@ -444,7 +477,11 @@ fn from_reader(
                 return Err(
                     UserError::new(format!("the file cannot be read as CSV: {e}"))
                         .file(name)
-                        .hint("check for an unterminated quote (\") near this line"),
+                        .hint("check for an unterminated quote (\") near this line")
+                        .es(
+                            format!("el archivo no se puede leer como CSV: {e}"),
+                            Some("busque unas comillas (\") sin cerrar cerca de esta línea"),
+                        ),
                 );
             }
         }
@@ -496,7 +533,11 @@ fn clean_headers(name: &str, mut headers: Vec<String>, line: u64) -> UResult<Vec
             return Err(UserError::new(format!("column {} has no name", i + 1))
                 .file(name)
                 .line(line)
-                .hint("give every column a name in the header row"));
+                .hint("give every column a name in the header row")
+                .es(
+                    format!("la columna {} no tiene nombre", i + 1),
+                    Some("dé un nombre a cada columna en la fila de encabezado"),
+                ));
         }
     }
     Ok(headers)

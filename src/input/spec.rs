@@ -407,6 +407,10 @@ pub fn read_spec(path: &str) -> UResult<Spec> {
         UserError::new(format!("cannot read the spec file: {e}"))
             .file(path)
             .hint("check the path given to --spec")
+            .es(
+                format!("no se puede leer el archivo de especificación: {e}"),
+                Some("compruebe la ruta dada a --spec"),
+            )
     })?;
     parse_spec(path, &text)
 }
@@ -415,7 +419,11 @@ pub fn parse_spec(path: &str, text: &str) -> UResult<Spec> {
     let mut spec: Spec = toml::from_str(text).map_err(|e| {
         let mut err = UserError::new(format!("the spec is not valid: {}", e.message().trim()))
             .file(path)
-            .hint("see \"Spec file\" in the README");
+            .hint("see \"Spec file\" in the README")
+            .es(
+                format!("la especificación no es válida: {}", e.message().trim()),
+                Some("vea \"Spec file\" en el README"),
+            );
         if let Some(span) = e.span() {
             err = err.line(line_of(text, span.start));
         }
@@ -451,7 +459,11 @@ pub fn parse_spec(path: &str, text: &str) -> UResult<Spec> {
             return Err(UserError::new(format!("pass = \"{p}\" is not a threshold"))
                 .file(path)
                 .line(line)
-                .hint("write it as \">= 3\", \"> 2.5\", \"<= 10\", \"== 1\" or \"!= 0\""));
+                .hint("write it as \">= 3\", \"> 2.5\", \"<= 10\", \"== 1\" or \"!= 0\"")
+                .es(
+                    format!("pass = \"{p}\" no es un umbral"),
+                    Some("escríbalo como \">= 3\", \"> 2.5\", \"<= 10\", \"== 1\" o \"!= 0\""),
+                ));
         }
         if let Some(k) = &d.kind
             && !matches!(k.as_str(), "binary" | "continuous" | "categorical")
@@ -460,7 +472,11 @@ pub fn parse_spec(path: &str, text: &str) -> UResult<Spec> {
                 UserError::new(format!("kind = \"{k}\" is not a domain kind"))
                     .file(path)
                     .line(line)
-                    .hint("use \"binary\", \"continuous\" or \"categorical\""),
+                    .hint("use \"binary\", \"continuous\" or \"categorical\"")
+                    .es(
+                        format!("kind = \"{k}\" no es un tipo de dominio"),
+                        Some("use \"binary\", \"continuous\" o \"categorical\""),
+                    ),
             );
         }
     }
@@ -471,7 +487,11 @@ pub fn parse_spec(path: &str, text: &str) -> UResult<Spec> {
         return Err(
             UserError::new(format!("lang = \"{lang}\" is not supported"))
                 .file(path)
-                .hint("use lang = \"en\" or lang = \"es\""),
+                .hint("use lang = \"en\" or lang = \"es\"")
+                .es(
+                    format!("lang = \"{lang}\" no está disponible"),
+                    Some("use lang = \"en\" o lang = \"es\""),
+                ),
         );
     }
     Ok(spec)

@@ -147,9 +147,13 @@ impl Var {
 /// Read a `.sav` or `.zsav` file.
 pub fn read_sav(path: &str) -> UResult<Source> {
     let bytes = std::fs::read(path).map_err(|e| {
-        UserError::new(format!("cannot read the file: {e}"))
+        crate::input::read::cannot_read(&e)
             .file(path)
             .hint("check the path and that the file is readable")
+            .es(
+                format!("no se puede leer el archivo: {e}"),
+                Some("compruebe la ruta y que el archivo se pueda leer"),
+            )
     })?;
     let (headers, rows) = parse(path, &bytes)?;
     from_cases(path, headers, rows)

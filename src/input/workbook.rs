@@ -3,6 +3,7 @@
 
 use crate::error::{UResult, UserError};
 use crate::input::read::{Source, from_rows};
+use crate::warning::{Code, Warning};
 use calamine::{Data, Reader, open_workbook_auto};
 use std::path::Path;
 
@@ -103,9 +104,13 @@ fn read_sheet(book: &mut Book, path: &str, sheet: &str) -> UResult<Sheet> {
                     UserError::new(format!("cell {col}{line} holds the error {e}"))
                         .file(name.as_str())
                         .row(line)
-                        .column(col)
+                        .column(col.as_str())
                         .hint(
                             "fix the formula in the workbook, or clear the cell to mark it missing",
+                        )
+                        .es(
+                            format!("la celda {col}{line} contiene el error {e}"),
+                            Some("corrija la fórmula en el libro, o vacíe la celda para marcarla como faltante"),
                         ),
                 );
             }
@@ -125,6 +130,10 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Source> {
         UserError::new(format!("cannot open the workbook: {e}"))
             .file(path)
             .hint("check that it is an Excel (.xlsx/.xls) or OpenDocument (.ods) file and not open elsewhere")
+            .es(
+                format!("no se puede abrir el libro: {e}"),
+                Some("compruebe que es un archivo de Excel (.xlsx/.xls) u OpenDocument (.ods) y que no está abierto en otro programa"),
+            )
     })?;
     let names = book.sheet_names();
     let stem = Path::new(path)
@@ -144,6 +153,10 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Source> {
                     ))
                     .file(path)
                     .hint("name one of the sheets with --sheet NAME")
+                    .es(
+                        format!("no hay ninguna hoja \"{s}\" (hojas: {})", names.join(", ")),
+                        Some("nombre una de las hojas con --sheet NOMBRE"),
+                    )
                 })?;
             let data = read_sheet(&mut book, path, &chosen)?;
             (chosen, data, None)
@@ -157,7 +170,11 @@ pub fn read_workbook(path: &str, sheet: Option<&str>) -> UResult<Source> {
     let Some((hrec, hline)) = data.header else {
         return Err(UserError::new("the sheet is empty")
             .file(name.as_str())
-            .hint("choose the sheet that holds the data with --sheet NAME"));
+            .hint("choose the sheet that holds the data with --sheet NAME")
+            .es(
+                "la hoja está vacía",
+                Some("elija la hoja que contiene los datos con --sheet NOMBRE"),
+            ));
     };
     let mut src = from_rows(name, stem, chosen, hrec, hline, data.rows)?;
     src.notices.extend(notice);
@@ -171,7 +188,7 @@ fn first_with_data(
     book: &mut Book,
     path: &str,
     names: &[String],
-) -> UResult<(String, Sheet, Option<String>)> {
+) -> UResult<(String, Sheet, Option<Warning>)> {
     let mut sheets = Vec::with_capacity(names.len());
     for n in names {
         sheets.push(read_sheet(book, path, n)?);
@@ -195,28 +212,40 @@ fn first_with_data(
             }
         ))
         .file(path)
-        .hint("put one row per participant below a header row, or name the sheet that holds the data with --sheet NAME"));
+        .hint("put one row per participant below a header row, or name the sheet that holds the data with --sheet NAME")
+        .es(
+            format!(
+                "ninguna hoja tiene una fila de encabezado con filas de datos debajo (hojas: {})",
+                if listed.is_empty() {
+                    "ninguna".to_string()
+                } else {
+                    listed
+                        .join(", ")
+                        .replace("(empty)", "(vacía)")
+                        .replace("(text in one column)", "(texto en una columna)")
+                        .replace("(no data rows)", "(sin filas de datos)")
+                }
+            ),
+            Some("ponga una fila por participante debajo de una fila de encabezado, o nombre la hoja que contiene los datos con --sheet NOMBRE"),
+        ));
     };
     let chosen = names[at].clone();
     let notice = (names.len() > 1).then(|| {
-        let why = if at == 0 {
-            String::new()
-        } else {
-            let first = &sheets[0];
-            format!(
-                "; the first sheet, \"{}\", {}",
-                names[0],
-                match first.described() {
-                    "empty" => "is empty",
-                    "no data rows" => "has a header and no data rows",
-                    _ => "holds no table (instructions or notes)",
-                }
-            )
+        let code = match (at, sheets[0].described()) {
+            (0, _) => Code::SheetRead,
+            (_, "empty") => Code::SheetReadFirstEmpty,
+            (_, "no data rows") => Code::SheetReadFirstNoRows,
+            _ => Code::SheetReadFirstNoTable,
         };
-        format!(
-            "notice: read sheet \"{chosen}\" (sheet {} of {}){why}; --sheet NAME reads another",
-            at + 1,
-            names.len()
+        Warning::new(
+            None,
+            code,
+            crate::args![
+                sheet = chosen,
+                k = at + 1,
+                n = names.len(),
+                first = names[0]
+            ],
         )
     });
     let data = sheets.swap_remove(at);

@@ -336,6 +336,9 @@ fn heading(level: usize, size: usize) -> Style {
 
 /// The whole report as a .docx file.
 pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
+    // Long labels and levels cut for people (docs/warnings.md).
+    let readable = super::readable::readable(report);
+    let report: &Report = &readable;
     let c = Cells::new(report);
     let title = report.settings.title.as_deref().unwrap_or("evaluate");
     let mut doc = Doc::new(c.f.lang, title);
@@ -428,11 +431,8 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
     if report.warnings.is_empty() {
         doc.paragraph(c.w.no_warnings);
     } else {
-        for w in &report.warnings {
-            match &w.domain {
-                Some(d) => doc.bullet(&format!("{d}: {}", w.message), false),
-                None => doc.bullet(&w.message, false),
-            }
+        for l in super::warnings::lines(&report.warnings, &report.settings.lang) {
+            doc.bullet(&l.plain(), false);
         }
     }
     doc.note(

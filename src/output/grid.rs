@@ -106,6 +106,18 @@ impl<'a> Cells<'a> {
         self.w.wave_label(&self.report.labels, wave)
     }
 
+    /// The input files' names, a workbook's sheet in the output's language.
+    pub fn files(&self) -> String {
+        let names: Vec<String> = self
+            .report
+            .input
+            .files
+            .iter()
+            .map(|f| super::warnings::file_name(f, self.f.lang))
+            .collect();
+        names.join(", ")
+    }
+
     /// "<5" (`--min-cell`).
     pub fn withheld(&self) -> String {
         marker(self.report.settings.min_cell)

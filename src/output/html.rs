@@ -362,7 +362,7 @@ pub(super) fn sample_line(c: &Cells) -> String {
     let r = c.report;
     format!(
         "{} · {} {} · {} {}",
-        r.input.files.join(", "),
+        c.files(),
         c.f.count(r.input.rows),
         c.w.rows,
         c.f.count(r.input.participants),
@@ -476,6 +476,9 @@ fn strata(c: &Cells) -> String {
 
 /// The whole report as one HTML page.
 pub fn render(report: &Report) -> anyhow::Result<String> {
+    // Long labels and levels cut for people (docs/warnings.md).
+    let readable = super::readable::readable(report);
+    let report: &Report = &readable;
     let c = Cells::new(report);
     let lang = if c.f.lang == super::fmt::Lang::Es {
         "es"
@@ -623,14 +626,14 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
         s.push_str(&format!("<p>{}</p>\n", esc(c.w.no_warnings)));
     } else {
         s.push_str("<ul>\n");
-        for w in &report.warnings {
-            match &w.domain {
+        for l in super::warnings::lines(&report.warnings, &report.settings.lang) {
+            match &l.domain {
                 Some(d) => s.push_str(&format!(
                     "<li><strong>{}</strong>: {}</li>\n",
                     esc(d),
-                    esc(&w.message)
+                    esc(&l.text)
                 )),
-                None => s.push_str(&format!("<li>{}</li>\n", esc(&w.message))),
+                None => s.push_str(&format!("<li>{}</li>\n", esc(&l.text))),
             }
         }
         s.push_str("</ul>\n");

@@ -56,13 +56,16 @@ fn grid_markdown(g: &Grid) -> String {
 
 /// The whole report as Markdown.
 pub fn render(report: &Report) -> String {
+    // Long labels and levels cut for people (docs/warnings.md).
+    let readable = super::readable::readable(report);
+    let report: &Report = &readable;
     let c = Cells::new(report);
     let mut s = String::new();
     let title = report.settings.title.as_deref().unwrap_or("evaluate");
     s.push_str(&format!("# {}\n\n", escape(title)));
     s.push_str(&format!(
         "{} · {} {}, {} {}\n\n",
-        escape(&report.input.files.join(", ")),
+        escape(&c.files()),
         c.f.count(report.input.rows),
         c.w.rows,
         c.f.count(report.input.participants),
@@ -124,11 +127,8 @@ pub fn render(report: &Report) -> String {
     }
     if !report.warnings.is_empty() {
         s.push_str(&format!("\n## {}\n\n", c.w.warnings));
-        for w in &report.warnings {
-            match &w.domain {
-                Some(d) => s.push_str(&format!("- {}: {}\n", escape(d), escape(&w.message))),
-                None => s.push_str(&format!("- {}\n", escape(&w.message))),
-            }
+        for l in super::warnings::lines(&report.warnings, &report.settings.lang) {
+            s.push_str(&format!("- {}\n", escape(&l.plain())));
         }
     }
     s

@@ -111,7 +111,7 @@ fn header(c: &Cells) -> String {
     }
     out.push_str(&format!(
         "evaluate · {} · {} {}, {} {}\n",
-        r.input.files.join(", "),
+        c.files(),
         c.f.count(r.input.rows),
         c.w.rows,
         c.f.count(r.input.participants),
@@ -127,6 +127,9 @@ fn header(c: &Cells) -> String {
 
 /// Render the whole report as text for a terminal.
 pub fn render(report: &Report) -> String {
+    // Long labels and levels cut for people (docs/warnings.md).
+    let readable = super::readable::readable(report);
+    let report: &Report = &readable;
     let c = Cells::new(report);
     let mut out = header(&c);
     out.push('\n');
@@ -185,11 +188,8 @@ pub fn render(report: &Report) -> String {
             c.w.warnings,
             report.warnings.len()
         ));
-        for w in &report.warnings {
-            match &w.domain {
-                Some(d) => out.push_str(&format!("  - {d}: {}\n", w.message)),
-                None => out.push_str(&format!("  - {}\n", w.message)),
-            }
+        for l in super::warnings::lines(&report.warnings, &report.settings.lang) {
+            out.push_str(&format!("  - {}\n", l.plain()));
         }
     }
     out

@@ -27,7 +27,11 @@ pub fn check_not_input(out: &Path, inputs: &[String]) -> UResult<()> {
                 "the output file is an input file; refusing to overwrite it",
             )
             .file(out.display().to_string())
-            .hint("choose another --output name"));
+            .hint("choose another --output name")
+            .es(
+                "el archivo de salida es un archivo de entrada; no se sobrescribe",
+                Some("elija otro nombre para --output"),
+            ));
         }
     }
     Ok(())
@@ -44,18 +48,27 @@ pub fn write_atomic(out: &Path, bytes: &[u8], inputs: &[String]) -> UResult<()> 
         return Err(
             UserError::new(format!("the folder {} does not exist", dir.display()))
                 .file(out.display().to_string())
-                .hint("create the folder first, or write somewhere else"),
+                .hint("create the folder first, or write somewhere else")
+                .es(
+                    format!("la carpeta {} no existe", dir.display()),
+                    Some("cree antes la carpeta, o escriba en otro lugar"),
+                ),
         );
     }
     if out.is_dir() {
         return Err(UserError::new("is a folder")
             .file(out.display().to_string())
-            .hint("give a file name to --output"));
+            .hint("give a file name to --output")
+            .es("es una carpeta", Some("dé un nombre de archivo a --output")));
     }
     let fail = |e: std::io::Error| {
         UserError::new(format!("cannot write the file: {e}"))
             .file(out.display().to_string())
             .hint("check that the folder is writable")
+            .es(
+                format!("no se puede escribir el archivo: {e}"),
+                Some("compruebe que se puede escribir en la carpeta"),
+            )
     };
     let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
