@@ -142,15 +142,20 @@ fn row(cohort: &Cohort, base: usize, v: &Variable, conf: f64) -> BalanceRow {
                 c
             };
             let (k1, k0) = (counts(&x1), counts(&x0));
+            // Attributes and covariates list their levels in natural order ("0-2",
+            // "3-6", "7-10"); a domain keeps its own order (the spec's `levels`).
+            let mut order: Vec<usize> = (0..k).collect();
+            if v.source != "domain" {
+                order.sort_by(|&a, &b| crate::text::natural_cmp(&v.levels[a], &v.levels[b]));
+            }
             let arm = |c: &[usize], n: usize| BalanceArm {
                 levels: Some(
-                    v.levels
+                    order
                         .iter()
-                        .zip(c)
-                        .map(|(l, &c)| BalanceLevel {
-                            level: l.clone(),
-                            count: Some(c),
-                            proportion: share(c, n),
+                        .map(|&i| BalanceLevel {
+                            level: v.levels[i].clone(),
+                            count: Some(c[i]),
+                            proportion: share(c[i], n),
                         })
                         .collect(),
                 ),

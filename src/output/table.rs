@@ -31,6 +31,24 @@ fn draw(g: &Grid) -> Table {
     t
 }
 
+/// Table 1 in the terminal: a categorical characteristic's level rows (their first
+/// cell indented) stacked under it in one row, so no rule separates the levels.
+fn stack_levels(g: Grid) -> Grid {
+    let mut rows: Vec<Vec<Vec<String>>> = Vec::new();
+    for r in g.rows {
+        let is_level = r.first().and_then(|c| c.first()).is_some_and(|s| s.starts_with("  "));
+        match rows.last_mut() {
+            Some(last) if is_level => {
+                for (into, cell) in last.iter_mut().zip(r) {
+                    into.extend(cell);
+                }
+            }
+            _ => rows.push(r),
+        }
+    }
+    Grid { rows, ..g }
+}
+
 /// One compact table per domain with a row per stratum (and the total).
 fn strata_block(c: &Cells, di: usize) -> Option<String> {
     let report = c.report;
@@ -137,7 +155,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&format!(
             "{}\n{}\n{}\n\n",
             super::balance::title(&c),
-            draw(&g),
+            draw(&stack_levels(g)),
             super::balance::note(&c)
         ));
     }

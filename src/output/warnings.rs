@@ -116,7 +116,9 @@ fn grouped(ws: &[&Warning], lang: &str) -> Line {
             .filter(|(k, _)| differing.contains(k))
             .map(|(k, v)| shown_value(k, v, lang))
             .collect();
-        if !values.is_empty() {
+        // A value that only repeats the case's domain ("sexo (sexo)") is said once.
+        let repeats_domain = values.len() == 1 && c.domain.as_deref() == Some(values[0].as_str());
+        if !values.is_empty() && !repeats_domain {
             label = if label.is_empty() {
                 values.join(" ")
             } else {
@@ -153,10 +155,16 @@ fn grouped(ws: &[&Warning], lang: &str) -> Line {
             w.w_more.replace("{n}", &(labels.len() - SHOWN).to_string())
         ));
     }
-    Line {
-        domain,
-        text: format!("{}: {text} — {cases}", noun.replace("{n}", &n)),
-    }
+    // "notice: …" keeps its word first: "notice (3 cases): …".
+    let count = noun.replace("{n}", &n);
+    let text = match ["notice", "nota"]
+        .iter()
+        .find_map(|p| Some((*p, text.strip_prefix(p)?.strip_prefix(": ")?)))
+    {
+        Some((word, rest)) => format!("{word} ({count}): {rest} — {cases}"),
+        None => format!("{count}: {text} — {cases}"),
+    };
+    Line { domain, text }
 }
 
 /// A file's name as shown to people: a workbook's `[sheet S]` in the language.
