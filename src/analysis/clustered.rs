@@ -29,6 +29,10 @@ pub(super) struct Models<'a> {
     flags: Vec<u8>,
 }
 
+/// The most cells (16 bytes each) the cell-fitted models may use together;
+/// beyond (millions of clusters), they are fitted from their rows.
+const CELLS_MAX: usize = 1 << 23;
+
 /// `flags`: in the intervention arm.
 const ARM_BIT: u8 = 1;
 /// `flags`: a row at the first (bit 1) and the second (bit 2) wave of the pair.
@@ -354,6 +358,47 @@ impl<'a> Models<'a> {
         Pick::In(k, y)
     }
 
+    /// Whether model `m`'s columns are the intercept and at most one 0/1
+    /// column (arm or wave): then its per-cluster sums follow from each
+    /// cluster × column-value cell's count and sum of y.
+    fn by_cells(&self, m: &Model<'_>) -> bool {
+        self.ncov(m) == 0
+            && matches!(
+                m.terms,
+                Terms::ChangePaired | Terms::ChangeUnpaired | Terms::Between(_)
+            )
+    }
+
+    /// Per model, per cell 2·cluster + (0/1 column): rows and sum of y, in one
+    /// pass over the participants for all the models.
+    fn cells(
+        &self,
+        list: &[&Model<'_>],
+        value: &impl Fn(u32, usize) -> f64,
+    ) -> Vec<Vec<(f64, f64)>> {
+        let bound = self.cluster_bound();
+        let mut cells = vec![vec![(0.0, 0.0); bound * 2]; list.len()];
+        let Some(first) = list.first() else {
+            return cells;
+        };
+        let mut buf = [0.0; 2];
+        for k in 0..first.candidates() / first.per {
+            for (m, out) in list.iter().zip(cells.iter_mut()) {
+                for w in 0..m.per {
+                    let b = &mut buf[..m.terms.width()];
+                    if let Pick::In(g, y) = self.pick(m, value, k * m.per + w, b) {
+                        let one = b.get(1).is_some_and(|v| *v != 0.0);
+                        if let Some(cell) = out.get_mut(g as usize * 2 + usize::from(one)) {
+                            cell.0 += 1.0;
+                            cell.1 += y;
+                        }
+                    }
+                }
+            }
+        }
+        cells
+    }
+
     /// One model's test row from its fit, and what the caller should warn about.
     fn test_row(
         &self,
@@ -361,12 +406,13 @@ impl<'a> Models<'a> {
         m: &Model<'_>,
         value: &impl Fn(u32, usize) -> f64,
         (fit, missing_cov): (Option<Cr2Fit>, usize),
+        counted: Option<usize>,
         notes: &mut Vec<String>,
     ) -> TestRow {
         let ncov = self.ncov(m);
         let base = m.terms.width();
         // Participants: every row is one, unless a participant has a row per wave.
-        let mut participants = fit.as_ref().map_or(0, |f| f.n);
+        let mut participants = counted.unwrap_or_else(|| fit.as_ref().map_or(0, |f| f.n));
         if m.per > 1 {
             participants = 0;
             let mut buf = vec![0.0; base + ncov];
@@ -431,12 +477,46 @@ impl<'a> Models<'a> {
                 t.primary = false;
             }
         }
-        // The models with one row per participant, then those with one per
-        // wave, each group fitted in one pass over its candidate rows.
+        // Models whose only columns are the intercept and a 0/1 column (arm or
+        // wave) are fitted from per-cluster cells (one pass for all of them);
+        // the others (`did`, covariates) from their rows: those with one row
+        // per participant, then those with one per wave, each group in one pass.
         let mut fits: Vec<Option<(Option<Cr2Fit>, usize)>> = models.iter().map(|_| None).collect();
+        let mut counted: Vec<Option<usize>> = models.iter().map(|_| None).collect();
+        let mut cell_models: Vec<usize> = (0..models.len())
+            .filter(|&j| self.by_cells(&models[j].1))
+            .collect();
+        if self.cluster_bound().saturating_mul(2 * cell_models.len()) > CELLS_MAX {
+            cell_models.clear();
+        }
+        if !cell_models.is_empty() {
+            let list: Vec<&Model<'_>> = cell_models.iter().map(|&j| &models[j].1).collect();
+            let cells = self.cells(&list, &value);
+            let ps: Vec<usize> = list.iter().map(|m| m.terms.width()).collect();
+            let bound = self.cluster_bound();
+            let out = cr2_many(bound * 2, &ps, bound, |c, j, buf| {
+                let (n, sum) = cells[j][c];
+                if n == 0.0 {
+                    return Pick::Out;
+                }
+                // A cell as one row of weight √n: X_j'X_j and X_j'y_j exact.
+                let w = n.sqrt();
+                buf[0] = w;
+                if buf.len() > 1 {
+                    buf[1] = w * (c % 2) as f64;
+                }
+                Pick::In((c / 2) as u32, sum / w)
+            });
+            for ((&j, f), c) in cell_models.iter().zip(out).zip(&cells) {
+                fits[j] = Some(f);
+                if models[j].1.per == 1 {
+                    counted[j] = Some(c.iter().map(|x| x.0 as usize).sum());
+                }
+            }
+        }
         for per in [1, 2] {
             let group: Vec<usize> = (0..models.len())
-                .filter(|&j| models[j].1.per == per)
+                .filter(|&j| models[j].1.per == per && fits[j].is_none())
                 .collect();
             let Some(&first) = group.first() else {
                 continue;
@@ -456,9 +536,9 @@ impl<'a> Models<'a> {
             }
         }
         let mut added = Vec::new();
-        for ((id, m), f) in models.iter().zip(fits) {
+        for (((id, m), f), n) in models.iter().zip(fits).zip(counted) {
             let f = f.unwrap_or((None, 0));
-            added.push(self.test_row(id, m, &value, f, notes));
+            added.push(self.test_row(id, m, &value, f, n, notes));
         }
         // Each model-based test first among its comparison's tests.
         let mut out = Vec::with_capacity(tests.len() + added.len());
