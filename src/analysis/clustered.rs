@@ -11,7 +11,7 @@ use super::{Members, between_id, change_id, row};
 use crate::cohort::{Arm, Characteristic, Cohort, Design, Kind, Wave};
 use crate::results::{ClusteringInfo, RobustFields, TestRow};
 use crate::stats::TestResult;
-use crate::stats::robust::{clustering, cr2_rows};
+use crate::stats::robust::{Cr2Fit, Pick, clustering, cr2_many};
 use crate::warning::{Code, Warning};
 
 /// What the models of one stratum share: who is in it, their clusters, and the
@@ -21,11 +21,24 @@ pub(super) struct Models<'a> {
     members: &'a Members,
     conf: f64,
     method: &'static str,
-    /// Each participant's cluster (its own index without a cluster column);
-    /// None when the cluster is missing (left out of every model).
+    /// Whether there is a cluster column.
     clusters: bool,
     covariates: Covariates,
+    /// Per participant: its cluster (its own index without a cluster column;
+    /// u32::MAX when missing: left out of every model) and [`ARM_BIT`] |
+    /// [`SEEN_BITS`] (read once here rather than from each participant per model).
+    cluster: Vec<u32>,
+    flags: Vec<u8>,
 }
+
+/// The most cells (16 bytes each) the cell-fitted models may use together;
+/// beyond (millions of clusters), they are fitted from their rows.
+const CELLS_MAX: usize = 1 << 23;
+
+/// `flags`: in the intervention arm.
+const ARM_BIT: u8 = 1;
+/// `flags`: a row at the first (bit 1) and the second (bit 2) wave of the pair.
+const SEEN_BITS: [u8; 2] = [2, 4];
 
 /// Covariates as design columns: numbers and 0/1 as they are, a categorical
 /// one as indicators of every level but the first (contract §6.3).
@@ -70,15 +83,44 @@ impl Covariates {
     }
 }
 
-/// One model: its rows (participant, wave), design width and outcome.
-struct Model {
-    /// (participant, wave index 0/1) per row.
-    rows: Vec<(u32, u8)>,
+/// One model: its rows, design width and outcome. The rows are the
+/// participants of `lists` (in order), one row each or, for `per` = 2, one per
+/// wave; a row is in the model when its values, its cluster and (with
+/// covariates) every covariate are known.
+struct Model<'m> {
+    lists: [&'m [u32]; 2],
+    /// 1, or 2 (a row per wave).
+    per: usize,
+    /// Only the rows of this arm (true: intervention).
+    only: Option<bool>,
     /// Columns: intercept and the model's own terms, then the covariates when used.
     terms: Terms,
     with_covariates: bool,
     /// The coefficient reported.
     coef: usize,
+}
+
+impl Model<'_> {
+    fn candidates(&self) -> usize {
+        (self.lists[0].len() + self.lists[1].len()) * self.per
+    }
+
+    /// Participant and wave of candidate row `r`.
+    #[inline]
+    fn at(&self, r: usize) -> (u32, usize) {
+        let (k, w) = if self.per == 1 {
+            (r, 0)
+        } else {
+            (r >> 1, r & 1)
+        };
+        let first = self.lists[0].len();
+        let i = if k < first {
+            self.lists[0][k]
+        } else {
+            self.lists[1][k - first]
+        };
+        (i, w)
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -87,8 +129,8 @@ enum Terms {
     ChangePaired,
     /// y ~ 1 + post.
     ChangeUnpaired,
-    /// y ~ 1 + arm.
-    Between,
+    /// y ~ 1 + arm, at a wave.
+    Between(usize),
     /// post ~ 1 + arm + pre.
     DidPaired,
     /// y ~ 1 + arm + post + arm·post.
@@ -99,7 +141,7 @@ impl Terms {
     fn width(self) -> usize {
         match self {
             Terms::ChangePaired => 1,
-            Terms::ChangeUnpaired | Terms::Between => 2,
+            Terms::ChangeUnpaired | Terms::Between(_) => 2,
             Terms::DidPaired => 3,
             Terms::DidUnpaired => 4,
         }
@@ -113,6 +155,26 @@ impl<'a> Models<'a> {
         if !clusters && cohort.covariates.is_empty() {
             return None;
         }
+        let pair = members.pair;
+        let (cluster, flags) = cohort
+            .participants
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let k = if clusters {
+                    p.cluster.unwrap_or(u32::MAX)
+                } else {
+                    i as u32
+                };
+                let mut f = u8::from(p.arm == Arm::Intervention) * ARM_BIT;
+                for w in 0..2 {
+                    if p.seen & (1 << pair[w]) != 0 {
+                        f |= SEEN_BITS[w];
+                    }
+                }
+                (k, f)
+            })
+            .unzip();
         Some(Models {
             cohort,
             members,
@@ -124,114 +186,82 @@ impl<'a> Models<'a> {
             },
             clusters,
             covariates: Covariates::new(&cohort.covariates),
+            cluster,
+            flags,
         })
     }
 
+    #[inline]
     fn cluster_of(&self, i: u32) -> Option<u32> {
-        if self.clusters {
-            self.cohort.participants[i as usize].cluster
-        } else {
-            Some(i)
+        Some(self.cluster[i as usize]).filter(|&k| k != u32::MAX)
+    }
+
+    /// The most cluster indices (the engine's table size).
+    fn cluster_bound(&self) -> usize {
+        match &self.cohort.clusters {
+            Some(c) => c.values.len(),
+            None => self.cohort.participants.len(),
         }
     }
 
     /// The comparisons a domain's values get, as models.
-    fn models(&self, values: &[Vec<f64>; 2]) -> Vec<(String, Model)> {
+    fn models(&self) -> Vec<(String, Model<'a>)> {
         let c = self.cohort;
         let paired = c.paired;
         let both_waves = c.waves.len() == 2;
+        let by_arm = &self.members.by_arm;
+        let both: [&'a [u32]; 2] = [&by_arm[0], &by_arm[1]];
+        let per = if paired { 1 } else { 2 };
         let mut out = Vec::new();
-        let value = |i: u32, w: usize| values[w][i as usize];
-        let pair = self.members.pair;
-        let has = |i: u32, w: usize| {
-            c.participants[i as usize].seen & (1 << pair[w]) != 0 && !value(i, w).is_nan()
-        };
         if self.clusters && both_waves {
             for &arm in &c.arms {
-                let list = &self.members.by_arm[arm.index()];
-                let (rows, terms, coef) = if paired {
-                    let rows: Vec<(u32, u8)> = list
-                        .iter()
-                        .filter(|&&i| has(i, 0) && has(i, 1))
-                        .map(|&i| (i, 0))
-                        .collect();
-                    (rows, Terms::ChangePaired, 0)
+                let (terms, coef) = if paired {
+                    (Terms::ChangePaired, 0)
                 } else {
-                    let mut rows = Vec::new();
-                    for &i in list {
-                        for w in 0..2 {
-                            if has(i, w) {
-                                rows.push((i, w as u8));
-                            }
-                        }
-                    }
-                    (rows, Terms::ChangeUnpaired, 1)
+                    (Terms::ChangeUnpaired, 1)
                 };
-                out.push((
-                    change_id(arm),
-                    Model {
-                        rows,
-                        terms,
-                        with_covariates: false,
-                        coef,
-                    },
-                ));
+                let model = Model {
+                    lists: both,
+                    per,
+                    only: Some(arm == Arm::Intervention),
+                    terms,
+                    with_covariates: false,
+                    coef,
+                };
+                out.push((change_id(arm), model));
             }
         }
         if c.arms.len() == 2 {
             let post_only = c.design == Design::PostOnlyControl;
+            let between = |wave: Wave, with_covariates| Model {
+                lists: both,
+                per: 1,
+                only: None,
+                terms: Terms::Between(wave.index()),
+                with_covariates,
+                coef: 1,
+            };
             if self.clusters {
                 for &wave in &c.waves {
-                    let w = wave.index();
-                    let rows = self.both_arms(|i| has(i, w), w);
                     let adjusted = post_only && !self.covariates.columns.is_empty();
-                    out.push((
-                        between_id(wave),
-                        Model {
-                            rows,
-                            terms: Terms::Between,
-                            with_covariates: adjusted,
-                            coef: 1,
-                        },
-                    ));
+                    out.push((between_id(wave), between(wave, adjusted)));
                 }
             } else if post_only {
-                let w = Wave::Post.index();
-                out.push((
-                    between_id(Wave::Post),
-                    Model {
-                        rows: self.both_arms(|i| has(i, w), w),
-                        terms: Terms::Between,
-                        with_covariates: true,
-                        coef: 1,
-                    },
-                ));
+                out.push((between_id(Wave::Post), between(Wave::Post, true)));
             }
             if both_waves {
-                let model = if paired {
-                    Model {
-                        rows: self.both_arms(|i| has(i, 0) && has(i, 1), 0),
-                        terms: Terms::DidPaired,
-                        with_covariates: true,
-                        coef: 1,
-                    }
+                let (terms, coef) = if paired {
+                    (Terms::DidPaired, 1)
                 } else {
-                    let mut rows = Vec::new();
-                    for list in &self.members.by_arm {
-                        for &i in list {
-                            for w in 0..2 {
-                                if has(i, w) {
-                                    rows.push((i, w as u8));
-                                }
-                            }
-                        }
-                    }
-                    Model {
-                        rows,
-                        terms: Terms::DidUnpaired,
-                        with_covariates: true,
-                        coef: 3,
-                    }
+                    (Terms::DidUnpaired, 3)
+                };
+                let model = Model {
+                    lists: both,
+                    per,
+                    only: None,
+                    terms,
+                    with_covariates: true,
+                    coef,
                 };
                 out.push(("did".to_string(), model));
             }
@@ -239,42 +269,160 @@ impl<'a> Models<'a> {
         out
     }
 
-    /// Participants of both arms (intervention first) meeting `keep`, as rows at `w`.
-    fn both_arms(&self, keep: impl Fn(u32) -> bool, w: usize) -> Vec<(u32, u8)> {
-        self.members
-            .by_arm
-            .iter()
-            .flatten()
-            .filter(|&&i| keep(i))
-            .map(|&i| (i, w as u8))
-            .collect()
+    /// Row `r` of model `m` into `buf` (the model's terms; the covariates are
+    /// added by the caller): its participant and y, or None when a value is
+    /// missing.
+    #[inline]
+    fn terms_row(
+        &self,
+        m: &Model<'_>,
+        value: &impl Fn(u32, usize) -> f64,
+        r: usize,
+        buf: &mut [f64],
+    ) -> Option<(u32, f64)> {
+        let (i, w) = m.at(r);
+        let f = self.flags[i as usize];
+        if m.only.is_some_and(|a| a != (f & ARM_BIT != 0)) {
+            return None;
+        }
+        let at = |w: usize| {
+            if f & SEEN_BITS[w] != 0 {
+                Some(value(i, w)).filter(|v| !v.is_nan())
+            } else {
+                None
+            }
+        };
+        let arm = || f64::from(f & ARM_BIT);
+        buf[0] = 1.0;
+        let y = match m.terms {
+            Terms::ChangePaired => at(1)? - at(0)?,
+            Terms::DidPaired => {
+                let (pre, post) = (at(0)?, at(1)?);
+                buf[1] = arm();
+                buf[2] = pre;
+                post
+            }
+            Terms::ChangeUnpaired => {
+                let y = at(w)?;
+                buf[1] = w as f64;
+                y
+            }
+            Terms::DidUnpaired => {
+                let y = at(w)?;
+                let (a, t) = (arm(), w as f64);
+                buf[1] = a;
+                buf[2] = t;
+                buf[3] = a * t;
+                y
+            }
+            Terms::Between(w) => {
+                let y = at(w)?;
+                buf[1] = arm();
+                y
+            }
+        };
+        Some((i, y))
     }
 
-    /// Fit one model: its test row, and what the caller should warn about.
-    fn fit(&self, id: &str, m: Model, values: &[Vec<f64>; 2], notes: &mut Vec<Warning>) -> TestRow {
-        let c = self.cohort;
-        let ncov = if m.with_covariates {
+    /// Covariate columns of model `m`.
+    fn ncov(&self, m: &Model<'_>) -> usize {
+        if m.with_covariates {
             self.covariates.columns.len()
         } else {
             0
+        }
+    }
+
+    /// Candidate row `r` for model `m` (see [`cr2_many`]): a row with a missing
+    /// covariate is noted.
+    #[inline]
+    fn pick(
+        &self,
+        m: &Model<'_>,
+        value: &impl Fn(u32, usize) -> f64,
+        r: usize,
+        buf: &mut [f64],
+    ) -> Pick {
+        let Some((i, y)) = self.terms_row(m, value, r, buf) else {
+            return Pick::Out;
+        };
+        let Some(k) = self.cluster_of(i) else {
+            return Pick::Out;
         };
         let base = m.terms.width();
-        let p = base + ncov;
-        // Rows whose cluster and covariates are known.
-        let mut cov = vec![0.0; ncov];
-        let mut missing_cov = 0usize;
-        let mut rows: Vec<(u32, u8)> = Vec::with_capacity(m.rows.len());
-        let mut cluster: Vec<u32> = Vec::with_capacity(m.rows.len());
-        for &(i, w) in &m.rows {
-            let Some(k) = self.cluster_of(i) else {
-                continue;
-            };
-            if ncov > 0 && !self.covariates.fill(&c.covariates, i as usize, &mut cov) {
-                missing_cov += 1;
-                continue;
+        if self.ncov(m) > 0
+            && !self
+                .covariates
+                .fill(&self.cohort.covariates, i as usize, &mut buf[base..])
+        {
+            return Pick::Noted;
+        }
+        Pick::In(k, y)
+    }
+
+    /// Whether model `m`'s columns are the intercept and at most one 0/1
+    /// column (arm or wave): then its per-cluster sums follow from each
+    /// cluster × column-value cell's count and sum of y.
+    fn by_cells(&self, m: &Model<'_>) -> bool {
+        self.ncov(m) == 0
+            && matches!(
+                m.terms,
+                Terms::ChangePaired | Terms::ChangeUnpaired | Terms::Between(_)
+            )
+    }
+
+    /// Per model, per cell 2·cluster + (0/1 column): rows and sum of y, in one
+    /// pass over the participants for all the models.
+    fn cells(
+        &self,
+        list: &[&Model<'_>],
+        value: &impl Fn(u32, usize) -> f64,
+    ) -> Vec<Vec<(f64, f64)>> {
+        let bound = self.cluster_bound();
+        let mut cells = vec![vec![(0.0, 0.0); bound * 2]; list.len()];
+        let Some(first) = list.first() else {
+            return cells;
+        };
+        let mut buf = [0.0; 2];
+        for k in 0..first.candidates() / first.per {
+            for (m, out) in list.iter().zip(cells.iter_mut()) {
+                for w in 0..m.per {
+                    let b = &mut buf[..m.terms.width()];
+                    if let Pick::In(g, y) = self.pick(m, value, k * m.per + w, b) {
+                        let one = b.get(1).is_some_and(|v| *v != 0.0);
+                        if let Some(cell) = out.get_mut(g as usize * 2 + usize::from(one)) {
+                            cell.0 += 1.0;
+                            cell.1 += y;
+                        }
+                    }
+                }
             }
-            rows.push((i, w));
-            cluster.push(k);
+        }
+        cells
+    }
+
+    /// One model's test row from its fit, and what the caller should warn about.
+    fn test_row(
+        &self,
+        id: &str,
+        m: &Model<'_>,
+        value: &impl Fn(u32, usize) -> f64,
+        (fit, missing_cov): (Option<Cr2Fit>, usize),
+        counted: Option<usize>,
+        notes: &mut Vec<Warning>,
+    ) -> TestRow {
+        let ncov = self.ncov(m);
+        let base = m.terms.width();
+        // Participants: every row is one, unless a participant has a row per wave.
+        let mut participants = counted.unwrap_or_else(|| fit.as_ref().map_or(0, |f| f.n));
+        if m.per > 1 {
+            participants = 0;
+            let mut buf = vec![0.0; base + ncov];
+            for k in 0..m.candidates() / m.per {
+                let any = (0..m.per)
+                    .any(|w| matches!(self.pick(m, value, k * m.per + w, &mut buf), Pick::In(..)));
+                participants += usize::from(any);
+            }
         }
         if missing_cov > 0 {
             notes.push(Warning::new(
@@ -283,49 +431,6 @@ impl<'a> Models<'a> {
                 crate::args![comparison = id, n = missing_cov],
             ));
         }
-        let participants = {
-            let mut seen: Vec<u32> = rows.iter().map(|r| r.0).collect();
-            seen.dedup();
-            seen.len()
-        };
-        let arm_of = |i: u32| {
-            f64::from(u8::from(
-                c.participants[i as usize].arm == Arm::Intervention,
-            ))
-        };
-        let fit = cr2_rows(rows.len(), p, &cluster, |r, buf| {
-            let (i, w) = rows[r];
-            let (pre, post) = (values[0][i as usize], values[1][i as usize]);
-            buf[0] = 1.0;
-            let y = match m.terms {
-                Terms::ChangePaired => post - pre,
-                Terms::ChangeUnpaired => {
-                    buf[1] = f64::from(w);
-                    values[w as usize][i as usize]
-                }
-                Terms::Between => {
-                    buf[1] = arm_of(i);
-                    values[w as usize][i as usize]
-                }
-                Terms::DidPaired => {
-                    buf[1] = arm_of(i);
-                    buf[2] = pre;
-                    post
-                }
-                Terms::DidUnpaired => {
-                    let a = arm_of(i);
-                    buf[1] = a;
-                    buf[2] = f64::from(w);
-                    buf[3] = a * f64::from(w);
-                    values[w as usize][i as usize]
-                }
-            };
-            if ncov > 0 {
-                self.covariates
-                    .fill(&c.covariates, i as usize, &mut buf[base..]);
-            }
-            y
-        });
         let mut used = Vec::new();
         let (result, se, clusters) = match &fit {
             Some(f) => {
@@ -355,14 +460,13 @@ impl<'a> Models<'a> {
             }
             None => (Default::default(), None, 0),
         };
-        if ncov == 0 && m.with_covariates {
-            used.clear();
-        }
-        let scale = values
-            .iter()
-            .flatten()
-            .filter(|v| v.is_finite())
-            .fold(0.0_f64, |m, v| m.max(v.abs()));
+        // The data's scale, read only for an untestable model.
+        let scale = || {
+            (0..self.flags.len() as u32)
+                .flat_map(|i| [value(i, 0), value(i, 1)])
+                .filter(|v| v.is_finite())
+                .fold(0.0_f64, |m, v| m.max(v.abs()))
+        };
         let (result, se) = snap_untestable(result, se, scale);
         let mut t = row(id, self.method, true, participants, result);
         t.robust = Some(RobustFields {
@@ -374,23 +478,84 @@ impl<'a> Models<'a> {
         t
     }
 
-    /// The model-based tests of a domain's (or a level's 0/1) values; the part-one
-    /// tests of the same comparisons stop being primary.
+    /// The model-based tests of a domain's (or a level's 0/1) values, `value(i,
+    /// w)` for participant i at wave w of the pair (NaN when missing); the
+    /// part-one tests of the same comparisons stop being primary.
     pub(super) fn add_tests(
         &self,
-        domain: &str,
-        values: &[Vec<f64>; 2],
+        value: impl Fn(u32, usize) -> f64 + Sync,
         tests: &mut Vec<TestRow>,
         notes: &mut Vec<Warning>,
     ) {
-        let mut added = Vec::new();
-        for (id, m) in self.models(values) {
-            for t in tests.iter_mut().filter(|t| t.comparison == id) {
+        let models = self.models();
+        for (id, _) in &models {
+            for t in tests.iter_mut().filter(|t| &t.comparison == id) {
                 t.primary = false;
             }
-            added.push(self.fit(&id, m, values, notes));
         }
-        let _ = domain;
+        // Models whose only columns are the intercept and a 0/1 column (arm or
+        // wave) are fitted from per-cluster cells (one pass for all of them);
+        // the others (`did`, covariates) from their rows: those with one row
+        // per participant, then those with one per wave, each group in one pass.
+        let mut fits: Vec<Option<(Option<Cr2Fit>, usize)>> = models.iter().map(|_| None).collect();
+        let mut counted: Vec<Option<usize>> = models.iter().map(|_| None).collect();
+        let mut cell_models: Vec<usize> = (0..models.len())
+            .filter(|&j| self.by_cells(&models[j].1))
+            .collect();
+        if self.cluster_bound().saturating_mul(2 * cell_models.len()) > CELLS_MAX {
+            cell_models.clear();
+        }
+        if !cell_models.is_empty() {
+            let list: Vec<&Model<'_>> = cell_models.iter().map(|&j| &models[j].1).collect();
+            let cells = self.cells(&list, &value);
+            let ps: Vec<usize> = list.iter().map(|m| m.terms.width()).collect();
+            let bound = self.cluster_bound();
+            let out = cr2_many(bound * 2, &ps, bound, |c, j, buf| {
+                let (n, sum) = cells[j][c];
+                if n == 0.0 {
+                    return Pick::Out;
+                }
+                // A cell as one row of weight √n: X_j'X_j and X_j'y_j exact.
+                let w = n.sqrt();
+                buf[0] = w;
+                if buf.len() > 1 {
+                    buf[1] = w * (c % 2) as f64;
+                }
+                Pick::In((c / 2) as u32, sum / w)
+            });
+            for ((&j, f), c) in cell_models.iter().zip(out).zip(&cells) {
+                fits[j] = Some(f);
+                if models[j].1.per == 1 {
+                    counted[j] = Some(c.iter().map(|x| x.0 as usize).sum());
+                }
+            }
+        }
+        for per in [1, 2] {
+            let group: Vec<usize> = (0..models.len())
+                .filter(|&j| models[j].1.per == per && fits[j].is_none())
+                .collect();
+            let Some(&first) = group.first() else {
+                continue;
+            };
+            let ps: Vec<usize> = group
+                .iter()
+                .map(|&j| models[j].1.terms.width() + self.ncov(&models[j].1))
+                .collect();
+            let out = cr2_many(
+                models[first].1.candidates(),
+                &ps,
+                self.cluster_bound(),
+                |r, j, buf| self.pick(&models[group[j]].1, &value, r, buf),
+            );
+            for (&j, f) in group.iter().zip(out) {
+                fits[j] = Some(f);
+            }
+        }
+        let mut added = Vec::new();
+        for (((id, m), f), n) in models.iter().zip(fits).zip(counted) {
+            let f = f.unwrap_or((None, 0));
+            added.push(self.test_row(id, m, &value, f, n, notes));
+        }
         // Each model-based test first among its comparison's tests.
         let mut out = Vec::with_capacity(tests.len() + added.len());
         for t in added {
@@ -439,18 +604,19 @@ impl<'a> Models<'a> {
 }
 
 /// An untestable model (an exact fit, a zero standard error: no p-value; `scale`
-/// the largest |value| of the data) reads
-/// like the t tests' untestable results (issue 21): an estimate 0 up to rounding at
-/// the data's scale is +0 (never −0 or 7e-16), a standard error 0 up to rounding
-/// is null (never 4e-16), and so are the degrees of freedom.
+/// the largest |value| of the data, computed only then) reads like the t tests'
+/// untestable results (issue 21): an estimate 0 up to rounding at the data's scale
+/// is +0 (never −0 or 7e-16), a standard error 0 up to rounding is null (never
+/// 4e-16), and so are the degrees of freedom.
 pub(super) fn snap_untestable(
     mut r: TestResult,
     se: Option<f64>,
-    scale: f64,
+    scale: impl Fn() -> f64,
 ) -> (TestResult, Option<f64>) {
     if r.p_value.is_some() {
         return (r, se);
     }
+    let scale = scale();
     r.estimate = r.estimate.map(|e| crate::stats::snap_zero(e, scale));
     r.df = None;
     (r, se.filter(|&s| !crate::stats::degenerate_se(s, scale)))

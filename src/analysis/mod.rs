@@ -1158,23 +1158,21 @@ fn analyse_domain(
         let mut notes = Vec::new();
         match d.kind {
             Kind::Continuous | Kind::Binary => {
-                models.add_tests(&d.name, &d.values, &mut tests, &mut notes);
+                let value = |i: u32, w: usize| d.values[w][i as usize];
+                models.add_tests(value, &mut tests, &mut notes);
                 clustering = models.clustering(&d.values);
             }
             Kind::Categorical => {
                 for (li, level) in per_level.iter_mut().enumerate() {
-                    let is = |v: f64| {
+                    let value = |i: u32, w: usize| {
+                        let v = d.values[w][i as usize];
                         if v.is_nan() {
                             v
                         } else {
                             f64::from(u8::from(v == li as f64))
                         }
                     };
-                    let values = [
-                        d.values[0].iter().map(|&v| is(v)).collect(),
-                        d.values[1].iter().map(|&v| is(v)).collect(),
-                    ];
-                    models.add_tests(&d.name, &values, &mut level.tests, &mut notes);
+                    models.add_tests(value, &mut level.tests, &mut notes);
                     // Per-level results are secondary, like part one's (no p_adjusted).
                     for t in &mut level.tests {
                         t.primary = false;

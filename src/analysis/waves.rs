@@ -161,7 +161,7 @@ pub(super) fn trends(
             }
             None => (Default::default(), None, 0),
         };
-        let (result, se) = super::clustered::snap_untestable(result, se, scale);
+        let (result, se) = super::clustered::snap_untestable(result, se, || scale);
         let mut participants: Vec<u32> = rows.iter().map(|r| r.0).collect();
         participants.dedup();
         let mut t = super::row(&id, "slope", true, participants.len(), result);

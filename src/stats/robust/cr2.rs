@@ -1,0 +1,239 @@
+//! The CR2 variance and Satterthwaite degrees of freedom from per-cluster
+//! p × p quantities, whichever pass produced them: for cluster j, B_j = Z_j'Z_j
+//! (Z_j = X_j R⁻¹ in the rotated coordinates where X'X = I, so H_jj = Z_j Z_j')
+//! and Z_j'r_j. Nothing n_j × n_j is formed.
+
+use nalgebra::{DMatrix, SymmetricEigen};
+
+use super::EIGEN_TOL;
+use crate::stats::finite;
+
+/// Sums over clusters, in the rotated coordinates θ = Rβ (where M = I).
+/// With k kept coefficients and, for coefficient c, g_c = R⁻ᵀt_c (t_c the contrast of coefficient c in
+/// the fitted coordinates; e_c unless the columns were shifted):
+/// - `meat` = Σ_j e_j e_j', e_j = Φ_j Z_j'r_j (so V = R⁻¹ meat R⁻ᵀ);
+/// - `e[c]` = Σ_j P_jj, the trace of clubSandwich's P array;
+/// - `d[c]` = Σ_j (P_jj² − q_jj²) and `omega[c]` = Σ_j ω_j ω_j', with
+///   ω_j = B_jΦ_j g_c and q_jh = ω_j'ω_h = p_j'p_h for j ≠ h (up to sign), so
+///   Σ_jh P_jh² = d[c] + ‖omega[c]‖²_F.
+pub(super) struct Acc {
+    k: usize,
+    meat: Vec<f64>,
+    e: Vec<f64>,
+    d: Vec<f64>,
+    omega: Vec<f64>,
+}
+
+impl Acc {
+    pub(super) fn new(k: usize) -> Self {
+        Acc {
+            k,
+            meat: vec![0.0; k * k],
+            e: vec![0.0; k],
+            d: vec![0.0; k],
+            omega: vec![0.0; k * k * k],
+        }
+    }
+
+    pub(super) fn add(&mut self, o: &Acc) {
+        let pairs = [
+            (&mut self.meat, &o.meat),
+            (&mut self.e, &o.e),
+            (&mut self.d, &o.d),
+            (&mut self.omega, &o.omega),
+        ];
+        for (a, b) in pairs {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+
+    /// Adds one cluster given the eigenpairs (λ_i, v_i) of B_j (v_i in
+    /// `vecs[i*k..]`) and Z_j'r_j (`zr`).
+    fn add_cluster(
+        &mut self,
+        lambdas: &[f64],
+        vecs: &[f64],
+        zr: &[f64],
+        g: &[f64],
+        s: &mut Scratch,
+    ) {
+        let k = self.k;
+        let Scratch { e, y, om } = s;
+        e.iter_mut().for_each(|v| *v = 0.0);
+        for (i, &lam) in lambdas.iter().enumerate() {
+            let v = &vecs[i * k..(i + 1) * k];
+            let lam = lam.max(0.0);
+            let phi = if 1.0 - lam > EIGEN_TOL {
+                1.0 / (1.0 - lam).sqrt()
+            } else {
+                0.0
+            };
+            // e_j += v φ (v'Z'r)
+            let vz: f64 = v.iter().zip(zr).map(|(a, b)| a * b).sum();
+            for (ei, vi) in e.iter_mut().zip(v) {
+                *ei += vi * phi * vz;
+            }
+            // y_i = v'G (the coordinates of every g_c on v)
+            for c in 0..k {
+                y[i * k + c] = (0..k).map(|m| v[m] * g[m * k + c]).sum();
+            }
+        }
+        for a in 0..k {
+            for b in 0..k {
+                self.meat[a * k + b] += e[a] * e[b];
+            }
+        }
+        for c in 0..k {
+            let (mut pjj, mut qjj) = (0.0, 0.0);
+            om.iter_mut().for_each(|v| *v = 0.0);
+            for (i, &lam) in lambdas.iter().enumerate() {
+                let lam = lam.max(0.0);
+                let yc = y[i * k + c];
+                if 1.0 - lam > EIGEN_TOL {
+                    // u'u − ω'ω = Σ λφ²(1 − λ) y² = Σ λ y²
+                    pjj += lam * yc * yc;
+                    let w = lam / (1.0 - lam).sqrt() * yc;
+                    qjj += w * w;
+                    let v = &vecs[i * k..(i + 1) * k];
+                    for (o, vi) in om.iter_mut().zip(v) {
+                        *o += vi * w;
+                    }
+                }
+            }
+            self.e[c] += pjj;
+            self.d[c] += pjj * pjj - qjj * qjj;
+            let o = &mut self.omega[c * k * k..(c + 1) * k * k];
+            for a in 0..k {
+                for b in 0..k {
+                    o[a * k + b] += om[a] * om[b];
+                }
+            }
+        }
+    }
+}
+
+/// Scratch space of [`Acc::add_cluster`].
+struct Scratch {
+    e: Vec<f64>,
+    y: Vec<f64>,
+    om: Vec<f64>,
+}
+
+/// Scratch space of one thread.
+pub(super) struct Work {
+    pub(super) b: Vec<f64>,
+    pub(super) zr: Vec<f64>,
+    vecs: Vec<f64>,
+    s: Scratch,
+}
+
+impl Work {
+    pub(super) fn new(k: usize) -> Self {
+        Work {
+            b: vec![0.0; k * k],
+            zr: vec![0.0; k],
+            vecs: vec![0.0; k * k],
+            s: Scratch {
+                e: vec![0.0; k],
+                y: vec![0.0; k * k],
+                om: vec![0.0; k],
+            },
+        }
+    }
+
+    /// Adds one cluster to `acc` from `b` (B_j, lower triangle row-major in
+    /// `b[a * k + c]`, c ≤ a), `zr` (Z_j'r_j) and its row count: B_j's
+    /// eigenpairs, in closed form for one row. `g`: the contrasts (column c =
+    /// g_c, k × k row-major).
+    pub(super) fn add_cluster(&mut self, rows: f64, g: &[f64], acc: &mut Acc) -> Option<()> {
+        let k = acc.k;
+        if rows == 1.0 {
+            // B = z z': λ = z'z = trace B, v = z/√λ from the column of B with
+            // the largest diagonal (its norm is |z_col|·√λ).
+            let lam: f64 = (0..k).map(|a| self.b[a * k + a]).sum();
+            if lam > 0.0 {
+                let col = (0..k)
+                    .max_by(|&a, &b| self.b[a * k + a].total_cmp(&self.b[b * k + b]))
+                    .unwrap_or(0);
+                let zc = self.b[col * k + col].sqrt();
+                for a in 0..k {
+                    let bac = if a >= col {
+                        self.b[a * k + col]
+                    } else {
+                        self.b[col * k + a]
+                    };
+                    self.vecs[a] = bac / (zc * lam.sqrt());
+                }
+                acc.add_cluster(&[lam], &self.vecs[..k], &self.zr, g, &mut self.s);
+            }
+            return Some(());
+        }
+        let b = &self.b;
+        let m = DMatrix::from_fn(
+            k,
+            k,
+            |i, j| if i >= j { b[i * k + j] } else { b[j * k + i] },
+        );
+        let eig = SymmetricEigen::try_new(m, f64::EPSILON, 10_000)?;
+        for i in 0..k {
+            for a in 0..k {
+                self.vecs[i * k + a] = eig.eigenvectors[(a, i)];
+            }
+        }
+        acc.add_cluster(
+            eig.eigenvalues.as_slice(),
+            &self.vecs,
+            &self.zr,
+            g,
+            &mut self.s,
+        );
+        Some(())
+    }
+}
+
+/// Standard errors and degrees of freedom of the kept coefficients (in the
+/// order of `kept`) from the sums over clusters: None for one cluster.
+pub(super) fn se_df(clusters: usize, g: &[f64], acc: &Acc) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+    let k = acc.k;
+    let mut se = vec![None; k];
+    let mut df = vec![None; k];
+    if clusters < 2 {
+        return (se, df);
+    }
+    for c in 0..k {
+        let gc: Vec<f64> = (0..k).map(|a| g[a * k + c]).collect();
+        let mut v = 0.0;
+        for a in 0..k {
+            for b in 0..k {
+                v += gc[a] * acc.meat[a * k + b] * gc[b];
+            }
+        }
+        se[c] = finite(v.max(0.0).sqrt());
+        let om = &acc.omega[c * k * k..(c + 1) * k * k];
+        let denom = acc.d[c] + om.iter().map(|x| x * x).sum::<f64>();
+        df[c] = finite(acc.e[c] * acc.e[c] / denom).filter(|d| *d > 0.0);
+    }
+    (se, df)
+}
+
+/// L = R⁻ᵀ (lower triangular, row-major k × k) of the upper-triangular R.
+pub(super) fn lower_inverse_transpose(r: &[f64], k: usize) -> Vec<f64> {
+    // Solve R' L' ... column by column: R⁻¹ by back substitution.
+    let mut inv = vec![0.0; k * k]; // R⁻¹, upper triangular
+    for c in 0..k {
+        for i in (0..=c).rev() {
+            let rhs = if i == c { 1.0 } else { 0.0 };
+            let s: f64 = (i + 1..=c).map(|m| r[i * k + m] * inv[m * k + c]).sum();
+            inv[i * k + c] = (rhs - s) / r[i * k + i];
+        }
+    }
+    let mut l = vec![0.0; k * k];
+    for i in 0..k {
+        for j in 0..k {
+            l[i * k + j] = inv[j * k + i];
+        }
+    }
+    l
+}

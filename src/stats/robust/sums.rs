@@ -1,0 +1,686 @@
+//! The engine's pass (docs/statistics-robust.md): one pass over the rows adds,
+//! per cluster j, the lower triangle of [X̃_j ỹ_j]'[X̃_j ỹ_j] and the row count,
+//! where X̃ = X − x₀s' and ỹ = y − s_y x₀ are the columns shifted by a value
+//! taken from the data (x₀ the first column, the intercept: the shift is a
+//! reparametrisation that keeps the fit, the residuals and every test of a
+//! slope, and keeps the sums of products from cancelling). Everything else is
+//! p × p algebra on these sums: X̃'X̃ = Σ_j X̃_j'X̃_j, its pivoted Cholesky
+//! factor R (R's `lm` aliasing), β̃, and per cluster B_j = L X̃_j'X̃_j L' and
+//! Z_j'r_j = L (X̃_j'ỹ_j − X̃_j'X̃_j β̃) with L = R⁻ᵀ.
+//!
+//! Two cases take a second pass over the rows, in cluster order: more
+//! clusters than the tables may hold (then only the totals are summed in the
+//! first pass), and fits so close to exact that the sums' rounding would hide
+//! the residuals (then β̃ is refined once and the residuals are computed row
+//! by row).
+
+use rayon::prelude::*;
+
+use super::cr2::{Acc, Work, lower_inverse_transpose, se_df};
+use super::{ALIAS_TOL, Cr2Fit};
+use crate::stats::finite;
+
+/// Rows read to choose the shift (the median of each column over them).
+const PILOT: usize = 31;
+/// Row chunks of the first pass (fixed: the results do not depend on the
+/// threads) and the most numbers their per-cluster tables may hold together.
+const SUM_CHUNKS: usize = 4;
+const TABLE_MAX: usize = 1 << 24;
+/// Clusters per block of the per-cluster algebra (same reason).
+const CLUSTER_BLOCK: usize = 256;
+/// A residual sum of squares from the sums at or below this fraction of ỹ'ỹ
+/// is too close to rounding: the residuals are then computed row by row.
+const NEAR_EXACT: f64 = 1e-6;
+/// An exact fit: residual norm at or below this fraction of ‖y‖.
+const EXACT_TOL: f64 = 1e3 * f64::EPSILON;
+
+/// One row read through the caller's closure and shifted.
+enum Row {
+    Skip,
+    Bad,
+    In(u32),
+}
+
+/// The caller's rows, shifted: `buf` = [x̃, ỹ].
+struct Rows<'a, F> {
+    n: usize,
+    p: usize,
+    bound: usize,
+    /// s (s₀ = 0) then s_y.
+    shift: Vec<f64>,
+    row: &'a F,
+}
+
+impl<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync> Rows<'_, F> {
+    #[inline]
+    fn read(&self, i: usize, buf: &mut [f64]) -> Row {
+        match (self.row)(i, &mut buf[..self.p]) {
+            Some((g, y)) => self.shifted(g, y, buf),
+            None => Row::Skip,
+        }
+    }
+
+    /// Shifts a row read into `buf` (with y) and checks it.
+    #[inline]
+    fn shifted(&self, g: u32, y: f64, buf: &mut [f64]) -> Row {
+        let p = self.p;
+        let x0 = buf[0];
+        for (b, s) in buf[1..p].iter_mut().zip(&self.shift[1..p]) {
+            *b -= s * x0;
+        }
+        buf[p] = y - self.shift[p] * x0;
+        if (g as usize) >= self.bound || !buf.iter().all(|v| v.is_finite()) {
+            return Row::Bad;
+        }
+        Row::In(g)
+    }
+}
+
+/// The shift: per column j ≥ 1 and for y, the median of x_j / x₀ over the
+/// first rows with x₀ ≠ 0 (a value of the data when x₀ is the intercept, so
+/// that a constant column becomes exactly 0).
+fn pilot_shift<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)>>(
+    n: usize,
+    p: usize,
+    row: &F,
+) -> Vec<f64> {
+    let q = p + 1;
+    let mut seen: Vec<Vec<f64>> = vec![Vec::new(); q];
+    let mut buf = vec![0.0; p];
+    for i in 0..n {
+        if seen[0].len() >= PILOT {
+            break;
+        }
+        let Some((_, y)) = row(i, &mut buf) else {
+            continue;
+        };
+        let x0 = buf[0];
+        if x0 == 0.0 || !x0.is_finite() {
+            continue;
+        }
+        let ratios: Vec<f64> = (0..q)
+            .map(|j| if j < p { buf[j] / x0 } else { y / x0 })
+            .collect();
+        if ratios.iter().all(|v| v.is_finite()) {
+            for (s, v) in seen.iter_mut().zip(ratios) {
+                s.push(v);
+            }
+        }
+    }
+    let mut shift: Vec<f64> = seen
+        .iter_mut()
+        .map(|s| {
+            s.sort_by(f64::total_cmp);
+            s.get(s.len() / 2).copied().unwrap_or(0.0)
+        })
+        .collect();
+    shift[0] = 0.0;
+    shift
+}
+
+/// Position of (a, b), b ≤ a, in a packed lower triangle.
+#[inline]
+fn tri(a: usize, b: usize) -> usize {
+    a * (a + 1) / 2 + b
+}
+
+/// Adds [x̃ ỹ][x̃ ỹ]' (lower triangle) and 1 to `t`.
+#[inline]
+fn add_row(t: &mut [f64], v: &[f64]) {
+    let mut o = 0;
+    for (a, &va) in v.iter().enumerate() {
+        for (tb, &vb) in t[o..=o + a].iter_mut().zip(&v[..=a]) {
+            *tb += va * vb;
+        }
+        o += a + 1;
+    }
+    t[o] += 1.0;
+}
+
+/// What the first pass sums.
+struct Pass {
+    /// Σ over rows of the packed lower triangle, then the row count.
+    total: Vec<f64>,
+    /// Per cluster, the same (`bound` × width), when it fits.
+    table: Option<Vec<f64>>,
+}
+
+/// The first pass, for every model at once (each row is read once for all):
+/// per model, its sums and the rows it noted. With tables, each of a fixed
+/// number of row chunks has its own, added in order; the totals are then the
+/// sums over clusters in order. A model with a row that is not finite gets
+/// None.
+fn pass_one<F, G>(rows: &[Rows<'_, F>], row: &G) -> Vec<Option<(Pass, usize)>>
+where
+    F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync,
+    G: Fn(usize, usize, &mut [f64]) -> Pick + Sync,
+{
+    let Some(first) = rows.first() else {
+        return Vec::new();
+    };
+    let (n, bound) = (first.n, first.bound);
+    let widths: Vec<usize> = rows.iter().map(|r| (r.p + 1) * (r.p + 2) / 2 + 1).collect();
+    let room: usize = widths.iter().sum::<usize>();
+    let fits = |c: usize| bound.saturating_mul(room).saturating_mul(c) <= TABLE_MAX;
+    let mut chunks = SUM_CHUNKS;
+    while chunks > 1 && !fits(chunks) {
+        chunks -= 1;
+    }
+    let table = fits(chunks);
+    let len = n.div_ceil(chunks).max(1);
+    type Part = Vec<(Vec<f64>, usize, bool)>;
+    let parts: Vec<Part> = (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let mut out: Part = widths
+                .iter()
+                .map(|&w| (vec![0.0; if table { bound * w } else { w }], 0, true))
+                .collect();
+            let mut buf = vec![0.0; rows.iter().map(|r| r.p + 1).max().unwrap_or(1)];
+            for i in (c * len).min(n)..((c + 1) * len).min(n) {
+                for (m, (r, o)) in rows.iter().zip(out.iter_mut()).enumerate() {
+                    let b = &mut buf[..r.p + 1];
+                    match row(i, m, &mut b[..r.p]) {
+                        Pick::Out => {}
+                        Pick::Noted => o.1 += 1,
+                        Pick::In(g, y) => match r.shifted(g, y, b) {
+                            Row::In(g) => {
+                                let w = widths[m];
+                                let at = if table { g as usize * w } else { 0 };
+                                add_row(&mut o.0[at..at + w], b);
+                            }
+                            _ => o.2 = false,
+                        },
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let mut merged: Part = Vec::new();
+    for part in parts {
+        if merged.is_empty() {
+            merged = part;
+            continue;
+        }
+        for (a, b) in merged.iter_mut().zip(part) {
+            for (x, y) in a.0.iter_mut().zip(&b.0) {
+                *x += y;
+            }
+            a.1 += b.1;
+            a.2 &= b.2;
+        }
+    }
+    merged
+        .into_iter()
+        .zip(&widths)
+        .map(|((sums, noted, ok), &width)| {
+            if !ok {
+                return None;
+            }
+            if !table {
+                let pass = Pass {
+                    total: sums,
+                    table: None,
+                };
+                return Some((pass, noted));
+            }
+            let mut total = vec![0.0; width];
+            for t in sums.chunks(width) {
+                if t[width - 1] > 0.0 {
+                    for (a, b) in total.iter_mut().zip(t) {
+                        *a += b;
+                    }
+                }
+            }
+            let pass = Pass {
+                total,
+                table: Some(sums),
+            };
+            Some((pass, noted))
+        })
+        .collect()
+}
+
+/// The least-squares solution on the shifted columns.
+struct Solved {
+    aliased: Vec<bool>,
+    kept: Vec<usize>,
+    /// k × k upper-triangular R of the kept columns, row-major.
+    r: Vec<f64>,
+    beta: Vec<f64>,
+    /// ỹ'ỹ − ‖Q'ỹ‖², from the sums.
+    rss: f64,
+    yty: f64,
+    /// ‖y‖ of the unshifted outcome.
+    y_norm: f64,
+}
+
+/// Pivoted Cholesky of the packed [X̃ ỹ]'[X̃ ỹ] in column order: column j is
+/// aliased when its norm after removing the kept columns before it falls below
+/// 1e-7 of its own (unshifted) norm: `lm`'s `dqrdc2` decision, since removing
+/// x₀ (kept first) removes the shift.
+fn solve(a: &[f64], p: usize, shift: &[f64]) -> Option<Solved> {
+    let at = |i: usize, j: usize| if i >= j { a[tri(i, j)] } else { a[tri(j, i)] };
+    let raw = |j: usize| {
+        let s = shift[j];
+        at(j, j) + 2.0 * s * at(j, 0) + s * s * at(0, 0)
+    };
+    let mut aliased = vec![false; p];
+    let mut kept: Vec<usize> = Vec::new();
+    // rows[m][j]: row m of the factor (kept column m), at every column j ≤ p.
+    let mut rows: Vec<Vec<f64>> = Vec::new();
+    let mut rss = 0.0;
+    for j in 0..=p {
+        let mut col = Vec::with_capacity(kept.len());
+        for (m, &jm) in kept.iter().enumerate() {
+            let s: f64 = (0..m).map(|i| rows[i][jm] * col[i]).sum();
+            col.push((at(jm, j) - s) / rows[m][jm]);
+        }
+        let d = at(j, j) - col.iter().map(|v| v * v).sum::<f64>();
+        for (m, v) in col.into_iter().enumerate() {
+            rows[m][j] = v;
+        }
+        if j == p {
+            rss = d.max(0.0);
+            break;
+        }
+        let orig = raw(j).max(0.0).sqrt();
+        let orig = if orig == 0.0 { 1.0 } else { orig };
+        if d.max(0.0).sqrt() >= ALIAS_TOL * orig {
+            let mut r = vec![0.0; p + 1];
+            r[j] = d.sqrt();
+            rows.push(r);
+            kept.push(j);
+        } else {
+            aliased[j] = true;
+        }
+    }
+    let k = kept.len();
+    if k == 0 {
+        return None;
+    }
+    let mut r = vec![0.0; k * k];
+    for m in 0..k {
+        for (c, &j) in kept.iter().enumerate() {
+            r[m * k + c] = rows[m][j];
+        }
+    }
+    let qty: Vec<f64> = rows.iter().map(|row| row[p]).collect();
+    let beta = back_substitute(&r, k, &qty);
+    if !beta.iter().all(|b| b.is_finite()) {
+        return None;
+    }
+    let yty = at(p, p);
+    Some(Solved {
+        aliased,
+        kept,
+        r,
+        beta,
+        rss,
+        yty,
+        y_norm: raw(p).max(0.0).sqrt(),
+    })
+}
+
+/// x with R x = b (R upper triangular k × k).
+fn back_substitute(r: &[f64], k: usize, b: &[f64]) -> Vec<f64> {
+    let mut x = vec![0.0; k];
+    for i in (0..k).rev() {
+        let s: f64 = (i + 1..k).map(|m| r[i * k + m] * x[m]).sum();
+        x[i] = (b[i] - s) / r[i * k + i];
+    }
+    x
+}
+
+/// What a row gives one model: in (its cluster and y, with the row of X
+/// written), left out, or left out and counted (see [`super::cr2_many`]).
+pub enum Pick {
+    In(u32, f64),
+    Out,
+    Noted,
+}
+
+/// The fits of several models over the same candidate rows (see
+/// [`super::cr2_many`]), each with the rows it noted.
+pub(super) fn fit_many<G>(
+    n: usize,
+    ps: &[usize],
+    bound: usize,
+    row: &G,
+) -> Vec<(Option<Cr2Fit>, usize)>
+where
+    G: Fn(usize, usize, &mut [f64]) -> Pick + Sync,
+{
+    let readers: Vec<_> = (0..ps.len())
+        .map(|m| {
+            move |i: usize, buf: &mut [f64]| match row(i, m, buf) {
+                Pick::In(g, y) => Some((g, y)),
+                _ => None,
+            }
+        })
+        .collect();
+    let rows: Vec<Rows<'_, _>> = readers
+        .iter()
+        .zip(ps)
+        .map(|(r, &p)| Rows {
+            n,
+            p,
+            bound,
+            shift: pilot_shift(n, p, r),
+            row: r,
+        })
+        .collect();
+    pass_one(&rows, row)
+        .into_iter()
+        .zip(&rows)
+        .map(|(pass, rows)| match pass {
+            Some((pass, noted)) => (finish(rows, &pass), noted),
+            None => (None, 0),
+        })
+        .collect()
+}
+
+/// One model's fit from its first pass.
+fn finish<F>(rows: &Rows<'_, F>, pass: &Pass) -> Option<Cr2Fit>
+where
+    F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync,
+{
+    let p = rows.p;
+    let used = *pass.total.last()?;
+    if used == 0.0 {
+        return None;
+    }
+    let mut s = solve(&pass.total, p, &rows.shift)?;
+    let k = s.kept.len();
+    let l = lower_inverse_transpose(&s.r, k);
+    let g = contrasts(&s, &rows.shift, &l);
+    let near_exact = s.rss <= NEAR_EXACT * s.yty;
+    if near_exact {
+        refine(rows, &mut s, &l)?;
+    }
+    let (acc, clusters, rss) = match (&pass.table, near_exact) {
+        (Some(table), false) => {
+            let (acc, clusters) = from_table(table, p, &s, &l, &g)?;
+            (acc, clusters, s.rss)
+        }
+        _ => pass_two(rows, &s, &l, &g)?,
+    };
+    let (se_k, df_k) = se_df(clusters, &g, &acc);
+    let mut coef = vec![None; p];
+    let mut se = vec![None; p];
+    let mut df = vec![None; p];
+    let shifted = s.kept.first() == Some(&0);
+    for (c, &j) in s.kept.iter().enumerate() {
+        let mut b = s.beta[c];
+        if j == 0 && shifted {
+            // β₀ = β̃₀ − Σ s_j β̃_j + s_y.
+            for (m, &jm) in s.kept.iter().enumerate().skip(1) {
+                b -= rows.shift[jm] * s.beta[m];
+            }
+            b += rows.shift[p];
+        }
+        coef[j] = finite(b);
+        se[j] = se_k[c];
+        df[j] = df_k[c];
+    }
+    Some(Cr2Fit {
+        n: used as usize,
+        p,
+        clusters,
+        coef,
+        aliased: s.aliased,
+        se,
+        df,
+        exact_fit: rss.max(0.0).sqrt() <= EXACT_TOL * s.y_norm,
+    })
+}
+
+/// G (k × k, column c = g_c = L t_c): t_c is e_c for a slope; for the
+/// intercept of shifted columns, e₀ − s (β₀ = β̃₀ − Σ s_j β̃_j + s_y).
+fn contrasts(s: &Solved, shift: &[f64], l: &[f64]) -> Vec<f64> {
+    let k = s.kept.len();
+    let mut g = l.to_vec();
+    if s.kept.first() == Some(&0) {
+        for a in 0..k {
+            g[a * k] = (0..k)
+                .map(|m| {
+                    let t = if m == 0 { 1.0 } else { -shift[s.kept[m]] };
+                    l[a * k + m] * t
+                })
+                .sum();
+        }
+    }
+    g
+}
+
+/// One step of iterative refinement of β̃ with the residuals computed row by
+/// row: β̃ += (X̃'X̃)⁻¹ X̃'r.
+fn refine<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync>(
+    rows: &Rows<'_, F>,
+    s: &mut Solved,
+    l: &[f64],
+) -> Option<()> {
+    let (n, p, k) = (rows.n, rows.p, s.kept.len());
+    let len = n.div_ceil(SUM_CHUNKS).max(1);
+    let parts: Vec<Vec<f64>> = (0..SUM_CHUNKS)
+        .into_par_iter()
+        .map(|c| {
+            let mut xr = vec![0.0; k];
+            let mut buf = vec![0.0; p + 1];
+            for i in (c * len).min(n)..((c + 1) * len).min(n) {
+                match rows.read(i, &mut buf) {
+                    Row::Skip => {}
+                    Row::Bad => return None,
+                    Row::In(_) => {
+                        let r = residual(&buf, p, &s.kept, &s.beta);
+                        for (x, &j) in xr.iter_mut().zip(&s.kept) {
+                            *x += buf[j] * r;
+                        }
+                    }
+                }
+            }
+            Some(xr)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let mut xr = vec![0.0; k];
+    for part in &parts {
+        for (a, b) in xr.iter_mut().zip(part) {
+            *a += b;
+        }
+    }
+    // δ = R⁻¹ L X̃'r.
+    let lx: Vec<f64> = (0..k)
+        .map(|a| (0..=a).map(|m| l[a * k + m] * xr[m]).sum())
+        .collect();
+    let delta = back_substitute(&s.r, k, &lx);
+    if delta.iter().all(|d| d.is_finite()) {
+        for (b, d) in s.beta.iter_mut().zip(delta) {
+            *b += d;
+        }
+    }
+    Some(())
+}
+
+#[inline]
+fn residual(buf: &[f64], p: usize, kept: &[usize], beta: &[f64]) -> f64 {
+    let fitted: f64 = kept.iter().zip(beta).map(|(&j, b)| buf[j] * b).sum();
+    buf[p] - fitted
+}
+
+/// Per cluster from the table: X̃_j'X̃_j and X̃_j'ỹ_j of the kept columns give
+/// B_j = L X̃_j'X̃_j L' and Z_j'r_j = L (X̃_j'ỹ_j − X̃_j'X̃_j β̃). Clusters in
+/// fixed blocks, added in order. Returns the sums and the clusters with rows.
+fn from_table(table: &[f64], p: usize, s: &Solved, l: &[f64], g: &[f64]) -> Option<(Acc, usize)> {
+    let q = p + 1;
+    let width = q * (q + 1) / 2 + 1;
+    let k = s.kept.len();
+    let all = table.len() / width;
+    let blocks: Vec<(Acc, usize)> = (0..all.div_ceil(CLUSTER_BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let mut acc = Acc::new(k);
+            let mut w = Work::new(k);
+            let mut c = Cluster::new(k);
+            let mut count = 0;
+            let end = ((b + 1) * CLUSTER_BLOCK).min(all);
+            for t in table[b * CLUSTER_BLOCK * width..end * width].chunks(width) {
+                let rows = t[width - 1];
+                if rows == 0.0 {
+                    continue;
+                }
+                count += 1;
+                for (a, &ja) in s.kept.iter().enumerate() {
+                    for (m, &jm) in s.kept.iter().enumerate().take(a + 1) {
+                        c.xx[a * k + m] = t[tri(ja, jm)];
+                    }
+                }
+                for (a, &ja) in s.kept.iter().enumerate() {
+                    let fitted: f64 = (0..k).map(|m| c.at(a, m) * s.beta[m]).sum();
+                    c.xr[a] = t[tri(p, ja)] - fitted;
+                }
+                c.load(&mut w, l);
+                w.add_cluster(rows, g, &mut acc)?;
+            }
+            Some((acc, count))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let mut acc = Acc::new(k);
+    let mut clusters = 0;
+    for (b, count) in &blocks {
+        acc.add(b);
+        clusters += count;
+    }
+    Some((acc, clusters))
+}
+
+/// One cluster's X̃_j'X̃_j (lower triangle, kept columns) and X̃_j'r_j.
+struct Cluster {
+    k: usize,
+    xx: Vec<f64>,
+    xr: Vec<f64>,
+    c: Vec<f64>,
+}
+
+impl Cluster {
+    fn new(k: usize) -> Self {
+        Cluster {
+            k,
+            xx: vec![0.0; k * k],
+            xr: vec![0.0; k],
+            c: vec![0.0; k * k],
+        }
+    }
+
+    #[inline]
+    fn at(&self, a: usize, b: usize) -> f64 {
+        let k = self.k;
+        if a >= b {
+            self.xx[a * k + b]
+        } else {
+            self.xx[b * k + a]
+        }
+    }
+
+    /// B_j = L X̃_j'X̃_j L' (lower triangle into `w.b`) and Z_j'r_j = L X̃_j'r_j
+    /// (into `w.zr`).
+    fn load(&mut self, w: &mut Work, l: &[f64]) {
+        let k = self.k;
+        // C = A L', then B = L C.
+        for i in 0..k {
+            for j in 0..k {
+                let v = (0..=j).map(|m| self.at(i, m) * l[j * k + m]).sum();
+                self.c[i * k + j] = v;
+            }
+        }
+        for i in 0..k {
+            for j in 0..=i {
+                w.b[i * k + j] = (0..=i).map(|m| l[i * k + m] * self.c[m * k + j]).sum();
+            }
+            w.zr[i] = (0..=i).map(|m| l[i * k + m] * self.xr[m]).sum();
+        }
+    }
+}
+
+/// The second pass: rows grouped by cluster (a counting sort of their
+/// clusters, read in a first sweep), each cluster's X̃_j'X̃_j and X̃_j'r_j with
+/// the residuals computed row by row. Returns the sums, the clusters with rows
+/// and the residual sum of squares.
+fn pass_two<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync>(
+    rows: &Rows<'_, F>,
+    s: &Solved,
+    l: &[f64],
+    g: &[f64],
+) -> Option<(Acc, usize, f64)> {
+    let (n, p, k) = (rows.n, rows.p, s.kept.len());
+    let mut ids = Vec::with_capacity(n);
+    let mut buf = vec![0.0; p + 1];
+    for i in 0..n {
+        ids.push(match rows.read(i, &mut buf) {
+            Row::Skip => u32::MAX,
+            Row::Bad => return None,
+            Row::In(g) => g,
+        });
+    }
+    let mut start = vec![0u32; rows.bound + 1];
+    for &id in &ids {
+        if id != u32::MAX {
+            start[id as usize + 1] += 1;
+        }
+    }
+    for j in 0..rows.bound {
+        start[j + 1] += start[j];
+    }
+    let mut next = start.clone();
+    let mut order = vec![0u32; start[rows.bound] as usize];
+    for (i, &id) in ids.iter().enumerate() {
+        if id != u32::MAX {
+            order[next[id as usize] as usize] = i as u32;
+            next[id as usize] += 1;
+        }
+    }
+    drop((ids, next));
+    let blocks: Vec<(Acc, usize, f64)> = (0..rows.bound.div_ceil(CLUSTER_BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let mut acc = Acc::new(k);
+            let mut w = Work::new(k);
+            let mut c = Cluster::new(k);
+            let mut buf = vec![0.0; p + 1];
+            let (mut count, mut rss) = (0, 0.0);
+            for id in b * CLUSTER_BLOCK..((b + 1) * CLUSTER_BLOCK).min(rows.bound) {
+                let members = &order[start[id] as usize..start[id + 1] as usize];
+                if members.is_empty() {
+                    continue;
+                }
+                count += 1;
+                c.xx.iter_mut().for_each(|v| *v = 0.0);
+                c.xr.iter_mut().for_each(|v| *v = 0.0);
+                for &i in members {
+                    if !matches!(rows.read(i as usize, &mut buf), Row::In(_)) {
+                        return None;
+                    }
+                    let r = residual(&buf, p, &s.kept, &s.beta);
+                    rss += r * r;
+                    for (a, &ja) in s.kept.iter().enumerate() {
+                        for (m, &jm) in s.kept.iter().enumerate().take(a + 1) {
+                            c.xx[a * k + m] += buf[ja] * buf[jm];
+                        }
+                        c.xr[a] += buf[ja] * r;
+                    }
+                }
+                c.load(&mut w, l);
+                w.add_cluster(members.len() as f64, g, &mut acc)?;
+            }
+            Some((acc, count, rss))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let mut acc = Acc::new(k);
+    let (mut clusters, mut rss) = (0, 0.0);
+    for (b, count, r) in &blocks {
+        acc.add(b);
+        clusters += count;
+        rss += r;
+    }
+    Some((acc, clusters, rss))
+}
