@@ -51,6 +51,7 @@ table { border-collapse: collapse; width: 100%; font-size: .84rem; margin: .4rem
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .45rem; text-align: left; vertical-align: top; }
 thead th { background: var(--head); border-bottom: 1.5px solid #999; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+th.sub { font-weight: normal; padding-left: 1.4rem; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td .p { color: var(--muted); display: block; }
 .legend, .note { color: var(--muted); font-size: .85rem; }
@@ -85,7 +86,15 @@ fn grid_html(g: &Grid) -> String {
             let num = g.numeric.get(i).copied().unwrap_or(false);
             let tag = if i == 0 { "th scope=\"row\"" } else { "td" };
             let close = if i == 0 { "th" } else { "td" };
-            let class = if num { " class=\"num\"" } else { "" };
+            // A level under its characteristic (Table 1: first cell indented).
+            let sub = i == 0 && cell.first().is_some_and(|c| c.starts_with("  "));
+            let class = if num {
+                " class=\"num\""
+            } else if sub {
+                " class=\"sub\""
+            } else {
+                ""
+            };
             let inner: Vec<String> = cell
                 .iter()
                 .enumerate()

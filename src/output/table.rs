@@ -36,7 +36,10 @@ fn draw(g: &Grid) -> Table {
 fn stack_levels(g: Grid) -> Grid {
     let mut rows: Vec<Vec<Vec<String>>> = Vec::new();
     for r in g.rows {
-        let is_level = r.first().and_then(|c| c.first()).is_some_and(|s| s.starts_with("  "));
+        let is_level = r
+            .first()
+            .and_then(|c| c.first())
+            .is_some_and(|s| s.starts_with("  "));
         match rows.last_mut() {
             Some(last) if is_level => {
                 for (into, cell) in last.iter_mut().zip(r) {
