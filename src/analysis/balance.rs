@@ -4,10 +4,11 @@
 use super::two_proportions;
 use crate::cohort::{Cohort, Kind, Wave};
 use crate::results::{BalanceArm, BalanceLevel, BalanceRow};
-use crate::stats::balance::{smd_categorical, smd_continuous, smd_proportions};
+use crate::stats::balance::{smd_categorical, smd_moments, smd_proportions};
 use crate::stats::contingency::chi_square;
 use crate::stats::describe::moments;
 use crate::stats::ttest::welch_t_moments;
+use rayon::prelude::*;
 
 /// One variable to compare at baseline: its per-participant values (`NaN` missing).
 struct Variable<'a> {
@@ -59,22 +60,65 @@ pub(super) fn balance(cohort: &Cohort, conf: f64) -> Vec<BalanceRow> {
             values: &d.values[base],
         });
     }
-    vars.iter().map(|v| row(cohort, base, v, conf)).collect()
+    // Each row on its own core (in order): at millions of participants each is a
+    // pass over a column.
+    let codes = arm_codes(cohort, base);
+    vars.par_iter().map(|v| row(&codes, v, conf)).collect()
 }
 
-/// The values of each arm (intervention, control) among participants seen at `base`.
-fn by_arm(cohort: &Cohort, base: usize, values: &[f64]) -> [Vec<f64>; 2] {
+/// Each participant's arm index (0 intervention, 1 control) when seen at `base`,
+/// else 2: worked out once for every row of the table.
+fn arm_codes(cohort: &Cohort, base: usize) -> Vec<u8> {
+    cohort
+        .participants
+        .par_iter()
+        .map(|p| {
+            if p.present[base] {
+                p.arm.index() as u8
+            } else {
+                2
+            }
+        })
+        .collect()
+}
+
+/// The values of each arm (intervention, control) among participants seen at the
+/// baseline (`codes` from [`arm_codes`]), in participant order.
+fn by_arm(codes: &[u8], values: &[f64]) -> [Vec<f64>; 2] {
     let mut out = [Vec::new(), Vec::new()];
-    for (p, &v) in cohort.participants.iter().zip(values) {
-        if p.present[base] && !v.is_nan() {
-            out[p.arm.index()].push(v);
+    for (&c, &v) in codes.iter().zip(values) {
+        if let Some(x) = out.get_mut(usize::from(c))
+            && !v.is_nan()
+        {
+            x.push(v);
         }
     }
     out
 }
 
-fn row(cohort: &Cohort, base: usize, v: &Variable, conf: f64) -> BalanceRow {
-    let [x1, x0] = by_arm(cohort, base, v.values);
+/// Per arm, the number of values and how many of them fall in each of `k` slots
+/// (`slot(v)`; None: counted in n only), without gathering the values.
+fn counts_by_arm(
+    codes: &[u8],
+    values: &[f64],
+    k: usize,
+    slot: impl Fn(f64) -> Option<usize>,
+) -> [(usize, Vec<usize>); 2] {
+    let mut out = [(0, vec![0usize; k]), (0, vec![0usize; k])];
+    for (&c, &v) in codes.iter().zip(values) {
+        if let Some((n, counts)) = out.get_mut(usize::from(c))
+            && !v.is_nan()
+        {
+            *n += 1;
+            if let Some(c) = slot(v).and_then(|s| counts.get_mut(s)) {
+                *c += 1;
+            }
+        }
+    }
+    out
+}
+
+fn row(codes: &[u8], v: &Variable, conf: f64) -> BalanceRow {
     let empty = |n: usize| BalanceArm {
         n,
         mean: None,
@@ -87,10 +131,11 @@ fn row(cohort: &Cohort, base: usize, v: &Variable, conf: f64) -> BalanceRow {
     let share = |count: usize, n: usize| (n > 0).then(|| count as f64 / n as f64);
     let (intervention, control, difference, smd, method, p_value) = match v.kind {
         Kind::Continuous => {
+            let [x1, x0] = by_arm(codes, v.values);
             let (m1, m0) = (moments(&x1), moments(&x0));
             let sd = |m: &crate::stats::describe::Moments| m.var.map(f64::sqrt);
-            let arm = |x: &[f64], m| BalanceArm {
-                mean: Some(moments(x).mean),
+            let arm = |x: &[f64], m: crate::stats::describe::Moments| BalanceArm {
+                mean: Some(m.mean),
                 sd: Some(sd(&m)),
                 ..empty(x.len())
             };
@@ -99,7 +144,8 @@ fn row(cohort: &Cohort, base: usize, v: &Variable, conf: f64) -> BalanceRow {
                 (Some(a), Some(b)) => Some(a - b),
                 _ => None,
             };
-            let smd = smd_continuous(&x1, &x0);
+            // x1, x0 hold no NaN: the moments are those of their present values.
+            let smd = smd_moments(m1, m0);
             (
                 arm(&x1, m1),
                 arm(&x0, m0),
@@ -110,9 +156,9 @@ fn row(cohort: &Cohort, base: usize, v: &Variable, conf: f64) -> BalanceRow {
             )
         }
         Kind::Binary => {
-            let ones = |x: &[f64]| x.iter().filter(|&&y| y == 1.0).count();
-            let (c1, c0) = (ones(&x1), ones(&x0));
-            let (n1, n0) = (x1.len(), x0.len());
+            let [(n1, c1), (n0, c0)] =
+                counts_by_arm(codes, v.values, 1, |y| (y == 1.0).then_some(0));
+            let (c1, c0) = (c1[0], c0[0]);
             let arm = |c: usize, n: usize| BalanceArm {
                 count: Some(c),
                 proportion: Some(share(c, n)),
@@ -132,16 +178,9 @@ fn row(cohort: &Cohort, base: usize, v: &Variable, conf: f64) -> BalanceRow {
         }
         Kind::Categorical => {
             let k = v.levels.len();
-            let counts = |x: &[f64]| {
-                let mut c = vec![0usize; k];
-                for &y in x {
-                    if let Some(c) = c.get_mut(y as usize) {
-                        *c += 1;
-                    }
-                }
-                c
-            };
-            let (k1, k0) = (counts(&x1), counts(&x0));
+            // Level numbers as the values were: a value that is no level counts
+            // in n only.
+            let [(n1, k1), (n0, k0)] = counts_by_arm(codes, v.values, k, |y| Some(y as usize));
             // Attributes and covariates list their levels in natural order ("0-2",
             // "3-6", "7-10"); a domain keeps its own order (the spec's `levels`).
             let mut order: Vec<usize> = (0..k).collect();
@@ -167,8 +206,8 @@ fn row(cohort: &Cohort, base: usize, v: &Variable, conf: f64) -> BalanceRow {
             ];
             let p_value = chi_square(&table).map(|c| c.p_value);
             (
-                arm(&k1, x1.len()),
-                arm(&k0, x0.len()),
+                arm(&k1, n1),
+                arm(&k0, n0),
                 None,
                 smd_categorical(&k1, &k0),
                 "chi_square_independence",

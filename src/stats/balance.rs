@@ -5,7 +5,7 @@
 //!
 //! Values come as one slice per arm with NaN = missing (skipped).
 
-use super::describe::moments;
+use super::describe::{Moments, moments};
 use super::{degenerate_se, finite};
 
 /// The values of a slice that are not NaN.
@@ -17,7 +17,12 @@ fn present(x: &[f64]) -> Vec<f64> {
 /// arm has fewer than 2 values or neither arm has any spread (both sds 0,
 /// up to rounding: √ of the pooled variance below 10·ε·|mean|).
 pub fn smd_continuous(x1: &[f64], x0: &[f64]) -> Option<f64> {
-    let (m1, m0) = (moments(&present(x1)), moments(&present(x0)));
+    smd_moments(moments(&present(x1)), moments(&present(x0)))
+}
+
+/// [`smd_continuous`] from each arm's [`Moments`] (of values without NaN), for a
+/// caller that has them already.
+pub fn smd_moments(m1: Moments, m0: Moments) -> Option<f64> {
     let (mean1, mean0) = (m1.mean?, m0.mean?);
     let pooled = ((m1.var? + m0.var?) / 2.0).sqrt();
     if degenerate_se(pooled, mean1.abs().max(mean0.abs())) {
