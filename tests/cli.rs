@@ -1,28 +1,10 @@
 //! The command through its binary: outputs, exit codes and error messages.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn evaluate() -> Command {
-    let mut c = Command::cargo_bin("evaluate").expect("binary built");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn json_of(args: &[&str]) -> serde_json::Value {
-    let out = evaluate()
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
+mod common;
+use common::{evaluate, json_of};
 
 #[test]
 fn example_prints_every_domain_in_a_table() {

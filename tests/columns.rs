@@ -1,26 +1,13 @@
 //! Every column means what the evaluator meant (issue 20): files shaped like real
 //! exports, through the binary — analysed right, or refused with the fix.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn evaluate() -> Command {
-    let mut c = Command::cargo_bin("evaluate").expect("binary built");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+mod common;
+use common::{evaluate, succeed};
 
 fn json_of(args: &[&str]) -> Value {
-    let out = evaluate()
-        .args(args)
-        .args(["--format", "json", "-q"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeed(evaluate().args(args).args(["--format", "json", "-q"]));
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 

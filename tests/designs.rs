@@ -2,29 +2,11 @@
 //! clusters, covariates and the baseline balance table, checked against R
 //! (testdata/reference/table1_reference.R and its JSON).
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::io::Write;
 
-fn evaluate() -> Command {
-    let mut c = Command::cargo_bin("evaluate").expect("binary built");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn json_of(args: &[&str]) -> Value {
-    let out = evaluate()
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
+mod common;
+use common::{evaluate, json_of};
 
 fn close(got: &Value, want: &Value, what: &str) {
     let (g, w) = (got.as_f64(), want.as_f64());

@@ -2,28 +2,10 @@
 //! Untestable tests are null everywhere; intervals and significance say which rule
 //! they follow.
 
-use assert_cmd::Command;
 use std::fmt::Write as _;
 
-fn evaluate() -> Command {
-    let mut c = Command::cargo_bin("evaluate").expect("binary built");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = evaluate()
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+mod common;
+use common::{evaluate, json_of as json};
 
 /// Every change exactly +0.5, written as decimals (3.7 → 4.2), with balanced and
 /// very unbalanced arms: every paired test of the score is null with a warning,

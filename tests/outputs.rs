@@ -2,14 +2,10 @@
 //! report, warnings included; files are written atomically and never over an input
 //! (also through a symlink); identical inputs give byte-identical outputs.
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
-fn evaluate() -> Command {
-    let mut c = Command::cargo_bin("evaluate").expect("binary built");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+mod common;
+use common::evaluate;
 
 const NAMES: [(&str, &str); 24] = [
     ("María José López", "maria.lopez@example.org"),

@@ -3,14 +3,10 @@
 //! spec in findings, headings, chart axes and JSON, and a notice for every chart
 //! not drawn (docs/charts.md).
 
-use assert_cmd::Command;
 use std::path::Path;
 
-fn evaluate() -> Command {
-    let mut c = Command::cargo_bin("evaluate").expect("binary built");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+mod common;
+use common::evaluate;
 
 /// 40 children, two arms, before and after: a 1–5 item whose means sit near 3,
 /// a weight in kilograms (about 10–16) and a yes/no item.

@@ -3,16 +3,12 @@
 //! what people read (kept whole in the JSON), errors in `--lang`, and no message
 //! that speaks of a contract users do not have.
 
-use assert_cmd::Command;
 use evaluate::warning::Code;
 use std::fmt::Write as _;
 use std::path::Path;
 
-fn evaluate() -> Command {
-    let mut c = Command::cargo_bin("evaluate").expect("binary built");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+mod common;
+use common::evaluate;
 
 /// (stdout, stderr) of a run that must succeed.
 fn run(args: &[&str]) -> (String, String) {
