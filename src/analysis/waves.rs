@@ -3,6 +3,7 @@
 
 use crate::cohort::{Cohort, Wave};
 use crate::results::{DomainResult, SummaryRow, TestRow, WaveInfo};
+use crate::stats::robust::{Cr2Fit, Pick};
 
 /// `input.waves`: every wave's id and label (and time, with more than two).
 pub(super) fn infos(cohort: &Cohort) -> Vec<WaveInfo> {
@@ -95,6 +96,10 @@ pub(super) fn column(d: &crate::cohort::Domain, w: usize, k: usize) -> &[f64] {
 /// every (participant, wave) value of the arm; and the difference of the arms'
 /// slopes (arm·time in y ~ 1 + arm + time + arm·time). OLS with CR2 by cluster
 /// (`--cluster`'s, else each participant) and Satterthwaite df; no covariates.
+/// Both arms' fits come from one reading of the values; when every cluster
+/// lies in one arm (always, with participants as clusters) the difference is
+/// derived from them (`stats::robust::difference`, the same test), else the
+/// joint model is fitted.
 pub(super) fn trends(
     cohort: &Cohort,
     members: &super::Members,
@@ -102,88 +107,208 @@ pub(super) fn trends(
     conf: f64,
 ) -> Vec<TestRow> {
     use crate::cohort::Arm;
-    use crate::results::RobustFields;
     let k = cohort.wave_count();
-    let times = &cohort.times;
-    let clustered = cohort.clusters.is_some();
-    // Every (participant, wave) with a value, by arm.
-    let rows_of = |list: &[u32]| -> Vec<(u32, usize)> {
-        let mut rows = Vec::new();
-        for &i in list {
-            let p = &cohort.participants[i as usize];
-            if clustered && p.cluster.is_none() {
-                continue;
+    let slopes = Slopes::new(cohort, members, d);
+    let fits = slopes.per_arm();
+    // The data's scale, for estimates and standard errors 0 up to rounding.
+    let scale = || {
+        (0..k)
+            .flat_map(|w| column(d, w, k).iter())
+            .filter(|v| v.is_finite())
+            .fold(0.0_f64, |m, v| m.max(v.abs()))
+    };
+    let row = |id: String, fit: Option<&Cr2Fit>, coef: usize, participants: usize| {
+        slope_row(id, fit, coef, participants, conf, &scale)
+    };
+    let mut out = Vec::new();
+    for (m, &arm) in cohort.arms.iter().enumerate() {
+        let n = slopes.participants(arm.index());
+        out.push(row(format!("trend:{}", arm.name()), fits[m].as_ref(), 1, n));
+    }
+    if cohort.arms.len() == 2 {
+        // Intervention minus control.
+        let of = |arm: Arm| {
+            let m = cohort.arms.iter().position(|&a| a == arm)?;
+            fits[m].as_ref()
+        };
+        let derived = match (of(Arm::Control), of(Arm::Intervention)) {
+            (Some(c), Some(i)) if slopes.nested() => crate::stats::robust::difference(c, i, 1),
+            _ => None,
+        };
+        let n = slopes.participants(0) + slopes.participants(1);
+        let id = "trend:difference".to_string();
+        out.push(match derived {
+            Some(f) => row(id, Some(&f), 0, n),
+            None => row(id, slopes.joint().as_ref(), 3, n),
+        });
+    }
+    out
+}
+
+/// A `slope` row from coefficient `coef` of a fit (None: nothing estimable).
+fn slope_row(
+    id: String,
+    fit: Option<&Cr2Fit>,
+    coef: usize,
+    participants: usize,
+    conf: f64,
+    scale: &dyn Fn() -> f64,
+) -> TestRow {
+    use crate::results::RobustFields;
+    let (result, se, clusters) = match fit {
+        Some(f) => {
+            let t = f.test(coef, conf);
+            (t.result(), t.se, f.clusters)
+        }
+        None => (Default::default(), None, 0),
+    };
+    let (result, se) = super::clustered::snap_untestable(result, se, scale);
+    let mut t = super::row(&id, "slope", true, participants, result);
+    t.robust = Some(RobustFields {
+        se: se.and_then(crate::stats::finite),
+        se_type: "CR2",
+        clusters,
+        covariates: Vec::new(),
+    });
+    t
+}
+
+/// One domain's values for the trend models: each arm's participants (in the
+/// order of `members`), their clusters and the waves' times.
+struct Slopes<'a> {
+    cohort: &'a Cohort,
+    d: &'a crate::cohort::Domain,
+    k: usize,
+    /// Per arm (by `Arm::index`): the participants.
+    lists: [&'a [u32]; 2],
+    clustered: bool,
+}
+
+impl<'a> Slopes<'a> {
+    fn new(cohort: &'a Cohort, members: &'a super::Members, d: &'a crate::cohort::Domain) -> Self {
+        Slopes {
+            cohort,
+            d,
+            k: cohort.wave_count(),
+            lists: [&members.by_arm[0], &members.by_arm[1]],
+            clustered: cohort.clusters.is_some(),
+        }
+    }
+
+    fn time(&self, w: usize) -> f64 {
+        self.cohort.times.get(w).copied().unwrap_or(w as f64)
+    }
+
+    /// Participant `i`'s value at wave `w` and its cluster (its position `s`
+    /// in its arm's list without `--cluster`), if it is in the models.
+    #[inline]
+    fn value(&self, i: u32, s: usize, w: usize) -> Option<(u32, f64)> {
+        let p = &self.cohort.participants[i as usize];
+        if p.seen & (1 << w) == 0 {
+            return None;
+        }
+        let v = column(self.d, w, self.k)[i as usize];
+        if v.is_nan() {
+            return None;
+        }
+        let cluster = if self.clustered { p.cluster? } else { s as u32 };
+        Some((cluster, v))
+    }
+
+    /// Participants of arm `a` with at least one value in the models.
+    fn participants(&self, a: usize) -> usize {
+        let k = self.k;
+        self.lists[a]
+            .iter()
+            .enumerate()
+            .filter(|&(s, &i)| (0..k).any(|w| self.value(i, s, w).is_some()))
+            .count()
+    }
+
+    /// The clusters' bound: every cluster index is below it.
+    fn bound(&self, joint: bool) -> usize {
+        match &self.cohort.clusters {
+            Some(c) => c.values.len(),
+            None if joint => self.lists[0].len() + self.lists[1].len(),
+            None => self.lists[0].len().max(self.lists[1].len()),
+        }
+    }
+
+    /// y ~ 1 + time for each arm of the cohort (in `cohort.arms` order), both
+    /// fitted in one reading of the values.
+    fn per_arm(&self) -> Vec<Option<Cr2Fit>> {
+        let k = self.k;
+        let arms: Vec<usize> = self.cohort.arms.iter().map(|a| a.index()).collect();
+        let longest = arms.iter().map(|&a| self.lists[a].len()).max().unwrap_or(0);
+        let ps = vec![2; arms.len()];
+        crate::stats::robust::cr2_many(longest * k, &ps, self.bound(false), |r, m, buf| {
+            let (s, w) = (r / k, r % k);
+            let Some(&i) = self.lists[arms[m]].get(s) else {
+                return Pick::Out;
+            };
+            match self.value(i, s, w) {
+                Some((cluster, y)) => {
+                    buf[0] = 1.0;
+                    buf[1] = self.time(w);
+                    Pick::In(cluster, y)
+                }
+                None => Pick::Out,
             }
-            for w in 0..k {
-                if p.seen & (1 << w) != 0 && !column(d, w, k)[i as usize].is_nan() {
-                    rows.push((i, w));
+        })
+        .into_iter()
+        .map(|(fit, _)| fit)
+        .collect()
+    }
+
+    /// Whether every cluster's participants are of one arm.
+    fn nested(&self) -> bool {
+        let Some(c) = &self.cohort.clusters else {
+            return true;
+        };
+        let mut arm_of = vec![0u8; c.values.len()];
+        for (a, list) in self.lists.iter().enumerate() {
+            for &i in list.iter() {
+                if let Some(j) = self.cohort.participants[i as usize].cluster
+                    && let Some(seen) = arm_of.get_mut(j as usize)
+                {
+                    *seen |= 1 << a;
                 }
             }
         }
-        rows
-    };
-    let cluster_of = |i: u32| {
-        if clustered {
-            cohort.participants[i as usize].cluster.unwrap_or(u32::MAX)
-        } else {
-            i
-        }
-    };
-    // The data's scale, for estimates and standard errors 0 up to rounding.
-    let scale = (0..k)
-        .flat_map(|w| column(d, w, k).iter())
-        .filter(|v| v.is_finite())
-        .fold(0.0_f64, |m, v| m.max(v.abs()));
-    let fit = |id: String, rows: Vec<(u32, usize)>, both: bool| -> TestRow {
-        let cl: Vec<u32> = rows.iter().map(|r| cluster_of(r.0)).collect();
-        let p = if both { 4 } else { 2 };
-        let f = crate::stats::robust::cr2_rows(rows.len(), p, &cl, |r, buf| {
-            let (i, w) = rows[r];
-            let t = times.get(w).copied().unwrap_or(w as f64);
-            buf[0] = 1.0;
-            if both {
-                let a = f64::from(u8::from(
-                    cohort.participants[i as usize].arm == Arm::Intervention,
-                ));
-                buf[1] = a;
-                buf[2] = t;
-                buf[3] = a * t;
-            } else {
-                buf[1] = t;
-            }
-            column(d, w, k)[i as usize]
-        });
-        let coef = if both { 3 } else { 1 };
-        let (result, se, clusters) = match &f {
-            Some(f) => {
-                let t = f.test(coef, conf);
-                (t.result(), t.se, f.clusters)
-            }
-            None => (Default::default(), None, 0),
-        };
-        let (result, se) = super::clustered::snap_untestable(result, se, || scale);
-        let mut participants: Vec<u32> = rows.iter().map(|r| r.0).collect();
-        participants.dedup();
-        let mut t = super::row(&id, "slope", true, participants.len(), result);
-        t.robust = Some(RobustFields {
-            se: se.and_then(crate::stats::finite),
-            se_type: "CR2",
-            clusters,
-            covariates: Vec::new(),
-        });
-        t
-    };
-    let mut out = Vec::new();
-    for &arm in &cohort.arms {
-        let rows = rows_of(&members.by_arm[arm.index()]);
-        out.push(fit(format!("trend:{}", arm.name()), rows, false));
+        arm_of.iter().all(|&s| s != 3)
     }
-    if cohort.arms.len() == 2 {
-        let mut rows = rows_of(&members.by_arm[0]);
-        rows.extend(rows_of(&members.by_arm[1]));
-        out.push(fit("trend:difference".to_string(), rows, true));
+
+    /// y ~ 1 + arm + time + arm·time over both arms.
+    fn joint(&self) -> Option<Cr2Fit> {
+        use crate::cohort::Arm;
+        let k = self.k;
+        let n0 = self.lists[0].len();
+        let fits = crate::stats::robust::cr2_many(
+            (n0 + self.lists[1].len()) * k,
+            &[4],
+            self.bound(true),
+            |r, _, buf| {
+                let (s, w) = (r / k, r % k);
+                let i = if s < n0 {
+                    self.lists[0][s]
+                } else {
+                    self.lists[1][s - n0]
+                };
+                match self.value(i, s, w) {
+                    Some((cluster, y)) => {
+                        let a = f64::from(u8::from(
+                            self.cohort.participants[i as usize].arm == Arm::Intervention,
+                        ));
+                        let t = self.time(w);
+                        buf.copy_from_slice(&[1.0, a, t, a * t]);
+                        Pick::In(cluster, y)
+                    }
+                    None => Pick::Out,
+                }
+            },
+        );
+        fits.into_iter().next().and_then(|(fit, _)| fit)
     }
-    out
 }
 
 /// Across every wave (contract §9): Friedman's test (continuous) or Cochran's Q

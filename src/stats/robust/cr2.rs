@@ -170,6 +170,11 @@ impl Work {
             }
             return Some(());
         }
+        if k == 2 {
+            let lambdas = eigen_2x2(self.b[0], self.b[2], self.b[3], &mut self.vecs);
+            acc.add_cluster(&lambdas, &self.vecs, &self.zr, g, &mut self.s);
+            return Some(());
+        }
         let b = &self.b;
         let m = DMatrix::from_fn(
             k,
@@ -193,14 +198,47 @@ impl Work {
     }
 }
 
+/// The eigenpairs of the symmetric 2 × 2 [[a, c], [c, d]] in closed form:
+/// returns the eigenvalues and writes the unit eigenvectors into `vecs` (one
+/// per row). Each vector is taken from the row of B − λI with the larger
+/// norm, so that it keeps its accuracy when c is small.
+fn eigen_2x2(a: f64, c: f64, d: f64, vecs: &mut [f64]) -> [f64; 2] {
+    let mean = 0.5 * (a + d);
+    let half = 0.5 * (a - d);
+    // B's entries are at most 1 (H_jj's), so the plain square root cannot overflow.
+    let h = (half * half + c * c).sqrt();
+    let (hi, lo) = (mean + h, mean - h);
+    // (B − λI) v = 0: v ⟂ (a − λ, c) and v ⟂ (c, d − λ).
+    let (r1, r2) = ([a - hi, c], [c, d - hi]);
+    let norm = |r: [f64; 2]| (r[0] * r[0] + r[1] * r[1]).sqrt();
+    let r = if norm(r1) >= norm(r2) { r1 } else { r2 };
+    let n = norm(r);
+    let v = if n > 0.0 {
+        [-r[1] / n, r[0] / n]
+    } else {
+        [1.0, 0.0]
+    };
+    vecs[..4].copy_from_slice(&[v[0], v[1], -v[1], v[0]]);
+    [hi, lo]
+}
+
+/// Per kept coefficient: the standard error, the degrees of freedom, and the
+/// two sums of the degrees of freedom (see [`super::DfSums`]).
+pub(super) type SeDf = (
+    Vec<Option<f64>>,
+    Vec<Option<f64>>,
+    Vec<Option<super::DfSums>>,
+);
+
 /// Standard errors and degrees of freedom of the kept coefficients (in the
 /// order of `kept`) from the sums over clusters: None for one cluster.
-pub(super) fn se_df(clusters: usize, g: &[f64], acc: &Acc) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+pub(super) fn se_df(clusters: usize, g: &[f64], acc: &Acc) -> SeDf {
     let k = acc.k;
     let mut se = vec![None; k];
     let mut df = vec![None; k];
+    let mut sums = vec![None; k];
     if clusters < 2 {
-        return (se, df);
+        return (se, df, sums);
     }
     for c in 0..k {
         let gc: Vec<f64> = (0..k).map(|a| g[a * k + c]).collect();
@@ -214,8 +252,12 @@ pub(super) fn se_df(clusters: usize, g: &[f64], acc: &Acc) -> (Vec<Option<f64>>,
         let om = &acc.omega[c * k * k..(c + 1) * k * k];
         let denom = acc.d[c] + om.iter().map(|x| x * x).sum::<f64>();
         df[c] = finite(acc.e[c] * acc.e[c] / denom).filter(|d| *d > 0.0);
+        sums[c] = Some(super::DfSums {
+            trace: acc.e[c],
+            squares: denom,
+        });
     }
-    (se, df)
+    (se, df, sums)
 }
 
 /// L = R⁻ᵀ (lower triangular, row-major k × k) of the upper-triangular R.
@@ -236,4 +278,39 @@ pub(super) fn lower_inverse_transpose(r: &[f64], k: usize) -> Vec<f64> {
         }
     }
     l
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The closed form agrees with nalgebra's iterative decomposition,
+    /// including a diagonal matrix, equal eigenvalues and a tiny off-diagonal.
+    #[test]
+    fn eigen_2x2_matches_nalgebra() {
+        for (a, c, d) in [
+            (0.7, 0.2, 0.3),
+            (0.5, 0.0, 0.9),
+            (0.4, 0.0, 0.4),
+            (0.999_999, 1e-12, 0.2),
+            (1e-9, 3e-10, 0.8),
+            (0.25, -0.25, 0.25),
+        ] {
+            let mut vecs = [0.0; 4];
+            let l = eigen_2x2(a, c, d, &mut vecs);
+            let e = SymmetricEigen::new(DMatrix::from_row_slice(2, 2, &[a, c, c, d]));
+            let mut want: Vec<f64> = e.eigenvalues.iter().copied().collect();
+            want.sort_by(|x, y| y.total_cmp(x));
+            for (x, y) in l.iter().zip(&want) {
+                assert!((x - y).abs() <= 1e-15, "{a} {c} {d}: {l:?} vs {want:?}");
+            }
+            for (i, lam) in l.iter().enumerate() {
+                let v = &vecs[i * 2..i * 2 + 2];
+                // B v = λ v, |v| = 1.
+                let bv = [a * v[0] + c * v[1], c * v[0] + d * v[1]];
+                assert!((bv[0] - lam * v[0]).abs() <= 1e-15 && (bv[1] - lam * v[1]).abs() <= 1e-15);
+                assert!((v[0].hypot(v[1]) - 1.0).abs() <= 1e-15);
+            }
+        }
+    }
 }

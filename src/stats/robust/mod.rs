@@ -16,6 +16,7 @@
 
 mod cr2;
 mod icc;
+mod nested;
 #[cfg(test)]
 mod qr;
 mod sums;
@@ -23,6 +24,7 @@ mod sums;
 mod tests;
 
 pub use icc::{Clustering, clustering};
+pub use nested::difference;
 pub use sums::Pick;
 
 use rustc_hash::FxHashMap;
@@ -114,8 +116,23 @@ pub struct Cr2Fit {
     pub se: Vec<Option<f64>>,
     /// The Satterthwaite degrees of freedom (None when undefined).
     pub df: Vec<Option<f64>>,
+    /// The two sums each degrees of freedom is made of (None when undefined).
+    pub df_sums: Vec<Option<DfSums>>,
+    /// The residual sum of squares and ‖y‖ (of the unshifted outcome).
+    pub rss: f64,
+    pub y_norm: f64,
     /// Whether the residuals are zero (to rounding): nothing is testable.
     pub exact_fit: bool,
+}
+
+/// The Satterthwaite degrees of freedom of a coefficient is trace² / squares,
+/// with trace = Σ_j P_jj and squares = Σ_jh P_jh² over clusters j, h
+/// (clubSandwich's P array of the coefficient's contrast). Kept apart so that
+/// fits on disjoint sets of clusters can be combined (`nested.rs`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DfSums {
+    pub trace: f64,
+    pub squares: f64,
 }
 
 /// One coefficient's test: R's `coef_test` row and `conf_int` bounds.

@@ -58,14 +58,16 @@ pub(super) fn cr2_qr(x: &[f64], p: usize, y: &[f64], cluster: &[u32]) -> Option<
         work.zr.copy_from_slice(&t[k * k..k * k + k]);
         work.add_cluster(t[width - 1], &l, &mut acc)?;
     }
-    let (se_k, df_k) = se_df(clusters, &l, &acc);
+    let (se_k, df_k, sums_k) = se_df(clusters, &l, &acc);
     let mut coef = vec![None; p];
     let mut se = vec![None; p];
     let mut df = vec![None; p];
+    let mut df_sums = vec![None; p];
     for (c, &j) in kept.iter().enumerate() {
         coef[j] = finite(ols.beta_kept[c]);
         se[j] = se_k[c];
         df[j] = df_k[c];
+        df_sums[j] = sums_k[c];
     }
     Some(Cr2Fit {
         n,
@@ -75,6 +77,9 @@ pub(super) fn cr2_qr(x: &[f64], p: usize, y: &[f64], cluster: &[u32]) -> Option<
         aliased: ols.aliased,
         se,
         df,
+        df_sums,
+        rss: ols.resid_norm * ols.resid_norm,
+        y_norm: ols.y_norm,
         exact_fit: ols.resid_norm <= 100.0 * f64::EPSILON * ols.y_norm,
     })
 }

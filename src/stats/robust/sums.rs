@@ -32,7 +32,7 @@ const CLUSTER_BLOCK: usize = 256;
 /// is too close to rounding: the residuals are then computed row by row.
 const NEAR_EXACT: f64 = 1e-6;
 /// An exact fit: residual norm at or below this fraction of ‖y‖.
-const EXACT_TOL: f64 = 1e3 * f64::EPSILON;
+pub(super) const EXACT_TOL: f64 = 1e3 * f64::EPSILON;
 
 /// One row read through the caller's closure and shifted.
 enum Row {
@@ -406,10 +406,11 @@ where
         }
         _ => pass_two(rows, &s, &l, &g)?,
     };
-    let (se_k, df_k) = se_df(clusters, &g, &acc);
+    let (se_k, df_k, sums_k) = se_df(clusters, &g, &acc);
     let mut coef = vec![None; p];
     let mut se = vec![None; p];
     let mut df = vec![None; p];
+    let mut df_sums = vec![None; p];
     let shifted = s.kept.first() == Some(&0);
     for (c, &j) in s.kept.iter().enumerate() {
         let mut b = s.beta[c];
@@ -423,6 +424,7 @@ where
         coef[j] = finite(b);
         se[j] = se_k[c];
         df[j] = df_k[c];
+        df_sums[j] = sums_k[c];
     }
     Some(Cr2Fit {
         n: used as usize,
@@ -432,6 +434,9 @@ where
         aliased: s.aliased,
         se,
         df,
+        df_sums,
+        rss: rss.max(0.0),
+        y_norm: s.y_norm,
         exact_fit: rss.max(0.0).sqrt() <= EXACT_TOL * s.y_norm,
     })
 }
