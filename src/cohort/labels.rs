@@ -65,6 +65,16 @@ impl LabelMap {
         side
     }
 
+    /// More than two waves found and no order for them: the sources will be read
+    /// again in the order of contract §6.4, so this reading only has to learn
+    /// the labels (rows are not kept).
+    pub(super) fn labels_only(&self) -> bool {
+        self.waves
+            && self.order.is_none()
+            && !(self.named[0].is_some() && self.named[1].is_some())
+            && self.found.len() > 2
+    }
+
     /// Take in what a later block's map learnt, as if its rows had come here.
     pub(super) fn absorb(&mut self, b: &LabelMap) {
         for (raw, _, at) in &b.cache {
@@ -119,10 +129,15 @@ impl LabelMap {
     }
 
     pub(super) fn count_dropped(&mut self, raw: &str) {
+        self.count_dropped_rows(raw, 1);
+    }
+
+    /// `rows` more rows of the dropped wave `raw`.
+    pub(super) fn count_dropped_rows(&mut self, raw: &str, rows: usize) {
         let f = fold(raw);
         match self.dropped.iter_mut().find(|d| d.0 == f) {
-            Some(d) => d.1 += 1,
-            None => self.dropped.push((f, 1)),
+            Some(d) => d.1 += rows,
+            None => self.dropped.push((f, rows)),
         }
     }
 }

@@ -64,7 +64,7 @@ impl Merge {
             .any(|((g, &known), b)| g.has_text && !known && b.numbers_before_text);
         let p = if stale {
             let known: Vec<bool> = self.tallies.iter().map(|t| t.has_text).collect();
-            rows::parse(plan, block, &known, Some(p))
+            rows::parse(plan, block, &known, self.wave_map.labels_only(), Some(p))
         } else {
             p
         };

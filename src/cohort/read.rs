@@ -155,6 +155,7 @@ fn merge_source(
     let mut spare: Vec<Parsed> = Vec::new();
     loop {
         let known: Vec<bool> = m.tallies.iter().map(|t| t.has_text).collect();
+        let labels_only = m.wave_map.labels_only();
         let mut reuse = std::mem::take(&mut spare);
         let (merged, next) = rayon::join(
             || -> UResult<Vec<(Block, Parsed)>> {
@@ -182,7 +183,7 @@ fn merge_source(
                     .into_par_iter()
                     .map(|(b, r)| {
                         let t0 = Instant::now();
-                        let p = rows::parse(plan, &b, &known, r);
+                        let p = rows::parse(plan, &b, &known, labels_only, r);
                         ahead.make_if_wanted();
                         T_PARSE.add(t0);
                         (b, p)

@@ -298,6 +298,9 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
+/// The mark, among the waves met in a block, of a wave whose rows are dropped.
+const DROPPED: u8 = u8::MAX;
+
 /// The block code of a participant-level value (stratum, cluster), matched
 /// ignoring case and accents; [`NO_CODE`] when missing.
 fn key_code(
@@ -327,12 +330,14 @@ fn emptied<T>(mut v: Vec<T>) -> Vec<T> {
 }
 
 /// Parse one block. `text_before[d]`: domain `d` held text in an earlier block.
+/// `labels_only`: the reading only learns the labels ([`LabelMap::labels_only`]).
 /// `reuse`: an earlier block's result whose vectors are reused (big inputs then
 /// never wait for fresh memory from the system).
 pub(super) fn parse(
     plan: &Plan,
     block: &Block,
     text_before: &[bool],
+    labels_only: bool,
     reuse: Option<Parsed>,
 ) -> Parsed {
     let nd = plan.cols.len();
@@ -369,6 +374,8 @@ pub(super) fn parse(
     let mut key: Vec<u8> = Vec::new();
     let mut arm_seen: Vec<(Vec<u8>, u8)> = Vec::new();
     let mut wave_seen: Vec<(Vec<u8>, u8)> = Vec::new();
+    // Dropped waves met again in this block: their bytes, label and rows.
+    let mut dropped: Vec<(Vec<u8>, String, usize)> = Vec::new();
     let source_bits = (plan.si as u64) << 48;
     let res = block.each_record(plan.delimiter, |pos, rec| {
         if is_blank(rec) {
@@ -432,11 +439,24 @@ pub(super) fn parse(
             (None, None, _) => Some(0),
         };
         let wave = match (plan.wave, w_known) {
+            (Some(_), Some(DROPPED)) => {
+                // Counted at the end of the block, by label.
+                if let Some(b) = w_raw
+                    && let Some(d) = dropped.iter_mut().find(|d| same_bytes(&d.0, b))
+                {
+                    d.2 += 1;
+                }
+                None
+            }
             (Some(_), Some(s)) => Some(s),
             (Some(c), None) => {
-                let s = p.waves.side(&field(rec, c), at);
-                if let (Some(s), Some(b)) = (s, w_raw) {
-                    wave_seen.push((b.to_vec(), s));
+                let raw = field(rec, c);
+                let s = p.waves.side(&raw, at);
+                if let Some(b) = w_raw {
+                    wave_seen.push((b.to_vec(), s.unwrap_or(DROPPED)));
+                    if s.is_none() {
+                        dropped.push((b.to_vec(), raw.into_owned(), 0));
+                    }
                 }
                 s
             }
@@ -445,6 +465,9 @@ pub(super) fn parse(
         let (Some(arm), Some(wave)) = (arm, wave) else {
             return ControlFlow::Continue(());
         };
+        if labels_only || p.waves.labels_only() {
+            return ControlFlow::Continue(());
+        }
         if let Some(c) = plan.by {
             let v = field(rec, c);
             if is_missing(&v) {
@@ -509,6 +532,9 @@ pub(super) fn parse(
         }
         ControlFlow::Continue(())
     });
+    for (_, label, rows) in &dropped {
+        p.waves.count_dropped_rows(label, *rows);
+    }
     if let Err((at, msg)) = res {
         p.error = Some((
             at,
