@@ -1094,7 +1094,10 @@ fn analyse_group(
         .map(|w| Members::new(cohort, members, [0, w]))
         .collect();
     let results = in_parallel(&cohort.domains, |d| {
+        let t0 = std::time::Instant::now();
         let (mut r, mut ws) = analyse_domain(cohort, &main, d, settings, lang);
+        let t_main = t0.elapsed().as_secs_f64();
+        let t0 = std::time::Instant::now();
         for (j, m) in middle.iter().enumerate() {
             let view = Domain {
                 values: [d.values[0].clone(), d.middle[j].clone()],
@@ -1106,11 +1109,22 @@ fn analyse_group(
             let tag = format!("w{}", j + 2);
             ws.extend(mid_ws.into_iter().map(|w| w.within(&tag)));
         }
+        let t_mid = t0.elapsed().as_secs_f64();
         if !middle.is_empty() {
             waves::order_summaries(&mut r);
             if d.kind != Kind::Categorical {
+                let t0 = std::time::Instant::now();
                 let mut across = waves::across(cohort, &main, d);
+                let t_across = t0.elapsed().as_secs_f64();
+                let t0 = std::time::Instant::now();
                 across.extend(waves::trends(cohort, &main, d, settings.conf_level));
+                let t_trends = t0.elapsed().as_secs_f64();
+                crate::timing::report(|| {
+                    format!(
+                        "    {}: first and last {t_main:.3} s, middle waves {t_mid:.3} s, across {t_across:.3} s, trends {t_trends:.3} s",
+                        d.name
+                    )
+                });
                 ws.extend(untestable_warnings(&d.name, &across));
                 r.tests.extend(across);
             }

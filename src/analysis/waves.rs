@@ -234,11 +234,30 @@ impl<'a> Slopes<'a> {
         }
     }
 
-    /// y ~ 1 + time for each arm of the cohort (in `cohort.arms` order), both
-    /// fitted in one reading of the values.
+    /// y ~ 1 + time for each arm of the cohort (in `cohort.arms` order): with
+    /// each participant its own cluster, from their visits one after another
+    /// (`cr2_grouped`); with `--cluster`, both in one reading of the values.
     fn per_arm(&self) -> Vec<Option<Cr2Fit>> {
         let k = self.k;
         let arms: Vec<usize> = self.cohort.arms.iter().map(|a| a.index()).collect();
+        if !self.clustered {
+            let fit = |a: usize| {
+                let list = self.lists[a];
+                crate::stats::robust::cr2_grouped(
+                    list.len(),
+                    2,
+                    |s| s * k..(s + 1) * k,
+                    |r, buf| {
+                        let (s, w) = (r / k, r % k);
+                        let (_, y) = self.value(list[s], s, w)?;
+                        buf[0] = 1.0;
+                        buf[1] = self.time(w);
+                        Some(y)
+                    },
+                )
+            };
+            return arms.iter().map(|&a| fit(a)).collect();
+        }
         let longest = arms.iter().map(|&a| self.lists[a].len()).max().unwrap_or(0);
         let ps = vec![2; arms.len()];
         crate::stats::robust::cr2_many(longest * k, &ps, self.bound(false), |r, m, buf| {

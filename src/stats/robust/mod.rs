@@ -15,6 +15,7 @@
 //! `qr.rs` (tests only) is the slower reference path through R's QR.
 
 mod cr2;
+mod grouped;
 mod icc;
 mod nested;
 #[cfg(test)]
@@ -23,6 +24,7 @@ mod sums;
 #[cfg(test)]
 mod tests;
 
+pub use grouped::cr2_grouped;
 pub use icc::{Clustering, clustering};
 pub use nested::difference;
 pub use sums::Pick;

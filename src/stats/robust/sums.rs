@@ -24,10 +24,10 @@ use crate::stats::finite;
 const PILOT: usize = 31;
 /// Row chunks of the first pass (fixed: the results do not depend on the
 /// threads) and the most numbers their per-cluster tables may hold together.
-const SUM_CHUNKS: usize = 4;
+pub(super) const SUM_CHUNKS: usize = 4;
 const TABLE_MAX: usize = 1 << 24;
 /// Clusters per block of the per-cluster algebra (same reason).
-const CLUSTER_BLOCK: usize = 256;
+pub(super) const CLUSTER_BLOCK: usize = 256;
 /// A residual sum of squares from the sums at or below this fraction of ỹ'ỹ
 /// is too close to rounding: the residuals are then computed row by row.
 const NEAR_EXACT: f64 = 1e-6;
@@ -35,25 +35,25 @@ const NEAR_EXACT: f64 = 1e-6;
 pub(super) const EXACT_TOL: f64 = 1e3 * f64::EPSILON;
 
 /// One row read through the caller's closure and shifted.
-enum Row {
+pub(super) enum Row {
     Skip,
     Bad,
     In(u32),
 }
 
 /// The caller's rows, shifted: `buf` = [x̃, ỹ].
-struct Rows<'a, F> {
-    n: usize,
-    p: usize,
-    bound: usize,
+pub(super) struct Rows<'a, F> {
+    pub(super) n: usize,
+    pub(super) p: usize,
+    pub(super) bound: usize,
     /// s (s₀ = 0) then s_y.
-    shift: Vec<f64>,
-    row: &'a F,
+    pub(super) shift: Vec<f64>,
+    pub(super) row: &'a F,
 }
 
 impl<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync> Rows<'_, F> {
     #[inline]
-    fn read(&self, i: usize, buf: &mut [f64]) -> Row {
+    pub(super) fn read(&self, i: usize, buf: &mut [f64]) -> Row {
         match (self.row)(i, &mut buf[..self.p]) {
             Some((g, y)) => self.shifted(g, y, buf),
             None => Row::Skip,
@@ -79,7 +79,7 @@ impl<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync> Rows<'_, F> {
 /// The shift: per column j ≥ 1 and for y, the median of x_j / x₀ over the
 /// first rows with x₀ ≠ 0 (a value of the data when x₀ is the intercept, so
 /// that a constant column becomes exactly 0).
-fn pilot_shift<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)>>(
+pub(super) fn pilot_shift<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)>>(
     n: usize,
     p: usize,
     row: &F,
@@ -126,7 +126,7 @@ fn tri(a: usize, b: usize) -> usize {
 
 /// Adds [x̃ ỹ][x̃ ỹ]' (lower triangle) and 1 to `t`.
 #[inline]
-fn add_row(t: &mut [f64], v: &[f64]) {
+pub(super) fn add_row(t: &mut [f64], v: &[f64]) {
     let mut o = 0;
     for (a, &va) in v.iter().enumerate() {
         for (tb, &vb) in t[o..=o + a].iter_mut().zip(&v[..=a]) {
@@ -243,14 +243,14 @@ where
 }
 
 /// The least-squares solution on the shifted columns.
-struct Solved {
+pub(super) struct Solved {
     aliased: Vec<bool>,
     kept: Vec<usize>,
     /// k × k upper-triangular R of the kept columns, row-major.
     r: Vec<f64>,
     beta: Vec<f64>,
     /// ỹ'ỹ − ‖Q'ỹ‖², from the sums.
-    rss: f64,
+    pub(super) rss: f64,
     yty: f64,
     /// ‖y‖ of the unshifted outcome.
     y_norm: f64,
@@ -386,27 +386,72 @@ fn finish<F>(rows: &Rows<'_, F>, pass: &Pass) -> Option<Cr2Fit>
 where
     F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync,
 {
-    let p = rows.p;
-    let used = *pass.total.last()?;
-    if used == 0.0 {
-        return None;
-    }
-    let mut s = solve(&pass.total, p, &rows.shift)?;
-    let k = s.kept.len();
-    let l = lower_inverse_transpose(&s.r, k);
-    let g = contrasts(&s, &rows.shift, &l);
-    let near_exact = s.rss <= NEAR_EXACT * s.yty;
-    if near_exact {
-        refine(rows, &mut s, &l)?;
-    }
-    let (acc, clusters, rss) = match (&pass.table, near_exact) {
+    let sol = Solution::new(rows, &pass.total)?;
+    let (s, l, g) = (&sol.s, &sol.l, &sol.g);
+    let (acc, clusters, rss) = match (&pass.table, sol.near_exact) {
         (Some(table), false) => {
-            let (acc, clusters) = from_table(table, p, &s, &l, &g)?;
+            let (acc, clusters) = from_table(table, rows.p, s, l, g)?;
             (acc, clusters, s.rss)
         }
-        _ => pass_two(rows, &s, &l, &g)?,
+        _ => pass_two(rows, s, l, g)?,
     };
-    let (se_k, df_k, sums_k) = se_df(clusters, &g, &acc);
+    Some(assemble(rows, s, g, &acc, clusters, rss, sol.used))
+}
+
+/// The solve from the totals, with what the per-cluster algebra needs: L =
+/// R⁻ᵀ, the contrasts G, and β̃ refined once when the fit is near exact.
+pub(super) struct Solution {
+    pub(super) s: Solved,
+    pub(super) l: Vec<f64>,
+    pub(super) g: Vec<f64>,
+    /// The residuals must be computed row by row.
+    pub(super) near_exact: bool,
+    /// Rows in the model.
+    pub(super) used: f64,
+}
+
+impl Solution {
+    /// None when no row is in the model, every column is aliased or a row is
+    /// not finite.
+    pub(super) fn new<F>(rows: &Rows<'_, F>, total: &[f64]) -> Option<Self>
+    where
+        F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync,
+    {
+        let used = *total.last()?;
+        if used == 0.0 {
+            return None;
+        }
+        let mut s = solve(total, rows.p, &rows.shift)?;
+        let l = lower_inverse_transpose(&s.r, s.kept.len());
+        let g = contrasts(&s, &rows.shift, &l);
+        let near_exact = s.rss <= NEAR_EXACT * s.yty;
+        if near_exact {
+            refine(rows, &mut s, &l)?;
+        }
+        Some(Solution {
+            s,
+            l,
+            g,
+            near_exact,
+            used,
+        })
+    }
+}
+
+/// The fit from the solution and the sums over clusters: the coefficients
+/// (the intercept shifted back), standard errors and degrees of freedom in the
+/// columns' places, aliased ones None.
+pub(super) fn assemble<F>(
+    rows: &Rows<'_, F>,
+    s: &Solved,
+    g: &[f64],
+    acc: &Acc,
+    clusters: usize,
+    rss: f64,
+    used: f64,
+) -> Cr2Fit {
+    let p = rows.p;
+    let (se_k, df_k, sums_k) = se_df(clusters, g, acc);
     let mut coef = vec![None; p];
     let mut se = vec![None; p];
     let mut df = vec![None; p];
@@ -426,19 +471,19 @@ where
         df[j] = df_k[c];
         df_sums[j] = sums_k[c];
     }
-    Some(Cr2Fit {
+    Cr2Fit {
         n: used as usize,
         p,
         clusters,
         coef,
-        aliased: s.aliased,
+        aliased: s.aliased.clone(),
         se,
         df,
         df_sums,
         rss: rss.max(0.0),
         y_norm: s.y_norm,
         exact_fit: rss.max(0.0).sqrt() <= EXACT_TOL * s.y_norm,
-    })
+    }
 }
 
 /// G (k × k, column c = g_c = L t_c): t_c is e_c for a slope; for the
@@ -516,7 +561,13 @@ fn residual(buf: &[f64], p: usize, kept: &[usize], beta: &[f64]) -> f64 {
 /// Per cluster from the table: X̃_j'X̃_j and X̃_j'ỹ_j of the kept columns give
 /// B_j = L X̃_j'X̃_j L' and Z_j'r_j = L (X̃_j'ỹ_j − X̃_j'X̃_j β̃). Clusters in
 /// fixed blocks, added in order. Returns the sums and the clusters with rows.
-fn from_table(table: &[f64], p: usize, s: &Solved, l: &[f64], g: &[f64]) -> Option<(Acc, usize)> {
+pub(super) fn from_table(
+    table: &[f64],
+    p: usize,
+    s: &Solved,
+    l: &[f64],
+    g: &[f64],
+) -> Option<(Acc, usize)> {
     let q = p + 1;
     let width = q * (q + 1) / 2 + 1;
     let k = s.kept.len();
@@ -617,7 +668,7 @@ fn pass_two<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync>(
     l: &[f64],
     g: &[f64],
 ) -> Option<(Acc, usize, f64)> {
-    let (n, p, k) = (rows.n, rows.p, s.kept.len());
+    let (n, p) = (rows.n, rows.p);
     let mut ids = Vec::with_capacity(n);
     let mut buf = vec![0.0; p + 1];
     for i in 0..n {
@@ -645,7 +696,32 @@ fn pass_two<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync>(
         }
     }
     drop((ids, next));
-    let blocks: Vec<(Acc, usize, f64)> = (0..rows.bound.div_ceil(CLUSTER_BLOCK))
+    by_cluster(rows, s, l, g, rows.bound, |id| {
+        order[start[id] as usize..start[id + 1] as usize]
+            .iter()
+            .map(|&i| i as usize)
+    })
+}
+
+/// Clusters 0..`clusters` read again, each from its rows (`members`), in
+/// fixed blocks added in order: X̃_j'X̃_j and X̃_j'r_j with the residuals
+/// computed row by row. Rows left out are skipped; clusters without rows are
+/// not counted. Returns the sums, the clusters with rows and the residual sum
+/// of squares.
+pub(super) fn by_cluster<F, I>(
+    rows: &Rows<'_, F>,
+    s: &Solved,
+    l: &[f64],
+    g: &[f64],
+    clusters: usize,
+    members: impl Fn(usize) -> I + Sync,
+) -> Option<(Acc, usize, f64)>
+where
+    F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync,
+    I: Iterator<Item = usize>,
+{
+    let (p, k) = (rows.p, s.kept.len());
+    let blocks: Vec<(Acc, usize, f64)> = (0..clusters.div_ceil(CLUSTER_BLOCK))
         .into_par_iter()
         .map(|b| {
             let mut acc = Acc::new(k);
@@ -653,17 +729,15 @@ fn pass_two<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync>(
             let mut c = Cluster::new(k);
             let mut buf = vec![0.0; p + 1];
             let (mut count, mut rss) = (0, 0.0);
-            for id in b * CLUSTER_BLOCK..((b + 1) * CLUSTER_BLOCK).min(rows.bound) {
-                let members = &order[start[id] as usize..start[id + 1] as usize];
-                if members.is_empty() {
-                    continue;
-                }
-                count += 1;
+            for id in b * CLUSTER_BLOCK..((b + 1) * CLUSTER_BLOCK).min(clusters) {
                 c.xx.iter_mut().for_each(|v| *v = 0.0);
                 c.xr.iter_mut().for_each(|v| *v = 0.0);
-                for &i in members {
-                    if !matches!(rows.read(i as usize, &mut buf), Row::In(_)) {
-                        return None;
+                let mut n = 0usize;
+                for i in members(id) {
+                    match rows.read(i, &mut buf) {
+                        Row::Skip => continue,
+                        Row::Bad => return None,
+                        Row::In(_) => n += 1,
                     }
                     let r = residual(&buf, p, &s.kept, &s.beta);
                     rss += r * r;
@@ -674,8 +748,12 @@ fn pass_two<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync>(
                         c.xr[a] += buf[ja] * r;
                     }
                 }
+                if n == 0 {
+                    continue;
+                }
+                count += 1;
                 c.load(&mut w, l);
-                w.add_cluster(members.len() as f64, g, &mut acc)?;
+                w.add_cluster(n as f64, g, &mut acc)?;
             }
             Some((acc, count, rss))
         })
