@@ -60,7 +60,7 @@ impl Acc {
         s: &mut Scratch,
     ) {
         let k = self.k;
-        let Scratch { e, y, om } = s;
+        let Scratch { e, y, om, phis } = s;
         e.iter_mut().for_each(|v| *v = 0.0);
         for (i, &lam) in lambdas.iter().enumerate() {
             let v = &vecs[i * k..(i + 1) * k];
@@ -70,6 +70,7 @@ impl Acc {
             } else {
                 0.0
             };
+            phis[i] = phi;
             // e_j += v φ (v'Z'r)
             let vz: f64 = v.iter().zip(zr).map(|(a, b)| a * b).sum();
             for (ei, vi) in e.iter_mut().zip(v) {
@@ -91,10 +92,11 @@ impl Acc {
             for (i, &lam) in lambdas.iter().enumerate() {
                 let lam = lam.max(0.0);
                 let yc = y[i * k + c];
-                if 1.0 - lam > EIGEN_TOL {
+                let phi = phis[i];
+                if phi > 0.0 {
                     // u'u − ω'ω = Σ λφ²(1 − λ) y² = Σ λ y²
                     pjj += lam * yc * yc;
-                    let w = lam / (1.0 - lam).sqrt() * yc;
+                    let w = lam * phi * yc;
                     qjj += w * w;
                     let v = &vecs[i * k..(i + 1) * k];
                     for (o, vi) in om.iter_mut().zip(v) {
@@ -117,6 +119,8 @@ impl Acc {
 /// Scratch space of [`Acc::add_cluster`].
 struct Scratch {
     e: Vec<f64>,
+    /// Per eigenvalue, (1 − λ)^{-1/2} (0 at leverage one).
+    phis: Vec<f64>,
     y: Vec<f64>,
     om: Vec<f64>,
 }
@@ -137,6 +141,7 @@ impl Work {
             vecs: vec![0.0; k * k],
             s: Scratch {
                 e: vec![0.0; k],
+                phis: vec![0.0; k],
                 y: vec![0.0; k * k],
                 om: vec![0.0; k],
             },
