@@ -350,23 +350,25 @@ pub(super) fn across(
         .arms
         .iter()
         .map(|&arm| {
-            // The arm's participants as rows, one column per wave (missing where
-            // a participant was not seen; the test keeps complete rows).
+            // The arm's participants with a value at every wave, one column per
+            // wave (the rows the test keeps), gathered in one pass.
             let list = &members.by_arm[arm.index()];
-            let cols: Vec<Vec<f64>> = (0..k)
-                .map(|w| {
-                    let col = column(d, w, k);
-                    list.iter()
-                        .map(|&i| {
-                            if cohort.participants[i as usize].seen & (1 << w) != 0 {
-                                col[i as usize]
-                            } else {
-                                f64::NAN
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
+            let every = (0..k).fold(0u32, |m, w| m | 1 << w);
+            let mut cols: Vec<Vec<f64>> = vec![Vec::new(); k];
+            let mut row = vec![0.0; k];
+            for &i in list {
+                if cohort.participants[i as usize].seen & every != every {
+                    continue;
+                }
+                for (w, r) in row.iter_mut().enumerate() {
+                    *r = column(d, w, k)[i as usize];
+                }
+                if row.iter().all(|v| !v.is_nan()) {
+                    for (c, &v) in cols.iter_mut().zip(&row) {
+                        c.push(v);
+                    }
+                }
+            }
             let slices: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
             let r = test(&slices);
             super::row(
