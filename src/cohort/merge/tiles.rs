@@ -47,10 +47,12 @@ impl SpareTile {
         }
     }
     /// Whether tiles are made ahead (a big cohort).
+    #[inline]
     pub(in crate::cohort) fn is_on(&self) -> bool {
         self.words > 0
     }
     /// Make the next tile if the merge wants one (called between parsed blocks).
+    #[inline]
     pub(in crate::cohort) fn make_if_wanted(&self) {
         use std::sync::atomic::Ordering;
         if self.words > 0 && self.wanted.swap(false, Ordering::AcqRel) {
@@ -61,6 +63,7 @@ impl SpareTile {
         }
     }
     /// The tile made ahead, if there is one; another is wanted for the next.
+    #[inline]
     pub(in crate::cohort) fn take(&self) -> Option<Vec<u64>> {
         if self.words == 0 {
             return None;
@@ -87,11 +90,13 @@ impl Cells {
             len: 0,
         }
     }
+    #[inline]
     pub(in crate::cohort) fn tile_len(&self) -> usize {
         1 << self.shift
     }
     /// Room for `n` participants, new cells missing; a new tile is the one made
     /// ahead when there is one (already whole and missing throughout).
+    #[inline]
     pub(in crate::cohort) fn grow_to(&mut self, n: usize, ahead: &SpareTile) {
         if self.stride == 0 {
             self.len = self.len.max(n);
@@ -116,11 +121,13 @@ impl Cells {
             self.len += take;
         }
     }
+    #[inline]
     pub(in crate::cohort) fn row(&self, pid: usize) -> Option<&[u64]> {
         let tile = self.tiles.get(pid >> self.shift)?;
         tile.get((pid & (self.tile_len() - 1)) * self.stride..)?
             .get(..self.stride)
     }
+    #[inline]
     pub(in crate::cohort) fn row_mut(&mut self, pid: usize) -> Option<&mut [u64]> {
         let (shift, stride) = (self.shift, self.stride);
         let tile = self.tiles.get_mut(pid >> shift)?;
