@@ -1,4 +1,4 @@
-//! WHO growth z-scores (src/stats/anthro.rs) against the second implementation
+//! WHO growth z-scores (src/stats/anthro/) against the second implementation
 //! in Python, testdata/reference/anthro_reference.py, on the 3,164 children it
 //! generated (testdata/reference/anthro_reference.json): every rounded z-score,
 //! flag and missing value identical; unrounded z within 1e-12.

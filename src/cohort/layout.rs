@@ -132,24 +132,12 @@ pub(super) fn domain_columns(
     let first = First {
         headers: first_headers,
     };
-    // Each file's header folded once: columns are found by name in constant time
-    // (100,000 columns must not mean 10¹⁰ comparisons).
-    let header_index: Vec<FxHashMap<String, usize>> = sources
-        .iter()
-        .map(|t| {
-            let mut m = FxHashMap::default();
-            for (i, h) in t.headers.iter().enumerate() {
-                m.entry(fold(h)).or_insert(i);
-            }
-            m
-        })
-        .collect();
+    let locate = Locate::new(sources);
     // Domain columns of the first table, then located in the others.
     let candidates: Vec<usize> = (0..first.headers.len())
         .filter(|&c| !is_role(0, c))
         .collect();
     let mut layout = Layout::Long;
-    let mut domain_cols: Vec<DomainCols> = Vec::new();
     let is_candidate: Vec<bool> = (0..first.headers.len()).map(|c| !is_role(0, c)).collect();
     // Wide pairs: a column per (domain, wave) among the candidates.
     let parts: Vec<Option<WidePart>> = (0..first.headers.len())
@@ -172,36 +160,84 @@ pub(super) fn domain_columns(
     if !has_wave && candidates.iter().any(|&c| partner(c).is_some()) {
         layout = Layout::Wide;
     }
-    // Pairs under words that are not wave words: said, never analysed silently.
-    let mut unknown_words: Option<(String, String)> = None;
-    if !has_wave {
-        let names: Vec<&str> = candidates
+    let unknown_words = if has_wave {
+        None
+    } else {
+        unknown_words(&first, &candidates, &parts, layout, warnings)
+    };
+    let mut domain_cols = if layout == Layout::Wide {
+        let wide = Wide {
+            first: &first,
+            parts: &parts,
+            partner: &partner,
+            unknown_words: unknown_words.as_ref(),
+            locate: &locate,
+        };
+        wide.domains(&candidates, warnings)?
+    } else {
+        long_domains(&first, &candidates, &locate)?
+    };
+    if let Some(spec) = spec {
+        attach_spec(spec, &mut domain_cols)?;
+    }
+    Ok((layout, domain_cols))
+}
+
+/// Pairs under words that are not wave words: said (a warning), never analysed
+/// silently. The two words, whose columns the wide layout then leaves out.
+fn unknown_words(
+    first: &First,
+    candidates: &[usize],
+    parts: &[Option<WidePart>],
+    layout: Layout,
+    warnings: &mut Vec<Warning>,
+) -> Option<(String, String)> {
+    let names: Vec<&str> = candidates
+        .iter()
+        .filter(|&&c| parts[c].is_none())
+        .map(|&c| first.headers[c].as_str())
+        .collect();
+    let (a, b) = unknown_pairing(&names)?;
+    let code = if layout == Layout::Wide {
+        Code::UnknownWordsWide
+    } else {
+        Code::UnknownWordsLong
+    };
+    warnings.push(Warning::new(None, code, crate::args![a = a, b = b]));
+    Some((a, b))
+}
+
+/// Where a column of the first file is in every file, by its folded name.
+struct Locate<'a> {
+    sources: &'a [Source],
+    /// Each file's header folded once: columns are found by name in constant
+    /// time (100,000 columns must not mean 10¹⁰ comparisons).
+    header_index: Vec<FxHashMap<String, usize>>,
+}
+
+impl<'a> Locate<'a> {
+    fn new(sources: &'a [Source]) -> Self {
+        let header_index = sources
             .iter()
-            .filter(|&&c| parts[c].is_none())
-            .map(|&c| first.headers[c].as_str())
+            .map(|t| {
+                let mut m = FxHashMap::default();
+                for (i, h) in t.headers.iter().enumerate() {
+                    m.entry(fold(h)).or_insert(i);
+                }
+                m
+            })
             .collect();
-        if let Some((a, b)) = unknown_pairing(&names) {
-            let code = if layout == Layout::Wide {
-                Code::UnknownWordsWide
-            } else {
-                Code::UnknownWordsLong
-            };
-            warnings.push(Warning::new(None, code, crate::args![a = a, b = b]));
-            unknown_words = Some((a, b));
+        Locate {
+            sources,
+            header_index,
         }
     }
-    let ends_in_unknown = |h: &str| {
-        let f = fold(h);
-        unknown_words.as_ref().is_some_and(|(a, b)| {
-            SEPARATORS
-                .iter()
-                .any(|s| f.ends_with(&format!("{s}{a}")) || f.ends_with(&format!("{s}{b}")))
-        })
-    };
-    let locate = |name_folded: &str| -> UResult<Vec<usize>> {
-        sources
+
+    /// The column's index in each file; a file without it is an error.
+    fn cols(&self, name_folded: &str) -> UResult<Vec<usize>> {
+        self.sources
             .iter()
-            .zip(&header_index)
+            .zip(&self.header_index)
             .map(|(t, index)| {
                 index.get(name_folded).copied().ok_or_else(|| {
                     UserError::new(format!(
@@ -217,17 +253,56 @@ pub(super) fn domain_columns(
                 })
             })
             .collect()
-    };
-    if layout == Layout::Wide {
+    }
+}
+
+/// The long layout: every candidate column is a domain, the same column at
+/// every wave.
+fn long_domains(first: &First, candidates: &[usize], locate: &Locate) -> UResult<Vec<DomainCols>> {
+    let mut domain_cols: Vec<DomainCols> = Vec::new();
+    for &c in candidates {
+        let cols = locate.cols(&fold(&first.headers[c]))?;
+        domain_cols.push(DomainCols {
+            name: first.headers[c].clone(),
+            cols: cols.into_iter().map(|x| [x, x]).collect(),
+            spec: None,
+            attribute_only: false,
+        });
+    }
+    Ok(domain_cols)
+}
+
+/// The wide layout's columns: which wave word each carries, its partner at the
+/// other wave, and the words that are not wave words.
+struct Wide<'a> {
+    first: &'a First<'a>,
+    parts: &'a [Option<WidePart>],
+    partner: &'a dyn Fn(usize) -> Option<usize>,
+    unknown_words: Option<&'a (String, String)>,
+    locate: &'a Locate<'a>,
+}
+
+impl Wide<'_> {
+    /// The wide layout's domains: a pre and a post column paired by name (a
+    /// column without a partner, or a second one for the same wave, is left out
+    /// with a warning); a column without a wave word is an attribute, unless it
+    /// ends in a word that pairs but is not a wave word.
+    fn domains(
+        &self,
+        candidates: &[usize],
+        warnings: &mut Vec<Warning>,
+    ) -> UResult<Vec<DomainCols>> {
+        let (first, parts, locate) = (self.first, self.parts, self.locate);
+        let mut domain_cols: Vec<DomainCols> = Vec::new();
         let mut done = vec![false; first.headers.len()];
-        for &c in &candidates {
+        for &c in candidates {
             if done[c] {
                 continue;
             }
             let h = &first.headers[c];
             match &parts[c] {
                 Some(part) => {
-                    let Some(p) = partner(c) else {
+                    let Some(p) = (self.partner)(c) else {
                         warnings.push(Warning::new(
                             Some(h),
                             Code::NoPartner,
@@ -248,8 +323,8 @@ pub(super) fn domain_columns(
                     done[c] = true;
                     done[p] = true;
                     let (pre, post) = if part.wave == 0 { (c, p) } else { (p, c) };
-                    let pre_cols = locate(&fold(&first.headers[pre]))?;
-                    let post_cols = locate(&fold(&first.headers[post]))?;
+                    let pre_cols = locate.cols(&fold(&first.headers[pre]))?;
+                    let post_cols = locate.cols(&fold(&first.headers[post]))?;
                     let name = parts[pre]
                         .as_ref()
                         .map_or_else(|| h.clone(), |p| p.written.clone());
@@ -264,12 +339,12 @@ pub(super) fn domain_columns(
                         attribute_only: false,
                     });
                 }
-                None if ends_in_unknown(h) => done[c] = true,
+                None if self.ends_in_unknown(h) => done[c] = true,
                 None => {
                     // A participant characteristic (sex, age): the same column
                     // at both waves, set apart as an attribute (contract §6.1).
                     done[c] = true;
-                    let cols = locate(&fold(h))?;
+                    let cols = locate.cols(&fold(h))?;
                     domain_cols.push(DomainCols {
                         name: h.clone(),
                         cols: cols.into_iter().map(|x| [x, x]).collect(),
@@ -279,51 +354,54 @@ pub(super) fn domain_columns(
                 }
             }
         }
-    } else {
-        for &c in &candidates {
-            let cols = locate(&fold(&first.headers[c]))?;
-            domain_cols.push(DomainCols {
-                name: first.headers[c].clone(),
-                cols: cols.into_iter().map(|x| [x, x]).collect(),
-                spec: None,
-                attribute_only: false,
-            });
-        }
+        Ok(domain_cols)
     }
 
-    // Spec domains: attach by column name; an unknown column is an error.
-    if let Some(spec) = spec {
-        for (i, d) in spec.domains.iter().enumerate() {
-            let f = fold(&d.column);
-            // A scale or a z-score: attached when derived (derived.rs).
-            if spec.derived_names().iter().any(|n| fold(n) == f) {
-                continue;
-            }
-            let Some(dc) = domain_cols.iter_mut().find(|dc| fold(&dc.name) == f) else {
-                let names: Vec<&str> = domain_cols.iter().map(|d| d.name.as_str()).collect();
-                return Err(UserError::new(format!(
-                    "[[domain]] column \"{}\" is not a domain column of the data",
+    /// The column's name ends in one of the words that pair but are not wave
+    /// words.
+    fn ends_in_unknown(&self, h: &str) -> bool {
+        let f = fold(h);
+        self.unknown_words.is_some_and(|(a, b)| {
+            SEPARATORS
+                .iter()
+                .any(|s| f.ends_with(&format!("{s}{a}")) || f.ends_with(&format!("{s}{b}")))
+        })
+    }
+}
+
+/// Spec domains: attach each `[[domain]]` entry to its column by name; a
+/// column that is not a domain column is an error naming the spec's line.
+/// Scales and z-scores are attached when derived (derived.rs).
+fn attach_spec(spec: &Spec, domain_cols: &mut [DomainCols]) -> UResult<()> {
+    for (i, d) in spec.domains.iter().enumerate() {
+        let f = fold(&d.column);
+        // A scale or a z-score: attached when derived (derived.rs).
+        if spec.derived_names().iter().any(|n| fold(n) == f) {
+            continue;
+        }
+        let Some(dc) = domain_cols.iter_mut().find(|dc| fold(&dc.name) == f) else {
+            let names: Vec<&str> = domain_cols.iter().map(|d| d.name.as_str()).collect();
+            return Err(UserError::new(format!(
+                "[[domain]] column \"{}\" is not a domain column of the data",
+                d.column
+            ))
+            .file(&spec.file)
+            .line(spec.lines.get(i).copied().unwrap_or(1))
+            .hint(format!("domain columns are: {}", names.join(", ")))
+            .es(
+                format!(
+                    "la columna \"{}\" de [[domain]] no es una columna de dominio de los datos",
                     d.column
-                ))
-                .file(&spec.file)
-                .line(spec.lines.get(i).copied().unwrap_or(1))
-                .hint(format!("domain columns are: {}", names.join(", ")))
-                .es(
-                    format!(
-                        "la columna \"{}\" de [[domain]] no es una columna de dominio de los datos",
-                        d.column
-                    ),
-                    Some(&format!(
-                        "las columnas de dominio son: {}",
-                        names.join(", ")
-                    )),
-                ));
-            };
-            dc.spec = Some(d.clone());
-        }
+                ),
+                Some(&format!(
+                    "las columnas de dominio son: {}",
+                    names.join(", ")
+                )),
+            ));
+        };
+        dc.spec = Some(d.clone());
     }
-
-    Ok((layout, domain_cols))
+    Ok(())
 }
 
 /// The first table's header, where domains are found.

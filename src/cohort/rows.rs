@@ -8,7 +8,7 @@
 
 use super::labels::LabelMap;
 use crate::error::UserError;
-use crate::input::blocks::Block;
+use crate::input::blocks::{Block, Record};
 use crate::input::read::{Pos, check_width, field, is_blank, text};
 use crate::input::values::{fast_decimal, is_missing, is_missing_trimmed, parse_number};
 use crate::text::fold;
@@ -298,9 +298,6 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
-/// The mark, among the waves met in a block, of a wave whose rows are dropped.
-const DROPPED: u8 = u8::MAX;
-
 /// The block code of a participant-level value (stratum, cluster), matched
 /// ignoring case and accents; [`NO_CODE`] when missing.
 fn key_code(
@@ -340,42 +337,11 @@ pub(super) fn parse(
     labels_only: bool,
     reuse: Option<Parsed>,
 ) -> Parsed {
-    let nd = plan.cols.len();
-    let (hash, at, side, stratum, cluster, cells) = match reuse {
-        Some(r) => (
-            emptied(r.hash),
-            emptied(r.at),
-            emptied(r.side),
-            emptied(r.stratum),
-            emptied(r.cluster),
-            emptied(r.cells),
-        ),
-        None => Default::default(),
-    };
-    let mut p = Parsed {
-        records: 0,
-        hash,
-        at,
-        side,
-        stratum,
-        cluster,
-        cells,
-        tallies: vec![Tally::default(); nd],
-        arms: plan.arms.clone(),
-        waves: plan.waves.clone(),
-        strata: Vec::new(),
-        strata_missing: 0,
-        clusters: Vec::new(),
-        text_before: text_before.to_vec(),
-        error: None,
-    };
+    let mut p = Parsed::start(plan, text_before, reuse);
     let mut strata_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut cluster_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut key: Vec<u8> = Vec::new();
-    let mut arm_seen: Vec<(Vec<u8>, u8)> = Vec::new();
-    let mut wave_seen: Vec<(Vec<u8>, u8)> = Vec::new();
-    // Dropped waves met again in this block: their bytes, label and rows.
-    let mut dropped: Vec<(Vec<u8>, String, usize)> = Vec::new();
+    let mut sides = Sides::default();
     let source_bits = (plan.si as u64) << 48;
     let res = block.each_record(plan.delimiter, |pos, rec| {
         if is_blank(rec) {
@@ -390,80 +356,10 @@ pub(super) fn parse(
             return fail(&mut p, e);
         }
         let at = source_bits | pos;
-        // Labels already met in this block (by their bytes) are known to be filled in
-        // and kept: no decoding, no lookup by string.
-        let raw_of = |c: Option<usize>| c.map(|c| rec.get(c).unwrap_or_default());
-        let (g_raw, w_raw) = (raw_of(plan.group), raw_of(plan.wave));
-        let known = |seen: &[(Vec<u8>, u8)], raw: Option<&[u8]>| {
-            raw.and_then(|b| seen.iter().find(|e| same_bytes(&e.0, b)).map(|e| e.1))
-        };
-        let (g_known, w_known) = (known(&arm_seen, g_raw), known(&wave_seen, w_raw));
-        for (col, hit, what, name) in [
-            (plan.group, g_known, "arm", plan.group_name),
-            (plan.wave, w_known, "wave", plan.wave_name),
-        ] {
-            if let Some(c) = col
-                && hit.is_none()
-                && is_missing(&field(rec, c))
-            {
-                return fail(
-                    &mut p,
-                    UserError::new(format!("the {what} is empty"))
-                        .column(name)
-                        .hint(format!("fill in the {what} of every row (or drop the row)"))
-                        .es(
-                            if what == "arm" {
-                                "el grupo está vacío"
-                            } else {
-                                "la ronda está vacía"
-                            },
-                            Some(if what == "arm" {
-                                "complete el grupo de cada fila (o quite la fila)"
-                            } else {
-                                "complete la ronda de cada fila (o quite la fila)"
-                            }),
-                        ),
-                );
-            }
-        }
-        let arm = match (plan.group, plan.file_arm, g_known) {
-            (Some(_), _, Some(s)) => Some(s),
-            (Some(c), _, None) => {
-                let s = p.arms.side(&field(rec, c), at);
-                if let (Some(s), Some(b)) = (s, g_raw) {
-                    arm_seen.push((b.to_vec(), s));
-                }
-                s
-            }
-            (None, Some(stem), _) => p.arms.side(stem, at),
-            (None, None, _) => Some(0),
-        };
-        let wave = match (plan.wave, w_known) {
-            (Some(_), Some(DROPPED)) => {
-                // Counted at the end of the block, by label.
-                if let Some(b) = w_raw
-                    && let Some(d) = dropped.iter_mut().find(|d| same_bytes(&d.0, b))
-                {
-                    d.2 += 1;
-                }
-                None
-            }
-            (Some(_), Some(s)) => Some(s),
-            (Some(c), None) => {
-                let raw = field(rec, c);
-                let s = p.waves.side(&raw, at);
-                if let Some(b) = w_raw {
-                    wave_seen.push((b.to_vec(), s.unwrap_or(DROPPED)));
-                    if s.is_none() {
-                        dropped.push((b.to_vec(), raw.into_owned(), 0));
-                    }
-                }
-                s
-            }
-            (None, _) => Some(1),
-        };
-        let (Some(arm), Some(wave)) = (arm, wave) else {
-            return ControlFlow::Continue(());
+        let (arm, wave) = match sides.of(plan, rec, &mut p, at) {
+            Ok(Some(s)) => s,
+            Ok(None) => return ControlFlow::Continue(()),
+            Err(e) => return fail(&mut p, e),
         };
         if labels_only || p.waves.labels_only() {
             return ControlFlow::Continue(());
@@ -481,60 +377,17 @@ pub(super) fn parse(
             p.cluster.push(code);
         }
         if let Some(c) = plan.id {
-            // An ASCII id with nothing to trim is hashed as it is read (the same
-            // bytes its text has); anything else is decoded first.
-            let raw = rec.get(c).unwrap_or_default();
-            let solid = |b: Option<&u8>| b.is_some_and(|b| !b.is_ascii_whitespace());
-            let id = if raw.is_ascii()
-                && solid(raw.first())
-                && solid(raw.last())
-                && !is_missing_trimmed(raw)
-            {
-                std::borrow::Cow::Borrowed(raw)
-            } else {
-                let id = field(rec, c);
-                if is_missing(&id) {
-                    return fail(
-                        &mut p,
-                        UserError::new("the participant id is empty")
-                            .column(plan.id_name)
-                            .hint("fill in the id of every row, or drop the row")
-                            .es(
-                                "el identificador del participante está vacío",
-                                Some("complete el identificador de cada fila, o quite la fila"),
-                            ),
-                    );
-                }
-                std::borrow::Cow::Owned(id.as_bytes().to_vec())
-            };
-            let h = match plan.file_arm {
-                Some(prefix) => {
-                    key.clear();
-                    key.extend_from_slice(prefix.as_bytes());
-                    key.push(0);
-                    key.extend_from_slice(&id);
-                    xxh3_128(&key)
-                }
-                None => xxh3_128(&id),
-            };
-            p.hash.push(h);
+            match id_hash(plan, rec, c, &mut key) {
+                Ok(h) => p.hash.push(h),
+                Err(e) => return fail(&mut p, e),
+            }
         }
         p.at.push(at);
         p.side.push(arm | (wave << 1));
-        // Slot-major (pre of every domain, then post); each domain still sees its
-        // pre value before its post value, as one reader would.
-        for s in 0..plan.slots() {
-            for (d, cols) in plan.cols.iter().enumerate() {
-                let raw = rec.get(cols[s]).unwrap_or_default();
-                let v = p.tallies[d].cell_bytes(raw, at, plan.decimal_comma, text_before[d]);
-                p.cells.push(v);
-            }
-        }
+        p.push_cells(plan, rec, at, text_before);
         ControlFlow::Continue(())
     });
-    for (_, label, rows) in &dropped {
-        p.waves.count_dropped_rows(label, *rows);
-    }
+    sides.count_dropped(&mut p);
     if let Err((at, msg)) = res {
         p.error = Some((
             at,
@@ -547,6 +400,194 @@ pub(super) fn parse(
         ));
     }
     p
+}
+
+impl Parsed {
+    /// An empty result for one block: `reuse`'s vectors emptied (their room
+    /// kept), the plan's arm and wave labels, a tally per domain.
+    fn start(plan: &Plan, text_before: &[bool], reuse: Option<Parsed>) -> Parsed {
+        let nd = plan.cols.len();
+        let (hash, at, side, stratum, cluster, cells) = match reuse {
+            Some(r) => (
+                emptied(r.hash),
+                emptied(r.at),
+                emptied(r.side),
+                emptied(r.stratum),
+                emptied(r.cluster),
+                emptied(r.cells),
+            ),
+            None => Default::default(),
+        };
+        Parsed {
+            records: 0,
+            hash,
+            at,
+            side,
+            stratum,
+            cluster,
+            cells,
+            tallies: vec![Tally::default(); nd],
+            arms: plan.arms.clone(),
+            waves: plan.waves.clone(),
+            strata: Vec::new(),
+            strata_missing: 0,
+            clusters: Vec::new(),
+            text_before: text_before.to_vec(),
+            error: None,
+        }
+    }
+
+    /// One row's cells, slot-major (pre of every domain, then post); each
+    /// domain still sees its pre value before its post value, as one reader
+    /// would.
+    fn push_cells(&mut self, plan: &Plan, rec: &Record, at: u64, text_before: &[bool]) {
+        for s in 0..plan.slots() {
+            for (d, cols) in plan.cols.iter().enumerate() {
+                let raw = rec.get(cols[s]).unwrap_or_default();
+                let v = self.tallies[d].cell_bytes(raw, at, plan.decimal_comma, text_before[d]);
+                self.cells.push(v);
+            }
+        }
+    }
+}
+
+/// The arm and wave labels already met in this block (by their bytes), with
+/// their sides: known to be filled in and kept, so read with no decoding and no
+/// lookup by string.
+#[derive(Default)]
+struct Sides {
+    arm_seen: Vec<(Vec<u8>, u8)>,
+    /// Waves by their bytes: their side, or [`DROPPED`].
+    wave_seen: Vec<(Vec<u8>, u8)>,
+    /// Dropped waves met again: their bytes, label and rows (counted into the
+    /// block's wave map at its end, by [`Sides::count_dropped`]).
+    dropped: Vec<(Vec<u8>, String, usize)>,
+}
+
+/// The mark, among the waves met in a block, of a wave whose rows are dropped.
+const DROPPED: u8 = u8::MAX;
+
+impl Sides {
+    /// A row's arm side and wave side, `None` when its arm or wave is dropped;
+    /// an empty arm or wave is an error. Without an arm column the arm is the
+    /// file's (several files) or the one arm; without a wave column, post.
+    fn of(
+        &mut self,
+        plan: &Plan,
+        rec: &Record,
+        p: &mut Parsed,
+        at: u64,
+    ) -> Result<Option<(u8, u8)>, UserError> {
+        let raw_of = |c: Option<usize>| c.map(|c| rec.get(c).unwrap_or_default());
+        let (g_raw, w_raw) = (raw_of(plan.group), raw_of(plan.wave));
+        let known = |seen: &[(Vec<u8>, u8)], raw: Option<&[u8]>| {
+            raw.and_then(|b| seen.iter().find(|e| same_bytes(&e.0, b)).map(|e| e.1))
+        };
+        let (g_known, w_known) = (known(&self.arm_seen, g_raw), known(&self.wave_seen, w_raw));
+        for (col, hit, what, name) in [
+            (plan.group, g_known, "arm", plan.group_name),
+            (plan.wave, w_known, "wave", plan.wave_name),
+        ] {
+            if let Some(c) = col
+                && hit.is_none()
+                && is_missing(&field(rec, c))
+            {
+                return Err(UserError::new(format!("the {what} is empty"))
+                    .column(name)
+                    .hint(format!("fill in the {what} of every row (or drop the row)"))
+                    .es(
+                        if what == "arm" {
+                            "el grupo está vacío"
+                        } else {
+                            "la ronda está vacía"
+                        },
+                        Some(if what == "arm" {
+                            "complete el grupo de cada fila (o quite la fila)"
+                        } else {
+                            "complete la ronda de cada fila (o quite la fila)"
+                        }),
+                    ));
+            }
+        }
+        let arm = match (plan.group, plan.file_arm, g_known) {
+            (Some(_), _, Some(s)) => Some(s),
+            (Some(c), _, None) => {
+                let s = p.arms.side(&field(rec, c), at);
+                if let (Some(s), Some(b)) = (s, g_raw) {
+                    self.arm_seen.push((b.to_vec(), s));
+                }
+                s
+            }
+            (None, Some(stem), _) => p.arms.side(stem, at),
+            (None, None, _) => Some(0),
+        };
+        let wave = match (plan.wave, w_known) {
+            (Some(_), Some(DROPPED)) => {
+                if let Some(b) = w_raw
+                    && let Some(d) = self.dropped.iter_mut().find(|d| same_bytes(&d.0, b))
+                {
+                    d.2 += 1;
+                }
+                None
+            }
+            (Some(_), Some(s)) => Some(s),
+            (Some(c), None) => {
+                let raw = field(rec, c);
+                let s = p.waves.side(&raw, at);
+                if let Some(b) = w_raw {
+                    self.wave_seen.push((b.to_vec(), s.unwrap_or(DROPPED)));
+                    if s.is_none() {
+                        self.dropped.push((b.to_vec(), raw.into_owned(), 0));
+                    }
+                }
+                s
+            }
+            (None, _) => Some(1),
+        };
+        Ok(arm.zip(wave))
+    }
+
+    /// The rows of dropped waves met again in the block, into its wave map.
+    fn count_dropped(&self, p: &mut Parsed) {
+        for (_, label, rows) in &self.dropped {
+            p.waves.count_dropped_rows(label, *rows);
+        }
+    }
+}
+
+/// The participant id's 128-bit hash (with the file's name first when each
+/// file is an arm and numbers its own ids); an empty id is an error. An ASCII
+/// id with nothing to trim is hashed as it is read (the same bytes its text
+/// has); anything else is decoded first.
+fn id_hash(plan: &Plan, rec: &Record, c: usize, key: &mut Vec<u8>) -> Result<u128, UserError> {
+    let raw = rec.get(c).unwrap_or_default();
+    let solid = |b: Option<&u8>| b.is_some_and(|b| !b.is_ascii_whitespace());
+    let id =
+        if raw.is_ascii() && solid(raw.first()) && solid(raw.last()) && !is_missing_trimmed(raw) {
+            std::borrow::Cow::Borrowed(raw)
+        } else {
+            let id = field(rec, c);
+            if is_missing(&id) {
+                return Err(UserError::new("the participant id is empty")
+                    .column(plan.id_name)
+                    .hint("fill in the id of every row, or drop the row")
+                    .es(
+                        "el identificador del participante está vacío",
+                        Some("complete el identificador de cada fila, o quite la fila"),
+                    ));
+            }
+            std::borrow::Cow::Owned(id.as_bytes().to_vec())
+        };
+    Ok(match plan.file_arm {
+        Some(prefix) => {
+            key.clear();
+            key.extend_from_slice(prefix.as_bytes());
+            key.push(0);
+            key.extend_from_slice(&id);
+            xxh3_128(key)
+        }
+        None => xxh3_128(&id),
+    })
 }
 
 #[cfg(test)]

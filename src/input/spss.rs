@@ -181,6 +181,35 @@ pub fn from_cases(path: &str, headers: Vec<String>, rows: Vec<Vec<String>>) -> U
 
 /// The variables' names and each case's fields as text.
 fn parse(path: &str, bytes: &[u8]) -> UResult<(Vec<String>, Vec<Vec<String>>)> {
+    let (header, mut c) = header(path, bytes)?;
+    let dict = Dictionary::read(&mut c, path)?;
+    let slots = dict.slots;
+    let (vars, enc) = dict.variables(&c, path)?;
+    let cases = cases(path, bytes, &c, &header, slots, &vars)?;
+    let headers = vars.iter().map(|v| v.name.clone()).collect();
+    let rows = cases
+        .iter()
+        .map(|case| case_text(&vars, case, &c, enc))
+        .collect();
+    Ok((headers, rows))
+}
+
+/// What the file header says about the cases.
+struct Header {
+    /// `.zsav`: the cases' bytecode is in zlib blocks.
+    zlib: bool,
+    /// 0: uncompressed; else bytecode-compressed.
+    compression: i32,
+    /// The number of cases, or −1 when not known.
+    ncases: i32,
+    /// Added to a bytecode to give its number.
+    bias: f64,
+}
+
+/// The file header: the signature (`$FL2`, `$FL3` for `.zsav`), the byte order
+/// (from the layout code), compression, number of cases and bias; the cursor
+/// at the dictionary's first record.
+fn header<'a>(path: &str, bytes: &'a [u8]) -> UResult<(Header, Cur<'a>)> {
     let bad = |what: &str| corrupt(path, what);
     let magic = bytes.get(..4).ok_or_else(|| bad("too short"))?;
     let zlib = match magic {
@@ -209,193 +238,271 @@ fn parse(path: &str, bytes: &[u8]) -> UResult<(Vec<String>, Vec<Vec<String>>)> {
     let ncases = c.i32().ok_or_else(h)?;
     let bias = c.f64().ok_or_else(h)?;
     c.take(9 + 8 + 64 + 3).ok_or_else(h)?;
+    let header = Header {
+        zlib,
+        compression,
+        ncases,
+        bias,
+    };
+    Ok((header, c))
+}
 
-    let mut vars: Vec<Var> = Vec::new();
-    let mut slots = 0usize;
-    // Slot index (0-based) → variable index, for value-label records.
-    let mut slot_var: HashMap<usize, usize> = HashMap::new();
-    let mut long_names: Option<String> = None;
-    let mut very_long: Option<String> = None;
-    let mut encoding: Option<&'static encoding_rs::Encoding> = None;
-    let mut long_labels: Option<Vec<u8>> = None;
-    let mut long_missing: Option<Vec<u8>> = None;
-    let mut raw_labels: Vec<LabelSet> = Vec::new();
-    loop {
-        let d = || bad("dictionary");
-        match c.i32().ok_or_else(d)? {
-            2 => {
-                let typ = c.i32().ok_or_else(d)?;
-                let has_label = c.i32().ok_or_else(d)?;
-                let n_missing = c.i32().ok_or_else(d)?;
-                c.take(8).ok_or_else(d)?;
-                let short = c.take(8).ok_or_else(d)?.to_vec();
-                if has_label != 0 {
+/// The dictionary as its records give it, before names and labels are applied.
+#[derive(Default)]
+struct Dictionary {
+    vars: Vec<Var>,
+    /// 8-byte slots in a case.
+    slots: usize,
+    /// Slot index (0-based) → variable index, for value-label records.
+    slot_var: HashMap<usize, usize>,
+    long_names: Option<String>,
+    very_long: Option<String>,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    long_labels: Option<Vec<u8>>,
+    long_missing: Option<Vec<u8>>,
+    raw_labels: Vec<LabelSet>,
+}
+
+impl Dictionary {
+    /// The dictionary's records, by type, to the end-of-dictionary record
+    /// (999): variables (2), value labels (3, with their variables in 4),
+    /// documents (6, skipped) and extensions (7).
+    fn read(c: &mut Cur, path: &str) -> UResult<Dictionary> {
+        let mut dict = Dictionary::default();
+        let bad = |what: &str| corrupt(path, what);
+        loop {
+            let d = || bad("dictionary");
+            match c.i32().ok_or_else(d)? {
+                2 => dict.variable(c, path)?,
+                3 => {
+                    let set = value_labels(c, path)?;
+                    dict.raw_labels.push(set);
+                }
+                6 => {
                     let n = c.count().ok_or_else(d)?;
-                    c.take(n.div_ceil(4) * 4).ok_or_else(d)?;
+                    c.take(n.checked_mul(80).ok_or_else(d)?).ok_or_else(d)?;
                 }
-                let mut missing = Missing::default();
-                let nm = n_missing.unsigned_abs() as usize;
-                if nm > 3 {
-                    return Err(bad("missing values"));
+                7 => dict.extension(c, path)?,
+                999 => {
+                    c.i32().ok_or_else(d)?;
+                    break;
                 }
-                let mut vals = Vec::new();
-                for _ in 0..nm {
-                    vals.push(c.slot().ok_or_else(d)?);
-                }
-                if typ == 0 {
-                    let nums: Vec<f64> = vals.iter().map(|s| c.f64_of(*s)).collect();
-                    if n_missing < 0 && nums.len() >= 2 {
-                        missing.range = Some((nums[0], nums[1]));
-                        missing.values = nums[2..].to_vec();
-                    } else {
-                        missing.values = nums;
-                    }
-                } else {
-                    missing.strings = vals.iter().map(|s| trim_right(s).to_vec()).collect();
-                }
-                if typ == -1 {
-                    // A continuation slot of the previous string variable.
-                    if let Some(v) = vars.last_mut() {
-                        v.slots += 1;
-                    }
-                } else {
-                    slot_var.insert(slots, vars.len());
-                    vars.push(Var {
-                        short: String::from_utf8_lossy(trim_right(&short)).into_owned(),
-                        name: String::new(),
-                        width: usize::try_from(typ).map_err(|_| d())?,
-                        slot: slots,
-                        slots: 1,
-                        missing,
-                        labels: HashMap::new(),
-                        string_labels: HashMap::new(),
-                    });
-                }
-                slots += 1;
-            }
-            3 => {
-                let n = c.count().ok_or_else(d)?;
-                let mut set = Vec::with_capacity(n);
-                for _ in 0..n {
-                    let value = c.slot().ok_or_else(d)?;
-                    let len = *c.take(1).ok_or_else(d)?.first().ok_or_else(d)? as usize;
-                    let label = c.take(len).ok_or_else(d)?.to_vec();
-                    c.take((len + 1).div_ceil(8) * 8 - (len + 1))
-                        .ok_or_else(d)?;
-                    set.push((value, label));
-                }
-                if c.i32() != Some(4) {
-                    return Err(bad("a value-label record without its variables"));
-                }
-                let k = c.count().ok_or_else(d)?;
-                let mut idx = Vec::with_capacity(k);
-                for _ in 0..k {
-                    let i = c.i32().ok_or_else(d)?;
-                    idx.push(usize::try_from(i - 1).map_err(|_| d())?);
-                }
-                raw_labels.push((set, idx));
-            }
-            6 => {
-                let n = c.count().ok_or_else(d)?;
-                c.take(n.checked_mul(80).ok_or_else(d)?).ok_or_else(d)?;
-            }
-            7 => {
-                let sub = c.i32().ok_or_else(d)?;
-                let size = c.count().ok_or_else(d)?;
-                let count = c.count().ok_or_else(d)?;
-                let data = c
-                    .take(size.checked_mul(count).ok_or_else(d)?)
-                    .ok_or_else(d)?;
-                match sub {
-                    3 if data.len() >= 32 => {
-                        let mut ci = Cur {
-                            b: &data[28..32],
-                            at: 0,
-                            big: c.big,
-                        };
-                        let code = ci.i32().unwrap_or(0);
-                        if encoding.is_none() {
-                            encoding = code_page(code);
-                        }
-                    }
-                    13 => long_names = Some(String::from_utf8_lossy(data).into_owned()),
-                    14 => very_long = Some(String::from_utf8_lossy(data).into_owned()),
-                    20 => {
-                        encoding = encoding_rs::Encoding::for_label(trim_right(data)).or(encoding)
-                    }
-                    21 => long_labels = Some(data.to_vec()),
-                    22 => long_missing = Some(data.to_vec()),
-                    _ => {}
-                }
-            }
-            999 => {
-                c.i32().ok_or_else(d)?;
-                break;
-            }
-            other => return Err(bad(&format!("unknown record type {other}"))),
-        }
-    }
-    let enc = encoding.unwrap_or(encoding_rs::UTF_8);
-    // Value labels apply to the variables whose first slot they name.
-    for (set, idx) in raw_labels {
-        for i in idx {
-            let Some(&vi) = slot_var.get(&i) else {
-                return Err(bad("a value label names no variable"));
-            };
-            let v = &mut vars[vi];
-            for (value, label) in &set {
-                let text = decode(enc, trim_right(label));
-                if v.width == 0 {
-                    v.labels.insert(c.f64_of(*value).to_bits(), text);
-                } else {
-                    v.string_labels.insert(trim_right(value).to_vec(), text);
-                }
+                other => return Err(bad(&format!("unknown record type {other}"))),
             }
         }
-    }
-    for v in &mut vars {
-        v.name = decode(enc, v.short.as_bytes());
-    }
-    let by_short =
-        |vars: &[Var], s: &str| vars.iter().position(|v| v.short.eq_ignore_ascii_case(s));
-    if let Some(names) = &long_names {
-        for pair in names.split('\t') {
-            if let Some((s, l)) = pair.split_once('=')
-                && let Some(i) = by_short(&vars, s)
-            {
-                vars[i].name = decode(enc, l.trim_end_matches('\0').as_bytes());
-            }
-        }
-    }
-    // Very long strings: the variable named takes the segments that follow it.
-    if let Some(vl) = &very_long {
-        for pair in vl.split(['\t', '\0']) {
-            let Some((s, w)) = pair.split_once('=') else {
-                continue;
-            };
-            let (Some(i), Ok(width)) = (by_short(&vars, s), w.trim().parse::<usize>()) else {
-                continue;
-            };
-            let segments = width.div_ceil(252);
-            if segments > 1 && i + segments <= vars.len() {
-                let extra: usize = vars[i + 1..i + segments].iter().map(|v| v.slots).sum();
-                vars[i].slots += extra;
-                vars[i].width = width;
-                vars.drain(i + 1..i + segments);
-            }
-        }
-    }
-    if let Some(data) = &long_labels {
-        long_string_labels(&mut vars, data, c.big, enc);
-    }
-    if let Some(data) = &long_missing {
-        long_string_missing(&mut vars, data, c.big);
+        Ok(dict)
     }
 
+    /// Record type 2: a variable (its short name, width, user-missing values),
+    /// or a continuation slot of the previous string.
+    fn variable(&mut self, c: &mut Cur, path: &str) -> UResult<()> {
+        let bad = |what: &str| corrupt(path, what);
+        let d = || bad("dictionary");
+        let typ = c.i32().ok_or_else(d)?;
+        let has_label = c.i32().ok_or_else(d)?;
+        let n_missing = c.i32().ok_or_else(d)?;
+        c.take(8).ok_or_else(d)?;
+        let short = c.take(8).ok_or_else(d)?.to_vec();
+        if has_label != 0 {
+            let n = c.count().ok_or_else(d)?;
+            c.take(n.div_ceil(4) * 4).ok_or_else(d)?;
+        }
+        let mut missing = Missing::default();
+        let nm = n_missing.unsigned_abs() as usize;
+        if nm > 3 {
+            return Err(bad("missing values"));
+        }
+        let mut vals = Vec::new();
+        for _ in 0..nm {
+            vals.push(c.slot().ok_or_else(d)?);
+        }
+        if typ == 0 {
+            let nums: Vec<f64> = vals.iter().map(|s| c.f64_of(*s)).collect();
+            if n_missing < 0 && nums.len() >= 2 {
+                missing.range = Some((nums[0], nums[1]));
+                missing.values = nums[2..].to_vec();
+            } else {
+                missing.values = nums;
+            }
+        } else {
+            missing.strings = vals.iter().map(|s| trim_right(s).to_vec()).collect();
+        }
+        if typ == -1 {
+            // A continuation slot of the previous string variable.
+            if let Some(v) = self.vars.last_mut() {
+                v.slots += 1;
+            }
+        } else {
+            self.slot_var.insert(self.slots, self.vars.len());
+            self.vars.push(Var {
+                short: String::from_utf8_lossy(trim_right(&short)).into_owned(),
+                name: String::new(),
+                width: usize::try_from(typ).map_err(|_| d())?,
+                slot: self.slots,
+                slots: 1,
+                missing,
+                labels: HashMap::new(),
+                string_labels: HashMap::new(),
+            });
+        }
+        self.slots += 1;
+        Ok(())
+    }
+
+    /// Record type 7, by subtype: the code page (3), long names (13), very
+    /// long strings (14), the encoding's name (20), long strings' value labels
+    /// (21) and missing values (22); others are skipped.
+    fn extension(&mut self, c: &mut Cur, path: &str) -> UResult<()> {
+        let d = || corrupt(path, "dictionary");
+        let sub = c.i32().ok_or_else(d)?;
+        let size = c.count().ok_or_else(d)?;
+        let count = c.count().ok_or_else(d)?;
+        let data = c
+            .take(size.checked_mul(count).ok_or_else(d)?)
+            .ok_or_else(d)?;
+        match sub {
+            3 if data.len() >= 32 => {
+                let mut ci = Cur {
+                    b: &data[28..32],
+                    at: 0,
+                    big: c.big,
+                };
+                let code = ci.i32().unwrap_or(0);
+                if self.encoding.is_none() {
+                    self.encoding = code_page(code);
+                }
+            }
+            13 => self.long_names = Some(String::from_utf8_lossy(data).into_owned()),
+            14 => self.very_long = Some(String::from_utf8_lossy(data).into_owned()),
+            20 => {
+                self.encoding = encoding_rs::Encoding::for_label(trim_right(data)).or(self.encoding)
+            }
+            21 => self.long_labels = Some(data.to_vec()),
+            22 => self.long_missing = Some(data.to_vec()),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The variables as SPSS shows them, and the text encoding: value labels
+    /// applied to the variables whose first slot they name, names decoded and
+    /// long, very long strings joined from their segments, long strings'
+    /// labels and missing values.
+    fn variables(self, c: &Cur, path: &str) -> UResult<(Vec<Var>, &'static encoding_rs::Encoding)> {
+        let Dictionary {
+            mut vars,
+            slot_var,
+            long_names,
+            very_long,
+            encoding,
+            long_labels,
+            long_missing,
+            raw_labels,
+            ..
+        } = self;
+        let enc = encoding.unwrap_or(encoding_rs::UTF_8);
+        // Value labels apply to the variables whose first slot they name.
+        for (set, idx) in raw_labels {
+            for i in idx {
+                let Some(&vi) = slot_var.get(&i) else {
+                    return Err(corrupt(path, "a value label names no variable"));
+                };
+                let v = &mut vars[vi];
+                for (value, label) in &set {
+                    let text = decode(enc, trim_right(label));
+                    if v.width == 0 {
+                        v.labels.insert(c.f64_of(*value).to_bits(), text);
+                    } else {
+                        v.string_labels.insert(trim_right(value).to_vec(), text);
+                    }
+                }
+            }
+        }
+        for v in &mut vars {
+            v.name = decode(enc, v.short.as_bytes());
+        }
+        let by_short =
+            |vars: &[Var], s: &str| vars.iter().position(|v| v.short.eq_ignore_ascii_case(s));
+        if let Some(names) = &long_names {
+            for pair in names.split('\t') {
+                if let Some((s, l)) = pair.split_once('=')
+                    && let Some(i) = by_short(&vars, s)
+                {
+                    vars[i].name = decode(enc, l.trim_end_matches('\0').as_bytes());
+                }
+            }
+        }
+        // Very long strings: the variable named takes the segments that follow it.
+        if let Some(vl) = &very_long {
+            for pair in vl.split(['\t', '\0']) {
+                let Some((s, w)) = pair.split_once('=') else {
+                    continue;
+                };
+                let (Some(i), Ok(width)) = (by_short(&vars, s), w.trim().parse::<usize>()) else {
+                    continue;
+                };
+                let segments = width.div_ceil(252);
+                if segments > 1 && i + segments <= vars.len() {
+                    let extra: usize = vars[i + 1..i + segments].iter().map(|v| v.slots).sum();
+                    vars[i].slots += extra;
+                    vars[i].width = width;
+                    vars.drain(i + 1..i + segments);
+                }
+            }
+        }
+        if let Some(data) = &long_labels {
+            long_string_labels(&mut vars, data, c.big, enc);
+        }
+        if let Some(data) = &long_missing {
+            long_string_missing(&mut vars, data, c.big);
+        }
+        Ok((vars, enc))
+    }
+}
+
+/// Record type 3 and the type 4 that must follow it: (value, label) pairs and
+/// the slots of the variables they label.
+fn value_labels(c: &mut Cur, path: &str) -> UResult<LabelSet> {
+    let bad = |what: &str| corrupt(path, what);
+    let d = || bad("dictionary");
+    let n = c.count().ok_or_else(d)?;
+    let mut set = Vec::with_capacity(n);
+    for _ in 0..n {
+        let value = c.slot().ok_or_else(d)?;
+        let len = *c.take(1).ok_or_else(d)?.first().ok_or_else(d)? as usize;
+        let label = c.take(len).ok_or_else(d)?.to_vec();
+        c.take((len + 1).div_ceil(8) * 8 - (len + 1))
+            .ok_or_else(d)?;
+        set.push((value, label));
+    }
+    if c.i32() != Some(4) {
+        return Err(bad("a value-label record without its variables"));
+    }
+    let k = c.count().ok_or_else(d)?;
+    let mut idx = Vec::with_capacity(k);
+    for _ in 0..k {
+        let i = c.i32().ok_or_else(d)?;
+        idx.push(usize::try_from(i - 1).map_err(|_| d())?);
+    }
+    Ok((set, idx))
+}
+
+/// The cases after the dictionary (at `c`), `slots` 8-byte slots each:
+/// uncompressed, bytecode-compressed, or bytecode in zlib blocks; up to the
+/// header's number of cases when it gives one. A case cut short is an error.
+fn cases(
+    path: &str,
+    bytes: &[u8],
+    c: &Cur,
+    header: &Header,
+    slots: usize,
+    vars: &[Var],
+) -> UResult<Vec<Vec<Slot>>> {
+    let (bias, ncases) = (header.bias, header.ncases);
     // The cases: one slot per 8 bytes, bytecode-compressed or not.
     let data = &bytes[c.at..];
     let inflated;
-    let stream: &[u8] = if zlib {
+    let stream: &[u8] = if header.zlib {
         inflated = inflate(path, bytes, c.at, c.big)?;
         &inflated
     } else {
@@ -432,9 +539,9 @@ fn parse(path: &str, bytes: &[u8]) -> UResult<(Vec<String>, Vec<Vec<String>>)> {
         }
     };
     if slots == 0 || vars.is_empty() {
-        return Err(bad("no variables"));
+        return Err(corrupt(path, "no variables"));
     }
-    if compression == 0 {
+    if header.compression == 0 {
         while let Some(s) = cur.slot() {
             if push(&mut case, s) {
                 break;
@@ -465,52 +572,56 @@ fn parse(path: &str, bytes: &[u8]) -> UResult<(Vec<String>, Vec<Vec<String>>)> {
             .row(cases.len() as u64 + 1)
             .column(vars[case.len().min(vars.len() - 1)].name.clone()));
     }
-    let headers = vars.iter().map(|v| v.name.clone()).collect();
-    let num = |s: Slot| cur.f64_of(s);
-    let rows = cases
-        .iter()
-        .map(|case| {
-            vars.iter()
-                .map(|v| {
-                    if v.width == 0 {
-                        let x = num(case[v.slot]);
-                        if v.is_missing(x) {
-                            String::new()
-                        } else {
-                            match v.labels.get(&x.to_bits()) {
-                                Some(l) => l.clone(),
-                                None => number_text(x),
-                            }
-                        }
-                    } else {
-                        let raw: Vec<u8> = case[v.slot..v.slot + v.slots]
-                            .iter()
-                            .flatten()
-                            .copied()
-                            .collect();
-                        // A very long string: 252 bytes of text in each 256-byte segment.
-                        let raw = if v.width > 255 {
-                            raw.chunks(256)
-                                .flat_map(|s| &s[..s.len().min(252)])
-                                .copied()
-                                .collect()
-                        } else {
-                            raw
-                        };
-                        let raw = trim_right(&raw);
-                        if v.missing.strings.iter().any(|m| m.as_slice() == raw) {
-                            String::new()
-                        } else if let Some(l) = v.string_labels.get(raw) {
-                            l.clone()
-                        } else {
-                            decode(enc, raw)
-                        }
+    Ok(cases)
+}
+
+/// One case's fields as text: a missing value empty, a labelled value its
+/// label, a number as a CSV export writes it, a string decoded (a very long
+/// string's 252 bytes of text per 256-byte segment). `c` gives the byte order.
+fn case_text(
+    vars: &[Var],
+    case: &[Slot],
+    c: &Cur,
+    enc: &'static encoding_rs::Encoding,
+) -> Vec<String> {
+    vars.iter()
+        .map(|v| {
+            if v.width == 0 {
+                let x = c.f64_of(case[v.slot]);
+                if v.is_missing(x) {
+                    String::new()
+                } else {
+                    match v.labels.get(&x.to_bits()) {
+                        Some(l) => l.clone(),
+                        None => number_text(x),
                     }
-                })
-                .collect()
+                }
+            } else {
+                let raw: Vec<u8> = case[v.slot..v.slot + v.slots]
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .collect();
+                // A very long string: 252 bytes of text in each 256-byte segment.
+                let raw = if v.width > 255 {
+                    raw.chunks(256)
+                        .flat_map(|s| &s[..s.len().min(252)])
+                        .copied()
+                        .collect()
+                } else {
+                    raw
+                };
+                let raw = trim_right(&raw);
+                if v.missing.strings.iter().any(|m| m.as_slice() == raw) {
+                    String::new()
+                } else if let Some(l) = v.string_labels.get(raw) {
+                    l.clone()
+                } else {
+                    decode(enc, raw)
+                }
+            }
         })
-        .collect();
-    Ok((headers, rows))
+        .collect()
 }
 
 /// The encoding of a Windows code page number (subtype 3's character code).
