@@ -243,18 +243,12 @@ impl<'a> Slopes<'a> {
         if !self.clustered {
             let fit = |a: usize| {
                 let list = self.lists[a];
-                crate::stats::robust::cr2_grouped(
-                    list.len(),
-                    2,
-                    |s| s * k..(s + 1) * k,
-                    |r, buf| {
-                        let (s, w) = (r / k, r % k);
-                        let (_, y) = self.value(list[s], s, w)?;
-                        buf[0] = 1.0;
-                        buf[1] = self.time(w);
-                        Some(y)
-                    },
-                )
+                crate::stats::robust::cr2_grouped(list.len(), 2, k, |s, w, buf| {
+                    let (_, y) = self.value(list[s], s, w)?;
+                    buf[0] = 1.0;
+                    buf[1] = self.time(w);
+                    Some(y)
+                })
             };
             return arms.iter().map(|&a| fit(a)).collect();
         }

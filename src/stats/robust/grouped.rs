@@ -7,8 +7,6 @@
 //! again (`sums::by_cluster`). The numbers are those of [`super::cr2_rows`] on
 //! the same rows, to rounding.
 
-use std::ops::Range;
-
 use rayon::prelude::*;
 
 use super::Cr2Fit;
@@ -17,25 +15,24 @@ use super::sums::{
 };
 
 /// OLS of y on X with the CR2 variance and Satterthwaite df, clustered by the
-/// groups of rows: cluster j is the candidate rows `rows_of(j)` (ranges in
-/// order, one after another, from 0). `row(i, buf)` writes row i of X (p
-/// values) into `buf` and returns y_i, or None when row i is not in the model;
-/// it is called two or three times per row, possibly from several threads.
-/// None as for [`super::cr2_rows`].
+/// groups of rows: cluster j has the candidate rows (j, 0), …, (j, `per` − 1).
+/// `row(j, w, buf)` writes row (j, w) of X (p values) into `buf` and returns
+/// its y, or None when the row is not in the model; it is called once or
+/// twice per row, possibly from several threads. None as for
+/// [`super::cr2_rows`].
 pub fn cr2_grouped(
     clusters: usize,
     p: usize,
-    rows_of: impl Fn(usize) -> Range<usize> + Sync,
-    row: impl Fn(usize, &mut [f64]) -> Option<f64> + Sync,
+    per: usize,
+    row: impl Fn(usize, usize, &mut [f64]) -> Option<f64> + Sync,
 ) -> Option<Cr2Fit> {
-    if clusters == 0 || p == 0 {
+    let n = clusters.checked_mul(per)?;
+    if n == 0 || p == 0 || n >= u32::MAX as usize {
         return None;
     }
-    let n = rows_of(clusters - 1).end;
-    if n >= u32::MAX as usize {
-        return None;
-    }
-    let read = |i: usize, buf: &mut [f64]| row(i, buf).map(|y| (0, y));
+    // Row i = (i / per, i % per), for the pilot rows and a near-exact fit.
+    let read = |i: usize, buf: &mut [f64]| row(i / per, i % per, buf).map(|y| (0, y));
+    let rows_of = |j: usize| j * per..(j + 1) * per;
     let rows = Rows {
         n,
         p,
@@ -43,7 +40,7 @@ pub fn cr2_grouped(
         shift: pilot_shift(n, p, &read),
         row: &read,
     };
-    let (table, total) = sums(&rows, clusters, &rows_of)?;
+    let (table, total) = sums(&rows, clusters, per, &row)?;
     let sol = Solution::new(&rows, &total)?;
     let (s, l, g) = (&sol.s, &sol.l, &sol.g);
     let (acc, counted, rss) = if sol.near_exact {
@@ -62,7 +59,8 @@ pub fn cr2_grouped(
 fn sums<F>(
     rows: &Rows<'_, F>,
     clusters: usize,
-    rows_of: &(impl Fn(usize) -> Range<usize> + Sync),
+    per: usize,
+    row: &(impl Fn(usize, usize, &mut [f64]) -> Option<f64> + Sync),
 ) -> Option<(Vec<f64>, Vec<f64>)>
 where
     F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync,
@@ -78,11 +76,13 @@ where
             let mut total = vec![0.0; width];
             let mut buf = vec![0.0; q];
             for (j, t) in part.chunks_mut(width).enumerate() {
-                for i in rows_of(c * len + j) {
-                    match rows.read(i, &mut buf) {
-                        Row::Skip => {}
-                        Row::Bad => return None,
+                for w in 0..per {
+                    let Some(y) = row(c * len + j, w, &mut buf[..q - 1]) else {
+                        continue;
+                    };
+                    match rows.shifted(0, y, &mut buf) {
                         Row::In(_) => add_row(t, &buf),
+                        _ => return None,
                     }
                 }
                 if t[width - 1] > 0.0 {
@@ -117,17 +117,13 @@ mod tests {
         let keep = |i: usize| !(i * 7).is_multiple_of(5) && i / k != 11;
         let x = |i: usize| [1.0, (i % k) as f64 * 1.5, ((i / k) % 3) as f64];
         let y = |i: usize| 2.0 + 0.3 * (i % k) as f64 + ((i * 37) % 11) as f64 / 3.0;
-        let fit = cr2_grouped(
-            clusters,
-            3,
-            |j| j * k..(j + 1) * k,
-            |i, buf| {
-                keep(i).then(|| {
-                    buf.copy_from_slice(&x(i));
-                    y(i)
-                })
-            },
-        )
+        let fit = cr2_grouped(clusters, 3, k, |j, w, buf| {
+            let i = j * k + w;
+            keep(i).then(|| {
+                buf.copy_from_slice(&x(i));
+                y(i)
+            })
+        })
         .expect("grouped fit");
         let kept: Vec<usize> = (0..clusters * k).filter(|&i| keep(i)).collect();
         let xs: Vec<f64> = kept.iter().flat_map(|&i| x(i)).collect();

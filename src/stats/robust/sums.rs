@@ -62,7 +62,7 @@ impl<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync> Rows<'_, F> {
 
     /// Shifts a row read into `buf` (with y) and checks it.
     #[inline]
-    fn shifted(&self, g: u32, y: f64, buf: &mut [f64]) -> Row {
+    pub(super) fn shifted(&self, g: u32, y: f64, buf: &mut [f64]) -> Row {
         let p = self.p;
         let x0 = buf[0];
         for (b, s) in buf[1..p].iter_mut().zip(&self.shift[1..p]) {
