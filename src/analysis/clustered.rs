@@ -11,7 +11,7 @@ use super::{Members, between_id, change_id, row};
 use crate::cohort::{Arm, Characteristic, Cohort, Design, Kind, Wave};
 use crate::results::{ClusteringInfo, RobustFields, TestRow};
 use crate::stats::TestResult;
-use crate::stats::robust::{Cr2Fit, Pick, clustering, cr2_many};
+use crate::stats::robust::{Cr2Fit, Pick, clustering, cr2_levels, cr2_many};
 use crate::warning::{Code, Warning};
 
 /// What the models of one stratum share: who is in it, their clusters, and the
@@ -401,6 +401,57 @@ impl<'a> Models<'a> {
         cells
     }
 
+    /// [`Self::cells`] for every level of a categorical domain at once, from
+    /// its level codes `raw`: per model, per cell, the rows then each level's
+    /// sum of y (`levels` + 1 numbers a cell). A row is in a cell for every
+    /// level or for none (its code known or not), and its y for level l is an
+    /// indicator of its code (the paired change: the difference of two).
+    fn level_cells(
+        &self,
+        list: &[&Model<'_>],
+        raw: &impl Fn(u32, usize) -> f64,
+        levels: usize,
+    ) -> Vec<Vec<f64>> {
+        let width = levels + 1;
+        let bound = self.cluster_bound();
+        let mut cells = vec![vec![0.0; bound * 2 * width]; list.len()];
+        let Some(first) = list.first() else {
+            return cells;
+        };
+        let level =
+            |v: f64| (v >= 0.0 && v < levels as f64 && v.fract() == 0.0).then_some(1 + v as usize);
+        let mut buf = [0.0; 2];
+        for k in 0..first.candidates() / first.per {
+            for (m, out) in list.iter().zip(cells.iter_mut()) {
+                for w in 0..m.per {
+                    let r = k * m.per + w;
+                    let b = &mut buf[..m.terms.width()];
+                    let Pick::In(g, y) = self.pick(m, raw, r, b) else {
+                        continue;
+                    };
+                    let one = b.get(1).is_some_and(|v| *v != 0.0);
+                    let at = (g as usize * 2 + usize::from(one)) * width;
+                    let Some(cell) = out.get_mut(at..at + width) else {
+                        continue;
+                    };
+                    cell[0] += 1.0;
+                    if let Terms::ChangePaired = m.terms {
+                        let (i, _) = m.at(r);
+                        if let Some(l) = level(raw(i, 1)) {
+                            cell[l] += 1.0;
+                        }
+                        if let Some(l) = level(raw(i, 0)) {
+                            cell[l] -= 1.0;
+                        }
+                    } else if let Some(l) = level(y) {
+                        cell[l] += 1.0;
+                    }
+                }
+            }
+        }
+        cells
+    }
+
     /// One model's test row from its fit, and what the caller should warn about.
     fn test_row(
         &self,
@@ -478,9 +529,9 @@ impl<'a> Models<'a> {
         t
     }
 
-    /// The model-based tests of a domain's (or a level's 0/1) values, `value(i,
-    /// w)` for participant i at wave w of the pair (NaN when missing); the
-    /// part-one tests of the same comparisons stop being primary.
+    /// The model-based tests of a domain's values, `value(i, w)` for
+    /// participant i at wave w of the pair (NaN when missing); the part-one
+    /// tests of the same comparisons stop being primary.
     pub(super) fn add_tests(
         &self,
         value: impl Fn(u32, usize) -> f64 + Sync,
@@ -488,11 +539,6 @@ impl<'a> Models<'a> {
         notes: &mut Vec<Warning>,
     ) {
         let models = self.models();
-        for (id, _) in &models {
-            for t in tests.iter_mut().filter(|t| &t.comparison == id) {
-                t.primary = false;
-            }
-        }
         // Models whose only columns are the intercept and a 0/1 column (arm or
         // wave) are fitted from per-cluster cells (one pass for all of them);
         // the others (`did`, covariates) from their rows: those with one row
@@ -508,21 +554,7 @@ impl<'a> Models<'a> {
         if !cell_models.is_empty() {
             let list: Vec<&Model<'_>> = cell_models.iter().map(|&j| &models[j].1).collect();
             let cells = self.cells(&list, &value);
-            let ps: Vec<usize> = list.iter().map(|m| m.terms.width()).collect();
-            let bound = self.cluster_bound();
-            let out = cr2_many(bound * 2, &ps, bound, |c, j, buf| {
-                let (n, sum) = cells[j][c];
-                if n == 0.0 {
-                    return Pick::Out;
-                }
-                // A cell as one row of weight √n: X_j'X_j and X_j'y_j exact.
-                let w = n.sqrt();
-                buf[0] = w;
-                if buf.len() > 1 {
-                    buf[1] = w * (c % 2) as f64;
-                }
-                Pick::In((c / 2) as u32, sum / w)
-            });
+            let out = self.fit_cells(&list, |j, c| cells[j][c]);
             for ((&j, f), c) in cell_models.iter().zip(out).zip(&cells) {
                 fits[j] = Some(f);
                 if models[j].1.per == 1 {
@@ -530,6 +562,126 @@ impl<'a> Models<'a> {
                 }
             }
         }
+        self.fit_rows(&models, &value, &mut fits);
+        self.place(&models, fits, counted, &value, tests, notes);
+    }
+
+    /// [`Self::add_tests`] for every level of a categorical domain at once
+    /// (`tests[l]`: level l's tests), from the domain's level codes `values`:
+    /// one pass over the participants for the cell-fitted models of every
+    /// level, and one per row-fitted model for every level
+    /// ([`cr2_levels`]). The results are those of `add_tests` with each
+    /// level's 0/1 values.
+    pub(super) fn add_level_tests(
+        &self,
+        values: &[Vec<f64>; 2],
+        tests: &mut [&mut Vec<TestRow>],
+        notes: &mut Vec<Warning>,
+    ) {
+        let levels = tests.len();
+        let raw = |i: u32, w: usize| values[w][i as usize];
+        let level_value = |l: usize| {
+            move |i: u32, w: usize| {
+                let v = values[w][i as usize];
+                if v.is_nan() {
+                    v
+                } else {
+                    f64::from(u8::from(v == l as f64))
+                }
+            }
+        };
+        let models = self.models();
+        let cell_models: Vec<usize> = (0..models.len())
+            .filter(|&j| self.by_cells(&models[j].1))
+            .collect();
+        let room = 2 * cell_models.len() * (levels + 1);
+        if levels == 0 || self.cluster_bound().saturating_mul(room) > CELLS_MAX {
+            for (l, t) in tests.iter_mut().enumerate() {
+                self.add_tests(level_value(l), t, notes);
+            }
+            return;
+        }
+        let mut fits: Vec<Vec<Option<(Option<Cr2Fit>, usize)>>> =
+            vec![models.iter().map(|_| None).collect(); levels];
+        let mut counted: Vec<Option<usize>> = models.iter().map(|_| None).collect();
+        if !cell_models.is_empty() {
+            let list: Vec<&Model<'_>> = cell_models.iter().map(|&j| &models[j].1).collect();
+            let cells = self.level_cells(&list, &raw, levels);
+            let width = levels + 1;
+            for (l, level_fits) in fits.iter_mut().enumerate() {
+                let out = self.fit_cells(&list, |j, c| {
+                    let cell = &cells[j][c * width..(c + 1) * width];
+                    (cell[0], cell[1 + l])
+                });
+                for (&j, f) in cell_models.iter().zip(out) {
+                    level_fits[j] = Some(f);
+                }
+            }
+            for (&j, c) in cell_models.iter().zip(&cells) {
+                if models[j].1.per == 1 {
+                    counted[j] = Some(c.iter().step_by(width).map(|&n| n as usize).sum());
+                }
+            }
+        }
+        // Row-fitted models: all levels in one pass, but for the paired change
+        // (its outcome, a difference of two indicators, is no level's code).
+        for (j, (_, m)) in models.iter().enumerate() {
+            if fits[0][j].is_some() || matches!(m.terms, Terms::ChangePaired) {
+                continue;
+            }
+            let column = matches!(m.terms, Terms::DidPaired).then_some(2);
+            let p = m.terms.width() + self.ncov(m);
+            let out = cr2_levels(
+                m.candidates(),
+                p,
+                column,
+                levels,
+                self.cluster_bound(),
+                |r, buf| self.pick(m, &raw, r, buf),
+            );
+            for (level_fits, f) in fits.iter_mut().zip(out) {
+                level_fits[j] = Some(f);
+            }
+        }
+        for (l, (t, mut f)) in tests.iter_mut().zip(fits).enumerate() {
+            let value = level_value(l);
+            self.fit_rows(&models, &value, &mut f);
+            self.place(&models, f, counted.clone(), &value, t, notes);
+        }
+    }
+
+    /// The cell-fitted models `list` from their cells: `cell(j, c)` is model
+    /// j's cell c (2·cluster + 0/1 column): rows and sum of y.
+    fn fit_cells(
+        &self,
+        list: &[&Model<'_>],
+        cell: impl Fn(usize, usize) -> (f64, f64) + Sync,
+    ) -> Vec<(Option<Cr2Fit>, usize)> {
+        let ps: Vec<usize> = list.iter().map(|m| m.terms.width()).collect();
+        let bound = self.cluster_bound();
+        cr2_many(bound * 2, &ps, bound, |c, j, buf| {
+            let (n, sum) = cell(j, c);
+            if n == 0.0 {
+                return Pick::Out;
+            }
+            // A cell as one row of weight √n: X_j'X_j and X_j'y_j exact.
+            let w = n.sqrt();
+            buf[0] = w;
+            if buf.len() > 1 {
+                buf[1] = w * (c % 2) as f64;
+            }
+            Pick::In((c / 2) as u32, sum / w)
+        })
+    }
+
+    /// The models without a fit yet, from their rows: those with one row per
+    /// participant, then those with one per wave, each group in one pass.
+    fn fit_rows(
+        &self,
+        models: &[(String, Model<'_>)],
+        value: &(impl Fn(u32, usize) -> f64 + Sync),
+        fits: &mut [Option<(Option<Cr2Fit>, usize)>],
+    ) {
         for per in [1, 2] {
             let group: Vec<usize> = (0..models.len())
                 .filter(|&j| models[j].1.per == per && fits[j].is_none())
@@ -545,16 +697,34 @@ impl<'a> Models<'a> {
                 models[first].1.candidates(),
                 &ps,
                 self.cluster_bound(),
-                |r, j, buf| self.pick(&models[group[j]].1, &value, r, buf),
+                |r, j, buf| self.pick(&models[group[j]].1, value, r, buf),
             );
             for (&j, f) in group.iter().zip(out) {
                 fits[j] = Some(f);
             }
         }
+    }
+
+    /// The models' test rows into `tests`, each first among its comparison's
+    /// tests, which stop being primary.
+    fn place(
+        &self,
+        models: &[(String, Model<'_>)],
+        fits: Vec<Option<(Option<Cr2Fit>, usize)>>,
+        counted: Vec<Option<usize>>,
+        value: &impl Fn(u32, usize) -> f64,
+        tests: &mut Vec<TestRow>,
+        notes: &mut Vec<Warning>,
+    ) {
+        for (id, _) in models {
+            for t in tests.iter_mut().filter(|t| &t.comparison == id) {
+                t.primary = false;
+            }
+        }
         let mut added = Vec::new();
         for (((id, m), f), n) in models.iter().zip(fits).zip(counted) {
             let f = f.unwrap_or((None, 0));
-            added.push(self.test_row(id, m, &value, f, n, notes));
+            added.push(self.test_row(id, m, value, f, n, notes));
         }
         // Each model-based test first among its comparison's tests.
         let mut out = Vec::with_capacity(tests.len() + added.len());

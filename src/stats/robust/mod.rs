@@ -16,6 +16,7 @@
 
 mod cr2;
 mod icc;
+mod levels;
 #[cfg(test)]
 mod qr;
 mod sums;
@@ -227,4 +228,25 @@ pub fn cr2_many(
         return ps.iter().map(|_| (None, 0)).collect();
     }
     sums::fit_many(n, ps, bound, &row)
+}
+
+/// The models of every level l of a categorical outcome (levels 0..`levels`),
+/// over the same candidate rows 0..n, in one pass for all
+/// (docs/statistics-robust.md): `row(i, buf)` is as for [`cr2_many`] with two
+/// differences: y is the outcome's level code, and column `column` of X (when
+/// Some; not the first) holds a level code too. Model l has 1{code = l} in
+/// their place (a code that is no level: 0 for every l); its other columns are
+/// the same for every level. Per level, as [`cr2_many`] gives per model.
+pub fn cr2_levels(
+    n: usize,
+    p: usize,
+    column: Option<usize>,
+    levels: usize,
+    bound: usize,
+    row: impl Fn(usize, &mut [f64]) -> Pick + Sync,
+) -> Vec<(Option<Cr2Fit>, usize)> {
+    if n == 0 || p == 0 || n >= u32::MAX as usize || bound > u32::MAX as usize {
+        return (0..levels).map(|_| (None, 0)).collect();
+    }
+    levels::fit_levels(n, p, column, levels, bound, &row)
 }
