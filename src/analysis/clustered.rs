@@ -11,7 +11,7 @@ use super::{Members, between_id, change_id, row};
 use crate::cohort::{Arm, Characteristic, Cohort, Design, Kind, Wave};
 use crate::results::{ClusteringInfo, RobustFields, TestRow};
 use crate::stats::TestResult;
-use crate::stats::robust::{Cr2Fit, Pick, clustering, cr2_levels, cr2_many};
+use crate::stats::robust::{Cell, Cr2Fit, Pick, clustering_of_cells, cr2_levels, cr2_many};
 use crate::warning::{Code, Warning};
 
 /// What the models of one stratum share: who is in it, their clusters, and the
@@ -753,17 +753,27 @@ impl<'a> Models<'a> {
             Some(Wave::Post) => 1,
             _ => 0,
         };
-        let (mut y, mut cl, mut arm) = (Vec::new(), Vec::new(), Vec::new());
+        // Cells cluster × arm (intervention first), in one pass; whether a
+        // participant has a row at the first wave is in `flags`.
+        let mut cells = vec![Cell::default(); 2 * self.cluster_bound()];
+        let mut finite = true;
         for &i in self.members.by_arm.iter().flatten() {
-            let p = &c.participants[i as usize];
+            let (f, k) = (self.flags[i as usize], self.cluster[i as usize]);
+            let present = if w == 0 {
+                f & SEEN_BITS[0] != 0
+            } else {
+                c.participants[i as usize].present[w]
+            };
             let v = values[w][i as usize];
-            if let (true, false, Some(k)) = (p.present[w], v.is_nan(), p.cluster) {
-                y.push(v);
-                cl.push(k);
-                arm.push(p.arm.index() as u32);
+            if !present || v.is_nan() || k == u32::MAX {
+                continue;
+            }
+            finite &= v.is_finite();
+            if let Some(cell) = cells.get_mut(2 * k as usize + usize::from(f & ARM_BIT == 0)) {
+                cell.add(v);
             }
         }
-        let k = clustering(&y, &cl, &arm)?;
+        let k = clustering_of_cells(&cells, 2).filter(|_| finite)?;
         Some(ClusteringInfo {
             clusters: k.clusters,
             mean_cluster_size: crate::stats::finite(k.mean_cluster_size),

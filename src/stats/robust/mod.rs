@@ -23,7 +23,7 @@ mod sums;
 #[cfg(test)]
 mod tests;
 
-pub use icc::{Clustering, clustering};
+pub use icc::{Cell, Clustering, clustering, clustering_of_cells};
 pub use sums::Pick;
 
 use rustc_hash::FxHashMap;
