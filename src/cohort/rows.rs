@@ -298,6 +298,10 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
+/// The most cluster values a block remembers by their bytes (beyond, a value
+/// is coded from its text as the first time).
+const RAW_CODES_MAX: usize = 1 << 16;
+
 /// The block code of a participant-level value (stratum, cluster), matched
 /// ignoring case and accents; [`NO_CODE`] when missing.
 fn key_code(
@@ -366,6 +370,7 @@ pub(super) fn parse(
     };
     let mut strata_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut cluster_index: FxHashMap<String, u32> = FxHashMap::default();
+    let mut cluster_raw: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
     let mut key: Vec<u8> = Vec::new();
     let mut arm_seen: Vec<(Vec<u8>, u8)> = Vec::new();
     let mut wave_seen: Vec<(Vec<u8>, u8)> = Vec::new();
@@ -454,7 +459,19 @@ pub(super) fn parse(
             p.stratum.push(code);
         }
         if let Some(c) = plan.cluster {
-            let code = key_code(&field(rec, c), &mut cluster_index, &mut p.clusters);
+            // A value already met in this block (by its bytes) has its code: no
+            // decoding, folding, or lookup by its folded text.
+            let raw = rec.get(c).unwrap_or_default();
+            let code = match cluster_raw.get(raw) {
+                Some(&code) => code,
+                None => {
+                    let code = key_code(&field(rec, c), &mut cluster_index, &mut p.clusters);
+                    if cluster_raw.len() < RAW_CODES_MAX {
+                        cluster_raw.insert(raw.to_vec(), code);
+                    }
+                    code
+                }
+            };
             p.cluster.push(code);
         }
         if let Some(c) = plan.id {
