@@ -371,6 +371,64 @@ impl<'a> Models<'a> {
             )
     }
 
+    /// Every row of the cell-fitted models `list` (which share their
+    /// participants): `visit(j, cell, y, i)` for model j's row of participant
+    /// i, in cell 2·cluster + (0/1 column), in the order of
+    /// [`Self::pick`]'s rows. Each participant's flags, cluster and values
+    /// are read once for all the models (the rows are those `pick` keeps).
+    fn for_cells(
+        &self,
+        list: &[&Model<'_>],
+        value: &impl Fn(u32, usize) -> f64,
+        mut visit: impl FnMut(usize, usize, f64, u32),
+    ) {
+        let Some(first) = list.first() else {
+            return;
+        };
+        for &i in first.lists[0].iter().chain(first.lists[1]) {
+            let k = self.cluster[i as usize];
+            if k == u32::MAX {
+                continue;
+            }
+            let f = self.flags[i as usize];
+            let at = |w: usize| {
+                if f & SEEN_BITS[w] != 0 {
+                    value(i, w)
+                } else {
+                    f64::NAN
+                }
+            };
+            let v = [at(0), at(1)];
+            let arm = f & ARM_BIT != 0;
+            let base = 2 * k as usize;
+            for (j, m) in list.iter().enumerate() {
+                if m.only.is_some_and(|a| a != arm) {
+                    continue;
+                }
+                match m.terms {
+                    Terms::ChangePaired => {
+                        if !v[0].is_nan() && !v[1].is_nan() {
+                            visit(j, base, v[1] - v[0], i);
+                        }
+                    }
+                    Terms::ChangeUnpaired => {
+                        for (w, &y) in v.iter().enumerate() {
+                            if !y.is_nan() {
+                                visit(j, base + w, y, i);
+                            }
+                        }
+                    }
+                    Terms::Between(w) => {
+                        if !v[w].is_nan() {
+                            visit(j, base + usize::from(arm), v[w], i);
+                        }
+                    }
+                    Terms::DidPaired | Terms::DidUnpaired => {}
+                }
+            }
+        }
+    }
+
     /// Per model, per cell 2·cluster + (0/1 column): rows and sum of y, in one
     /// pass over the participants for all the models.
     fn cells(
@@ -380,24 +438,12 @@ impl<'a> Models<'a> {
     ) -> Vec<Vec<(f64, f64)>> {
         let bound = self.cluster_bound();
         let mut cells = vec![vec![(0.0, 0.0); bound * 2]; list.len()];
-        let Some(first) = list.first() else {
-            return cells;
-        };
-        let mut buf = [0.0; 2];
-        for k in 0..first.candidates() / first.per {
-            for (m, out) in list.iter().zip(cells.iter_mut()) {
-                for w in 0..m.per {
-                    let b = &mut buf[..m.terms.width()];
-                    if let Pick::In(g, y) = self.pick(m, value, k * m.per + w, b) {
-                        let one = b.get(1).is_some_and(|v| *v != 0.0);
-                        if let Some(cell) = out.get_mut(g as usize * 2 + usize::from(one)) {
-                            cell.0 += 1.0;
-                            cell.1 += y;
-                        }
-                    }
-                }
+        self.for_cells(list, value, |j, c, y, _| {
+            if let Some(cell) = cells[j].get_mut(c) {
+                cell.0 += 1.0;
+                cell.1 += y;
             }
-        }
+        });
         cells
     }
 
@@ -415,40 +461,24 @@ impl<'a> Models<'a> {
         let width = levels + 1;
         let bound = self.cluster_bound();
         let mut cells = vec![vec![0.0; bound * 2 * width]; list.len()];
-        let Some(first) = list.first() else {
-            return cells;
-        };
         let level =
             |v: f64| (v >= 0.0 && v < levels as f64 && v.fract() == 0.0).then_some(1 + v as usize);
-        let mut buf = [0.0; 2];
-        for k in 0..first.candidates() / first.per {
-            for (m, out) in list.iter().zip(cells.iter_mut()) {
-                for w in 0..m.per {
-                    let r = k * m.per + w;
-                    let b = &mut buf[..m.terms.width()];
-                    let Pick::In(g, y) = self.pick(m, raw, r, b) else {
-                        continue;
-                    };
-                    let one = b.get(1).is_some_and(|v| *v != 0.0);
-                    let at = (g as usize * 2 + usize::from(one)) * width;
-                    let Some(cell) = out.get_mut(at..at + width) else {
-                        continue;
-                    };
-                    cell[0] += 1.0;
-                    if let Terms::ChangePaired = m.terms {
-                        let (i, _) = m.at(r);
-                        if let Some(l) = level(raw(i, 1)) {
-                            cell[l] += 1.0;
-                        }
-                        if let Some(l) = level(raw(i, 0)) {
-                            cell[l] -= 1.0;
-                        }
-                    } else if let Some(l) = level(y) {
-                        cell[l] += 1.0;
-                    }
+        self.for_cells(list, raw, |j, c, y, i| {
+            let Some(cell) = cells[j].get_mut(c * width..(c + 1) * width) else {
+                return;
+            };
+            cell[0] += 1.0;
+            if let Terms::ChangePaired = list[j].terms {
+                if let Some(l) = level(raw(i, 1)) {
+                    cell[l] += 1.0;
                 }
+                if let Some(l) = level(raw(i, 0)) {
+                    cell[l] -= 1.0;
+                }
+            } else if let Some(l) = level(y) {
+                cell[l] += 1.0;
             }
-        }
+        });
         cells
     }
 
