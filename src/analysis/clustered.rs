@@ -11,7 +11,9 @@ use super::{Members, between_id, change_id, row};
 use crate::cohort::{Arm, Characteristic, Cohort, Design, Kind, Wave};
 use crate::results::{ClusteringInfo, RobustFields, TestRow};
 use crate::stats::TestResult;
-use crate::stats::robust::{Cell, Cr2Fit, Pick, clustering_of_cells, cr2_levels, cr2_many};
+use crate::stats::robust::{
+    Cell, Cr2Fit, Pick, clustering_of_cells, cr2_levels, cr2_many, level_code,
+};
 use crate::warning::{Code, Warning};
 
 /// What the models of one stratum share: who is in it, their clusters, and the
@@ -373,14 +375,16 @@ impl<'a> Models<'a> {
 
     /// Every row of the cell-fitted models `list` (which share their
     /// participants): `visit(j, cell, y, i)` for model j's row of participant
-    /// i, in cell 2·cluster + (0/1 column), in the order of
-    /// [`Self::pick`]'s rows. Each participant's flags, cluster and values
-    /// are read once for all the models (the rows are those `pick` keeps).
+    /// i (its values at both waves `v`), in cell 2·cluster + (0/1 column), in
+    /// the order of [`Self::pick`]'s rows. Each participant's flags, cluster
+    /// and values are read once for all the models (the rows are those `pick`
+    /// keeps).
+    #[inline]
     fn for_cells(
         &self,
         list: &[&Model<'_>],
         value: &impl Fn(u32, usize) -> f64,
-        mut visit: impl FnMut(usize, usize, f64, u32),
+        mut visit: impl FnMut(usize, usize, f64, [f64; 2]),
     ) {
         let Some(first) = list.first() else {
             return;
@@ -408,19 +412,19 @@ impl<'a> Models<'a> {
                 match m.terms {
                     Terms::ChangePaired => {
                         if !v[0].is_nan() && !v[1].is_nan() {
-                            visit(j, base, v[1] - v[0], i);
+                            visit(j, base, v[1] - v[0], v);
                         }
                     }
                     Terms::ChangeUnpaired => {
                         for (w, &y) in v.iter().enumerate() {
                             if !y.is_nan() {
-                                visit(j, base + w, y, i);
+                                visit(j, base + w, y, v);
                             }
                         }
                     }
                     Terms::Between(w) => {
                         if !v[w].is_nan() {
-                            visit(j, base + usize::from(arm), v[w], i);
+                            visit(j, base + usize::from(arm), v[w], v);
                         }
                     }
                     Terms::DidPaired | Terms::DidUnpaired => {}
@@ -461,18 +465,17 @@ impl<'a> Models<'a> {
         let width = levels + 1;
         let bound = self.cluster_bound();
         let mut cells = vec![vec![0.0; bound * 2 * width]; list.len()];
-        let level =
-            |v: f64| (v >= 0.0 && v < levels as f64 && v.fract() == 0.0).then_some(1 + v as usize);
-        self.for_cells(list, raw, |j, c, y, i| {
+        let level = |v: f64| level_code(v, levels).checked_add(1);
+        self.for_cells(list, raw, |j, c, y, v| {
             let Some(cell) = cells[j].get_mut(c * width..(c + 1) * width) else {
                 return;
             };
             cell[0] += 1.0;
             if let Terms::ChangePaired = list[j].terms {
-                if let Some(l) = level(raw(i, 1)) {
+                if let Some(l) = level(v[1]) {
                     cell[l] += 1.0;
                 }
-                if let Some(l) = level(raw(i, 0)) {
+                if let Some(l) = level(v[0]) {
                     cell[l] -= 1.0;
                 }
             } else if let Some(l) = level(y) {

@@ -24,9 +24,10 @@ use super::sums::{Pass, Pick, Rows, chunking, finish, fit_many, tri};
 
 /// The index of a level code, or `usize::MAX` when it is none of 0..levels.
 #[inline]
-fn code(v: f64, levels: usize) -> usize {
-    if v >= 0.0 && v < levels as f64 && v.fract() == 0.0 {
-        v as usize
+pub fn level_code(v: f64, levels: usize) -> usize {
+    let c = v as usize;
+    if c < levels && c as f64 == v {
+        c
     } else {
         usize::MAX
     }
@@ -182,8 +183,10 @@ where
                     Pick::In(g, y) => (g as usize, y),
                 };
                 let z = column.map(|c| {
-                    let z = code(buf[c], levels);
-                    buf.copy_within(c + 1..p, c);
+                    let z = level_code(buf[c], levels);
+                    for j in c..p - 1 {
+                        buf[j] = buf[j + 1];
+                    }
                     z
                 });
                 let x = &mut buf[..ps];
@@ -196,7 +199,7 @@ where
                 }
                 let t = &mut sums[if table { g * width } else { 0 }..][..width];
                 add_shared(t, x);
-                let yc = code(y, levels);
+                let yc = level_code(y, levels);
                 if yc < levels {
                     let b = lay.level(yc);
                     for (o, v) in t[b + ps..b + 2 * ps].iter_mut().zip(x.iter()) {

@@ -24,6 +24,7 @@ mod sums;
 mod tests;
 
 pub use icc::{Cell, Clustering, clustering, clustering_of_cells};
+pub use levels::level_code;
 pub use sums::Pick;
 
 use rustc_hash::FxHashMap;
