@@ -20,7 +20,7 @@
 use rayon::prelude::*;
 
 use super::Cr2Fit;
-use super::sums::{Pass, Pick, Rows, chunking, finish, fit_many, tri};
+use super::sums::{Pass, Pick, Rows, add_row, chunking, finish, fit_many, tri};
 
 /// The index of a level code, or `usize::MAX` when it is none of 0..levels.
 #[inline]
@@ -198,7 +198,7 @@ where
                     return None;
                 }
                 let t = &mut sums[if table { g * width } else { 0 }..][..width];
-                add_shared(t, x);
+                add_row(t, x);
                 let yc = level_code(y, levels);
                 if yc < levels {
                     let b = lay.level(yc);
@@ -235,19 +235,6 @@ where
         }
     }
     merged.map(|(sums, noted)| (sums, table, noted))
-}
-
-/// Adds x̃x̃' (lower triangle) and 1 to the shared part of `t`.
-#[inline]
-fn add_shared(t: &mut [f64], x: &[f64]) {
-    let mut o = 0;
-    for (a, &va) in x.iter().enumerate() {
-        for (tb, &vb) in t[o..=o + a].iter_mut().zip(&x[..=a]) {
-            *tb += va * vb;
-        }
-        o += a + 1;
-    }
-    t[o] += 1.0;
 }
 
 /// Level `l`'s packed [X̃ ỹ]'[X̃ ỹ] and row count from one cluster's shared

@@ -135,9 +135,39 @@ pub(super) fn tri(a: usize, b: usize) -> usize {
     a * (a + 1) / 2 + b
 }
 
-/// Adds [x̃ ỹ][x̃ ỹ]' (lower triangle) and 1 to `t`.
+/// Adds [x̃ ỹ][x̃ ỹ]' (lower triangle) and 1 to `t`: also x̃x̃' and 1 for the
+/// shared columns of [`super::levels`]. The usual widths are unrolled (the
+/// same sums in the same order).
 #[inline]
-fn add_row(t: &mut [f64], v: &[f64]) {
+pub(super) fn add_row(t: &mut [f64], v: &[f64]) {
+    match v.len() {
+        2 => add_row_n::<2>(t, v),
+        3 => add_row_n::<3>(t, v),
+        4 => add_row_n::<4>(t, v),
+        5 => add_row_n::<5>(t, v),
+        6 => add_row_n::<6>(t, v),
+        7 => add_row_n::<7>(t, v),
+        8 => add_row_n::<8>(t, v),
+        _ => add_row_any(t, v),
+    }
+}
+
+#[inline]
+fn add_row_n<const Q: usize>(t: &mut [f64], v: &[f64]) {
+    let (Ok(v), Some(t)) = (<&[f64; Q]>::try_from(v), t.get_mut(..Q * (Q + 1) / 2 + 1)) else {
+        return add_row_any(t, v);
+    };
+    let mut o = 0;
+    for a in 0..Q {
+        for b in 0..=a {
+            t[o + b] += v[a] * v[b];
+        }
+        o += a + 1;
+    }
+    t[o] += 1.0;
+}
+
+fn add_row_any(t: &mut [f64], v: &[f64]) {
     let mut o = 0;
     for (a, &va) in v.iter().enumerate() {
         for (tb, &vb) in t[o..=o + a].iter_mut().zip(&v[..=a]) {
