@@ -302,6 +302,44 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 /// is coded from its text as the first time).
 const RAW_CODES_MAX: usize = 1 << 16;
 
+/// Codes of values by their bytes as written, without an allocation per
+/// value: the bytes in one buffer, found by their hash (checked against the
+/// bytes, so a collision only means the value is coded from its text).
+#[derive(Default)]
+struct RawCodes {
+    /// Hash → offset and length in `bytes`, and code.
+    map: FxHashMap<u64, (u32, u32, u32)>,
+    bytes: Vec<u8>,
+}
+
+impl RawCodes {
+    fn hash(raw: &[u8]) -> u64 {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(raw);
+        h.finish()
+    }
+
+    #[inline]
+    fn get(&self, raw: &[u8]) -> Option<u32> {
+        let &(at, len, code) = self.map.get(&Self::hash(raw))?;
+        let known = self.bytes.get(at as usize..at as usize + len as usize)?;
+        (known == raw).then_some(code)
+    }
+
+    fn put(&mut self, raw: &[u8], code: u32) {
+        if self.map.len() >= RAW_CODES_MAX || self.bytes.len() + raw.len() >= u32::MAX as usize {
+            return;
+        }
+        let bytes = &mut self.bytes;
+        self.map.entry(Self::hash(raw)).or_insert_with(|| {
+            let at = bytes.len() as u32;
+            bytes.extend_from_slice(raw);
+            (at, raw.len() as u32, code)
+        });
+    }
+}
+
 /// The block code of a participant-level value (stratum, cluster), matched
 /// ignoring case and accents; [`NO_CODE`] when missing.
 fn key_code(
@@ -370,7 +408,7 @@ pub(super) fn parse(
     };
     let mut strata_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut cluster_index: FxHashMap<String, u32> = FxHashMap::default();
-    let mut cluster_raw: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
+    let mut cluster_raw = RawCodes::default();
     let mut key: Vec<u8> = Vec::new();
     let mut arm_seen: Vec<(Vec<u8>, u8)> = Vec::new();
     let mut wave_seen: Vec<(Vec<u8>, u8)> = Vec::new();
@@ -463,12 +501,10 @@ pub(super) fn parse(
             // decoding, folding, or lookup by its folded text.
             let raw = rec.get(c).unwrap_or_default();
             let code = match cluster_raw.get(raw) {
-                Some(&code) => code,
+                Some(code) => code,
                 None => {
                     let code = key_code(&field(rec, c), &mut cluster_index, &mut p.clusters);
-                    if cluster_raw.len() < RAW_CODES_MAX {
-                        cluster_raw.insert(raw.to_vec(), code);
-                    }
+                    cluster_raw.put(raw, code);
                     code
                 }
             };
