@@ -11,8 +11,13 @@ use super::{Members, between_id, change_id, row};
 use crate::cohort::{Arm, Characteristic, Cohort, Design, Kind, Wave};
 use crate::results::{ClusteringInfo, RobustFields, TestRow};
 use crate::stats::TestResult;
-use crate::stats::robust::{Cr2Fit, Pick, clustering, cr2_many};
+use crate::stats::robust::{Cell, Cr2Fit, Pick, clustering_of_cells, cr2_many};
 use crate::warning::{Code, Warning};
+
+mod levels;
+
+/// A model's fit and the rows it noted, once fitted.
+type Fitted = Option<(Option<Cr2Fit>, usize)>;
 
 /// What the models of one stratum share: who is in it, their clusters, and the
 /// covariates' design columns.
@@ -371,6 +376,66 @@ impl<'a> Models<'a> {
             )
     }
 
+    /// Every row of the cell-fitted models `list` (which share their
+    /// participants): `visit(j, cell, y, i)` for model j's row of participant
+    /// i (its values at both waves `v`), in cell 2·cluster + (0/1 column), in
+    /// the order of [`Self::pick`]'s rows. Each participant's flags, cluster
+    /// and values are read once for all the models (the rows are those `pick`
+    /// keeps).
+    #[inline]
+    fn for_cells(
+        &self,
+        list: &[&Model<'_>],
+        value: &impl Fn(u32, usize) -> f64,
+        mut visit: impl FnMut(usize, usize, f64, [f64; 2]),
+    ) {
+        let Some(first) = list.first() else {
+            return;
+        };
+        for &i in first.lists[0].iter().chain(first.lists[1]) {
+            let k = self.cluster[i as usize];
+            if k == u32::MAX {
+                continue;
+            }
+            let f = self.flags[i as usize];
+            let at = |w: usize| {
+                if f & SEEN_BITS[w] != 0 {
+                    value(i, w)
+                } else {
+                    f64::NAN
+                }
+            };
+            let v = [at(0), at(1)];
+            let arm = f & ARM_BIT != 0;
+            let base = 2 * k as usize;
+            for (j, m) in list.iter().enumerate() {
+                if m.only.is_some_and(|a| a != arm) {
+                    continue;
+                }
+                match m.terms {
+                    Terms::ChangePaired => {
+                        if !v[0].is_nan() && !v[1].is_nan() {
+                            visit(j, base, v[1] - v[0], v);
+                        }
+                    }
+                    Terms::ChangeUnpaired => {
+                        for (w, &y) in v.iter().enumerate() {
+                            if !y.is_nan() {
+                                visit(j, base + w, y, v);
+                            }
+                        }
+                    }
+                    Terms::Between(w) => {
+                        if !v[w].is_nan() {
+                            visit(j, base + usize::from(arm), v[w], v);
+                        }
+                    }
+                    Terms::DidPaired | Terms::DidUnpaired => {}
+                }
+            }
+        }
+    }
+
     /// Per model, per cell 2·cluster + (0/1 column): rows and sum of y, in one
     /// pass over the participants for all the models.
     fn cells(
@@ -380,24 +445,12 @@ impl<'a> Models<'a> {
     ) -> Vec<Vec<(f64, f64)>> {
         let bound = self.cluster_bound();
         let mut cells = vec![vec![(0.0, 0.0); bound * 2]; list.len()];
-        let Some(first) = list.first() else {
-            return cells;
-        };
-        let mut buf = [0.0; 2];
-        for k in 0..first.candidates() / first.per {
-            for (m, out) in list.iter().zip(cells.iter_mut()) {
-                for w in 0..m.per {
-                    let b = &mut buf[..m.terms.width()];
-                    if let Pick::In(g, y) = self.pick(m, value, k * m.per + w, b) {
-                        let one = b.get(1).is_some_and(|v| *v != 0.0);
-                        if let Some(cell) = out.get_mut(g as usize * 2 + usize::from(one)) {
-                            cell.0 += 1.0;
-                            cell.1 += y;
-                        }
-                    }
-                }
+        self.for_cells(list, value, |j, c, y, _| {
+            if let Some(cell) = cells[j].get_mut(c) {
+                cell.0 += 1.0;
+                cell.1 += y;
             }
-        }
+        });
         cells
     }
 
@@ -478,9 +531,9 @@ impl<'a> Models<'a> {
         t
     }
 
-    /// The model-based tests of a domain's (or a level's 0/1) values, `value(i,
-    /// w)` for participant i at wave w of the pair (NaN when missing); the
-    /// part-one tests of the same comparisons stop being primary.
+    /// The model-based tests of a domain's values, `value(i, w)` for
+    /// participant i at wave w of the pair (NaN when missing); the part-one
+    /// tests of the same comparisons stop being primary.
     pub(super) fn add_tests(
         &self,
         value: impl Fn(u32, usize) -> f64 + Sync,
@@ -488,16 +541,11 @@ impl<'a> Models<'a> {
         notes: &mut Vec<Warning>,
     ) {
         let models = self.models();
-        for (id, _) in &models {
-            for t in tests.iter_mut().filter(|t| &t.comparison == id) {
-                t.primary = false;
-            }
-        }
         // Models whose only columns are the intercept and a 0/1 column (arm or
         // wave) are fitted from per-cluster cells (one pass for all of them);
         // the others (`did`, covariates) from their rows: those with one row
         // per participant, then those with one per wave, each group in one pass.
-        let mut fits: Vec<Option<(Option<Cr2Fit>, usize)>> = models.iter().map(|_| None).collect();
+        let mut fits: Vec<Fitted> = models.iter().map(|_| None).collect();
         let mut counted: Vec<Option<usize>> = models.iter().map(|_| None).collect();
         let mut cell_models: Vec<usize> = (0..models.len())
             .filter(|&j| self.by_cells(&models[j].1))
@@ -508,21 +556,7 @@ impl<'a> Models<'a> {
         if !cell_models.is_empty() {
             let list: Vec<&Model<'_>> = cell_models.iter().map(|&j| &models[j].1).collect();
             let cells = self.cells(&list, &value);
-            let ps: Vec<usize> = list.iter().map(|m| m.terms.width()).collect();
-            let bound = self.cluster_bound();
-            let out = cr2_many(bound * 2, &ps, bound, |c, j, buf| {
-                let (n, sum) = cells[j][c];
-                if n == 0.0 {
-                    return Pick::Out;
-                }
-                // A cell as one row of weight √n: X_j'X_j and X_j'y_j exact.
-                let w = n.sqrt();
-                buf[0] = w;
-                if buf.len() > 1 {
-                    buf[1] = w * (c % 2) as f64;
-                }
-                Pick::In((c / 2) as u32, sum / w)
-            });
+            let out = self.fit_cells(&list, |j, c| cells[j][c]);
             for ((&j, f), c) in cell_models.iter().zip(out).zip(&cells) {
                 fits[j] = Some(f);
                 if models[j].1.per == 1 {
@@ -530,6 +564,42 @@ impl<'a> Models<'a> {
                 }
             }
         }
+        self.fit_rows(&models, &value, &mut fits);
+        self.place(&models, fits, counted, &value, tests, notes);
+    }
+
+    /// The cell-fitted models `list` from their cells: `cell(j, c)` is model
+    /// j's cell c (2·cluster + 0/1 column): rows and sum of y.
+    fn fit_cells(
+        &self,
+        list: &[&Model<'_>],
+        cell: impl Fn(usize, usize) -> (f64, f64) + Sync,
+    ) -> Vec<(Option<Cr2Fit>, usize)> {
+        let ps: Vec<usize> = list.iter().map(|m| m.terms.width()).collect();
+        let bound = self.cluster_bound();
+        cr2_many(bound * 2, &ps, bound, |c, j, buf| {
+            let (n, sum) = cell(j, c);
+            if n == 0.0 {
+                return Pick::Out;
+            }
+            // A cell as one row of weight √n: X_j'X_j and X_j'y_j exact.
+            let w = n.sqrt();
+            buf[0] = w;
+            if buf.len() > 1 {
+                buf[1] = w * (c % 2) as f64;
+            }
+            Pick::In((c / 2) as u32, sum / w)
+        })
+    }
+
+    /// The models without a fit yet, from their rows: those with one row per
+    /// participant, then those with one per wave, each group in one pass.
+    fn fit_rows(
+        &self,
+        models: &[(String, Model<'_>)],
+        value: &(impl Fn(u32, usize) -> f64 + Sync),
+        fits: &mut [Fitted],
+    ) {
         for per in [1, 2] {
             let group: Vec<usize> = (0..models.len())
                 .filter(|&j| models[j].1.per == per && fits[j].is_none())
@@ -545,16 +615,34 @@ impl<'a> Models<'a> {
                 models[first].1.candidates(),
                 &ps,
                 self.cluster_bound(),
-                |r, j, buf| self.pick(&models[group[j]].1, &value, r, buf),
+                |r, j, buf| self.pick(&models[group[j]].1, value, r, buf),
             );
             for (&j, f) in group.iter().zip(out) {
                 fits[j] = Some(f);
             }
         }
+    }
+
+    /// The models' test rows into `tests`, each first among its comparison's
+    /// tests, which stop being primary.
+    fn place(
+        &self,
+        models: &[(String, Model<'_>)],
+        fits: Vec<Fitted>,
+        counted: Vec<Option<usize>>,
+        value: &impl Fn(u32, usize) -> f64,
+        tests: &mut Vec<TestRow>,
+        notes: &mut Vec<Warning>,
+    ) {
+        for (id, _) in models {
+            for t in tests.iter_mut().filter(|t| &t.comparison == id) {
+                t.primary = false;
+            }
+        }
         let mut added = Vec::new();
         for (((id, m), f), n) in models.iter().zip(fits).zip(counted) {
             let f = f.unwrap_or((None, 0));
-            added.push(self.test_row(id, m, &value, f, n, notes));
+            added.push(self.test_row(id, m, value, f, n, notes));
         }
         // Each model-based test first among its comparison's tests.
         let mut out = Vec::with_capacity(tests.len() + added.len());
@@ -583,17 +671,27 @@ impl<'a> Models<'a> {
             Some(Wave::Post) => 1,
             _ => 0,
         };
-        let (mut y, mut cl, mut arm) = (Vec::new(), Vec::new(), Vec::new());
+        // Cells cluster × arm (intervention first), in one pass; whether a
+        // participant has a row at the first wave is in `flags`.
+        let mut cells = vec![Cell::default(); 2 * self.cluster_bound()];
+        let mut finite = true;
         for &i in self.members.by_arm.iter().flatten() {
-            let p = &c.participants[i as usize];
+            let (f, k) = (self.flags[i as usize], self.cluster[i as usize]);
+            let present = if w == 0 {
+                f & SEEN_BITS[0] != 0
+            } else {
+                c.participants[i as usize].present[w]
+            };
             let v = values[w][i as usize];
-            if let (true, false, Some(k)) = (p.present[w], v.is_nan(), p.cluster) {
-                y.push(v);
-                cl.push(k);
-                arm.push(p.arm.index() as u32);
+            if !present || v.is_nan() || k == u32::MAX {
+                continue;
+            }
+            finite &= v.is_finite();
+            if let Some(cell) = cells.get_mut(2 * k as usize + usize::from(f & ARM_BIT == 0)) {
+                cell.add(v);
             }
         }
-        let k = clustering(&y, &cl, &arm)?;
+        let k = clustering_of_cells(&cells, 2).filter(|_| finite)?;
         Some(ClusteringInfo {
             clusters: k.clusters,
             mean_cluster_size: crate::stats::finite(k.mean_cluster_size),

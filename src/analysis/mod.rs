@@ -1177,20 +1177,11 @@ fn analyse_domain(
                 clustering = models.clustering(&d.values);
             }
             Kind::Categorical => {
-                for (li, level) in per_level.iter_mut().enumerate() {
-                    let value = |i: u32, w: usize| {
-                        let v = d.values[w][i as usize];
-                        if v.is_nan() {
-                            v
-                        } else {
-                            f64::from(u8::from(v == li as f64))
-                        }
-                    };
-                    models.add_tests(value, &mut level.tests, &mut notes);
-                    // Per-level results are secondary, like part one's (no p_adjusted).
-                    for t in &mut level.tests {
-                        t.primary = false;
-                    }
+                let mut level_tests: Vec<_> = per_level.iter_mut().map(|l| &mut l.tests).collect();
+                models.add_level_tests(&d.values, &mut level_tests, &mut notes);
+                // Per-level results are secondary, like part one's (no p_adjusted).
+                for t in per_level.iter_mut().flat_map(|l| &mut l.tests) {
+                    t.primary = false;
                 }
             }
         }

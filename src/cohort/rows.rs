@@ -298,6 +298,48 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
+/// The most cluster values a block remembers by their bytes (beyond, a value
+/// is coded from its text as the first time).
+const RAW_CODES_MAX: usize = 1 << 16;
+
+/// Codes of values by their bytes as written, without an allocation per
+/// value: the bytes in one buffer, found by their hash (checked against the
+/// bytes, so a collision only means the value is coded from its text).
+#[derive(Default)]
+struct RawCodes {
+    /// Hash → offset and length in `bytes`, and code.
+    map: FxHashMap<u64, (u32, u32, u32)>,
+    bytes: Vec<u8>,
+}
+
+impl RawCodes {
+    fn hash(raw: &[u8]) -> u64 {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(raw);
+        h.finish()
+    }
+
+    #[inline]
+    fn get(&self, raw: &[u8]) -> Option<u32> {
+        let &(at, len, code) = self.map.get(&Self::hash(raw))?;
+        let known = self.bytes.get(at as usize..at as usize + len as usize)?;
+        (known == raw).then_some(code)
+    }
+
+    fn put(&mut self, raw: &[u8], code: u32) {
+        if self.map.len() >= RAW_CODES_MAX || self.bytes.len() + raw.len() >= u32::MAX as usize {
+            return;
+        }
+        let bytes = &mut self.bytes;
+        self.map.entry(Self::hash(raw)).or_insert_with(|| {
+            let at = bytes.len() as u32;
+            bytes.extend_from_slice(raw);
+            (at, raw.len() as u32, code)
+        });
+    }
+}
+
 /// The block code of a participant-level value (stratum, cluster), matched
 /// ignoring case and accents; [`NO_CODE`] when missing.
 fn key_code(
@@ -340,6 +382,7 @@ pub(super) fn parse(
     let mut p = Parsed::start(plan, text_before, reuse);
     let mut strata_index: FxHashMap<String, u32> = FxHashMap::default();
     let mut cluster_index: FxHashMap<String, u32> = FxHashMap::default();
+    let mut cluster_raw = RawCodes::default();
     let mut key: Vec<u8> = Vec::new();
     let mut sides = Sides::default();
     let source_bits = (plan.si as u64) << 48;
@@ -373,7 +416,17 @@ pub(super) fn parse(
             p.stratum.push(code);
         }
         if let Some(c) = plan.cluster {
-            let code = key_code(&field(rec, c), &mut cluster_index, &mut p.clusters);
+            // A value already met in this block (by its bytes) has its code: no
+            // decoding, folding, or lookup by its folded text.
+            let raw = rec.get(c).unwrap_or_default();
+            let code = match cluster_raw.get(raw) {
+                Some(code) => code,
+                None => {
+                    let code = key_code(&field(rec, c), &mut cluster_index, &mut p.clusters);
+                    cluster_raw.put(raw, code);
+                    code
+                }
+            };
             p.cluster.push(code);
         }
         if let Some(c) = plan.id {

@@ -10,9 +10,7 @@
 use rayon::prelude::*;
 
 use super::Cr2Fit;
-use super::sums::{
-    Row, Rows, SUM_CHUNKS, Solution, add_row, assemble, by_cluster, from_table, pilot_shift,
-};
+use super::sums::{Row, Rows, SUM_CHUNKS, Solution, add_row, assemble, by_cluster, from_table};
 
 /// OLS of y on X with the CR2 variance and Satterthwaite df, clustered by the
 /// groups of rows: cluster j has the candidate rows (j, 0), …, (j, `per` − 1).
@@ -33,18 +31,12 @@ pub fn cr2_grouped(
     // Row i = (i / per, i % per), for the pilot rows and a near-exact fit.
     let read = |i: usize, buf: &mut [f64]| row(i / per, i % per, buf).map(|y| (0, y));
     let rows_of = |j: usize| j * per..(j + 1) * per;
-    let rows = Rows {
-        n,
-        p,
-        bound: 1,
-        shift: pilot_shift(n, p, &read),
-        row: &read,
-    };
+    let rows = Rows::new(n, p, 1, &read);
     let (table, total) = sums(&rows, clusters, per, &row)?;
     let sol = Solution::new(&rows, &total)?;
     let (s, l, g) = (&sol.s, &sol.l, &sol.g);
     let (acc, counted, rss) = if sol.near_exact {
-        by_cluster(&rows, s, l, g, clusters, &rows_of)?
+        by_cluster(&rows, s, l, g, clusters, rows_of)?
     } else {
         let (acc, counted) = from_table(&table, p, s, l, g)?;
         (acc, counted, s.rss)

@@ -17,6 +17,7 @@
 mod cr2;
 mod grouped;
 mod icc;
+mod levels;
 mod nested;
 #[cfg(test)]
 mod qr;
@@ -25,7 +26,8 @@ mod sums;
 mod tests;
 
 pub use grouped::cr2_grouped;
-pub use icc::{Clustering, clustering};
+pub use icc::{Cell, Clustering, clustering, clustering_of_cells};
+pub use levels::level_code;
 pub use nested::difference;
 pub use sums::Pick;
 
@@ -246,4 +248,25 @@ pub fn cr2_many(
         return ps.iter().map(|_| (None, 0)).collect();
     }
     sums::fit_many(n, ps, bound, &row)
+}
+
+/// The models of every level l of a categorical outcome (levels 0..`levels`),
+/// over the same candidate rows 0..n, in one pass for all
+/// (docs/statistics-robust.md): `row(i, buf)` is as for [`cr2_many`] with two
+/// differences: y is the outcome's level code, and column `column` of X (when
+/// Some; not the first) holds a level code too. Model l has 1{code = l} in
+/// their place (a code that is no level: 0 for every l); its other columns are
+/// the same for every level. Per level, as [`cr2_many`] gives per model.
+pub fn cr2_levels(
+    n: usize,
+    p: usize,
+    column: Option<usize>,
+    levels: usize,
+    bound: usize,
+    row: impl Fn(usize, &mut [f64]) -> Pick + Sync,
+) -> Vec<(Option<Cr2Fit>, usize)> {
+    if n == 0 || p == 0 || n >= u32::MAX as usize || bound > u32::MAX as usize {
+        return (0..levels).map(|_| (None, 0)).collect();
+    }
+    levels::fit_levels(n, p, column, levels, bound, &row)
 }

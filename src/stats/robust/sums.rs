@@ -51,7 +51,18 @@ pub(super) struct Rows<'a, F> {
     pub(super) row: &'a F,
 }
 
-impl<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync> Rows<'_, F> {
+impl<'a, F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync> Rows<'a, F> {
+    /// The rows 0..n of a model of `p` columns read by `row`, with their shift.
+    pub(super) fn new(n: usize, p: usize, bound: usize, row: &'a F) -> Self {
+        Rows {
+            n,
+            p,
+            bound,
+            shift: pilot_shift(n, p, row),
+            row,
+        }
+    }
+
     #[inline]
     pub(super) fn read(&self, i: usize, buf: &mut [f64]) -> Row {
         match (self.row)(i, &mut buf[..self.p]) {
@@ -120,13 +131,43 @@ pub(super) fn pilot_shift<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)>>(
 
 /// Position of (a, b), b ≤ a, in a packed lower triangle.
 #[inline]
-fn tri(a: usize, b: usize) -> usize {
+pub(super) fn tri(a: usize, b: usize) -> usize {
     a * (a + 1) / 2 + b
 }
 
-/// Adds [x̃ ỹ][x̃ ỹ]' (lower triangle) and 1 to `t`.
+/// Adds [x̃ ỹ][x̃ ỹ]' (lower triangle) and 1 to `t`: also x̃x̃' and 1 for the
+/// shared columns of [`super::levels`]. The usual widths are unrolled (the
+/// same sums in the same order).
 #[inline]
 pub(super) fn add_row(t: &mut [f64], v: &[f64]) {
+    match v.len() {
+        2 => add_row_n::<2>(t, v),
+        3 => add_row_n::<3>(t, v),
+        4 => add_row_n::<4>(t, v),
+        5 => add_row_n::<5>(t, v),
+        6 => add_row_n::<6>(t, v),
+        7 => add_row_n::<7>(t, v),
+        8 => add_row_n::<8>(t, v),
+        _ => add_row_any(t, v),
+    }
+}
+
+#[inline]
+fn add_row_n<const Q: usize>(t: &mut [f64], v: &[f64]) {
+    let (Ok(v), Some(t)) = (<&[f64; Q]>::try_from(v), t.get_mut(..Q * (Q + 1) / 2 + 1)) else {
+        return add_row_any(t, v);
+    };
+    let mut o = 0;
+    for a in 0..Q {
+        for b in 0..=a {
+            t[o + b] += v[a] * v[b];
+        }
+        o += a + 1;
+    }
+    t[o] += 1.0;
+}
+
+fn add_row_any(t: &mut [f64], v: &[f64]) {
     let mut o = 0;
     for (a, &va) in v.iter().enumerate() {
         for (tb, &vb) in t[o..=o + a].iter_mut().zip(&v[..=a]) {
@@ -138,11 +179,48 @@ pub(super) fn add_row(t: &mut [f64], v: &[f64]) {
 }
 
 /// What the first pass sums.
-struct Pass {
+pub(super) struct Pass {
     /// Σ over rows of the packed lower triangle, then the row count.
-    total: Vec<f64>,
+    pub(super) total: Vec<f64>,
     /// Per cluster, the same (`bound` × width), when it fits.
-    table: Option<Vec<f64>>,
+    pub(super) table: Option<Vec<f64>>,
+}
+
+impl Pass {
+    /// From per-cluster sums (`table`: whether `sums` holds one block of
+    /// `width` per cluster, or only the totals): the totals are the sums over
+    /// the clusters with rows, in order.
+    pub(super) fn new(sums: Vec<f64>, width: usize, table: bool) -> Pass {
+        if !table {
+            return Pass {
+                total: sums,
+                table: None,
+            };
+        }
+        let mut total = vec![0.0; width];
+        for t in sums.chunks(width) {
+            if t[width - 1] > 0.0 {
+                for (a, b) in total.iter_mut().zip(t) {
+                    *a += b;
+                }
+            }
+        }
+        Pass {
+            total,
+            table: Some(sums),
+        }
+    }
+}
+
+/// Row chunks of a first pass whose per-cluster tables take `room` numbers a
+/// cluster, and whether the tables fit at all (else only totals are summed).
+pub(super) fn chunking(bound: usize, room: usize) -> (usize, bool) {
+    let fits = |c: usize| bound.saturating_mul(room).saturating_mul(c) <= TABLE_MAX;
+    let mut chunks = SUM_CHUNKS;
+    while chunks > 1 && !fits(chunks) {
+        chunks -= 1;
+    }
+    (chunks, fits(chunks))
 }
 
 /// The first pass, for every model at once (each row is read once for all):
@@ -161,12 +239,7 @@ where
     let (n, bound) = (first.n, first.bound);
     let widths: Vec<usize> = rows.iter().map(|r| (r.p + 1) * (r.p + 2) / 2 + 1).collect();
     let room: usize = widths.iter().sum::<usize>();
-    let fits = |c: usize| bound.saturating_mul(room).saturating_mul(c) <= TABLE_MAX;
-    let mut chunks = SUM_CHUNKS;
-    while chunks > 1 && !fits(chunks) {
-        chunks -= 1;
-    }
-    let table = fits(chunks);
+    let (chunks, table) = chunking(bound, room);
     let len = n.div_ceil(chunks).max(1);
     type Part = Vec<(Vec<f64>, usize, bool)>;
     let parts: Vec<Part> = (0..chunks)
@@ -218,26 +291,7 @@ where
             if !ok {
                 return None;
             }
-            if !table {
-                let pass = Pass {
-                    total: sums,
-                    table: None,
-                };
-                return Some((pass, noted));
-            }
-            let mut total = vec![0.0; width];
-            for t in sums.chunks(width) {
-                if t[width - 1] > 0.0 {
-                    for (a, b) in total.iter_mut().zip(t) {
-                        *a += b;
-                    }
-                }
-            }
-            let pass = Pass {
-                total,
-                table: Some(sums),
-            };
-            Some((pass, noted))
+            Some((Pass::new(sums, width, table), noted))
         })
         .collect()
 }
@@ -363,13 +417,7 @@ where
     let rows: Vec<Rows<'_, _>> = readers
         .iter()
         .zip(ps)
-        .map(|(r, &p)| Rows {
-            n,
-            p,
-            bound,
-            shift: pilot_shift(n, p, r),
-            row: r,
-        })
+        .map(|(r, &p)| Rows::new(n, p, bound, r))
         .collect();
     pass_one(&rows, row)
         .into_iter()
@@ -382,7 +430,7 @@ where
 }
 
 /// One model's fit from its first pass.
-fn finish<F>(rows: &Rows<'_, F>, pass: &Pass) -> Option<Cr2Fit>
+pub(super) fn finish<F>(rows: &Rows<'_, F>, pass: &Pass) -> Option<Cr2Fit>
 where
     F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync,
 {

@@ -263,3 +263,96 @@ fn exact_fits_and_the_second_pass() {
     let own: Vec<u32> = (0..400).collect();
     same_fit("hc2", &fit(400), &qr::cr2_qr(&x, 3, &y, &own).expect("qr"));
 }
+
+/// Rows of a categorical outcome: cluster, arm, a covariate (NaN: noted), the
+/// baseline and follow-up level codes (NaN: out; 3: none of the levels).
+fn level_rows(n: usize, clusters: u64, seed: u64) -> Vec<(u32, f64, f64, f64, f64)> {
+    let mut rng = test_numbers(seed);
+    (0..n)
+        .map(|i| {
+            let g = rng(clusters);
+            let arm = (g % 2) as f64;
+            let cov = if i % 97 == 5 {
+                f64::NAN
+            } else {
+                rng(1000) as f64 / 100.0 + 40.0
+            };
+            let pre = if i % 53 == 7 {
+                f64::NAN
+            } else {
+                rng(4).min(3) as f64
+            };
+            let pre = if i % 41 == 3 { 3.0 } else { pre };
+            let shifted = (pre.min(2.0) + arm + (g % 3) as f64 + rng(3) as f64) % 3.0;
+            let post = if i % 61 == 9 { f64::NAN } else { shifted };
+            (g as u32 * 7919 % 1009, arm, cov, pre, post)
+        })
+        .collect()
+}
+
+/// `cr2_levels` equals fitting each level on its own with `cr2_many`.
+fn levels_equal_one_by_one(column: Option<usize>, bound: usize) {
+    let data = level_rows(900, 14, 11);
+    let p = if column.is_some() { 4 } else { 3 };
+    let row = |i: usize, buf: &mut [f64]| {
+        let (g, arm, cov, pre, post) = data[i];
+        if post.is_nan() || (column.is_some() && pre.is_nan()) {
+            return Pick::Out;
+        }
+        if cov.is_nan() {
+            return Pick::Noted;
+        }
+        buf[0] = 1.0;
+        buf[1] = arm;
+        match column {
+            Some(_) => {
+                buf[2] = pre;
+                buf[3] = cov;
+            }
+            None => buf[2] = cov,
+        }
+        Pick::In(g, post)
+    };
+    let all = cr2_levels(data.len(), p, column, 3, bound, row);
+    assert_eq!(all.len(), 3);
+    for (l, (fit, noted)) in all.iter().enumerate() {
+        let one = cr2_many(data.len(), &[p], bound, |i, _, buf| match row(i, buf) {
+            Pick::In(g, y) => {
+                if let Some(c) = column {
+                    buf[c] = f64::from(u8::from(buf[c] == l as f64));
+                }
+                Pick::In(g, f64::from(u8::from(y == l as f64)))
+            }
+            other => other,
+        });
+        let (want, want_noted) = &one[0];
+        assert_eq!(noted, want_noted);
+        assert!(*noted > 0);
+        let (a, b) = (fit.as_ref().expect("fit"), want.as_ref().expect("fit"));
+        assert_eq!((a.n, a.clusters, &a.aliased), (b.n, b.clusters, &b.aliased));
+        let close = |u: Option<f64>, v: Option<f64>| {
+            let (u, v) = (u.expect("defined"), v.expect("defined"));
+            assert!(
+                (u - v).abs() <= 1e-10 * u.abs().max(1e-3),
+                "level {l}: {u} {v}"
+            );
+        };
+        for j in 0..p {
+            close(a.coef[j], b.coef[j]);
+            close(a.se[j], b.se[j]);
+            close(a.df[j], b.df[j]);
+        }
+    }
+}
+
+#[test]
+fn levels_in_one_pass_equal_each_level_alone() {
+    levels_equal_one_by_one(Some(2), 1009);
+    levels_equal_one_by_one(None, 1009);
+}
+
+#[test]
+fn levels_without_tables_take_the_second_pass_and_agree() {
+    // A million possible clusters: no per-cluster tables, the totals only.
+    levels_equal_one_by_one(Some(2), 1_000_003);
+}
