@@ -72,7 +72,7 @@ impl<'a, F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync> Rows<'a, F> {
     }
 
     /// Shifts a row read into `buf` (with y) and checks it.
-    #[inline]
+    #[inline(always)]
     pub(super) fn shifted(&self, g: u32, y: f64, buf: &mut [f64]) -> Row {
         let p = self.p;
         let x0 = buf[0];
@@ -138,7 +138,7 @@ pub(super) fn tri(a: usize, b: usize) -> usize {
 /// Adds [x̃ ỹ][x̃ ỹ]' (lower triangle) and 1 to `t`: also x̃x̃' and 1 for the
 /// shared columns of [`super::levels`]. The usual widths are unrolled (the
 /// same sums in the same order).
-#[inline]
+#[inline(always)]
 pub(super) fn add_row(t: &mut [f64], v: &[f64]) {
     match v.len() {
         2 => add_row_n::<2>(t, v),
@@ -689,6 +689,56 @@ impl Cluster {
     /// B_j = L X̃_j'X̃_j L' (lower triangle into `w.b`) and Z_j'r_j = L X̃_j'r_j
     /// (into `w.zr`).
     fn load(&mut self, w: &mut Work, l: &[f64]) {
+        match self.k {
+            1 => self.load_fixed::<1>(w, l),
+            2 => self.load_fixed::<2>(w, l),
+            3 => self.load_fixed::<3>(w, l),
+            4 => self.load_fixed::<4>(w, l),
+            5 => self.load_fixed::<5>(w, l),
+            _ => self.load_general(w, l),
+        }
+    }
+
+    /// [`Cluster::load`] with the size known to the compiler (the same sums in
+    /// the same order).
+    #[inline]
+    #[allow(clippy::needless_range_loop)]
+    fn load_fixed<const K: usize>(&mut self, w: &mut Work, l: &[f64]) {
+        let mut a = [[0.0; K]; K];
+        for i in 0..K {
+            for j in 0..=i {
+                a[i][j] = self.xx[i * K + j];
+                a[j][i] = a[i][j];
+            }
+        }
+        let mut c = [[0.0; K]; K];
+        for i in 0..K {
+            for j in 0..K {
+                let mut v = 0.0;
+                for m in 0..=j {
+                    v += a[i][m] * l[j * K + m];
+                }
+                c[i][j] = v;
+            }
+        }
+        for i in 0..K {
+            for j in 0..=i {
+                let mut v = 0.0;
+                for m in 0..=i {
+                    v += l[i * K + m] * c[m][j];
+                }
+                w.b[i * K + j] = v;
+            }
+            let mut v = 0.0;
+            for m in 0..=i {
+                v += l[i * K + m] * self.xr[m];
+            }
+            w.zr[i] = v;
+        }
+    }
+
+    /// [`Cluster::load`] for any k.
+    fn load_general(&mut self, w: &mut Work, l: &[f64]) {
         let k = self.k;
         // C = A L', then B = L C.
         for i in 0..k {
