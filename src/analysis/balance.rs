@@ -1,7 +1,7 @@
 //! Table 1: baseline balance (contract §7). One row per attribute, covariate and
 //! domain, at the baseline wave, over every participant with a value there.
 
-use super::two_proportions;
+use super::rows::two_proportions;
 use crate::cohort::{Cohort, Kind, Wave};
 use crate::results::{BalanceArm, BalanceLevel, BalanceRow};
 use crate::stats::balance::{smd_categorical, smd_moments, smd_proportions};

@@ -7,7 +7,8 @@
 //! its primary; with covariates and no clusters, `did` (and the post-only
 //! `between:post`) gains an `adjusted` test, the clusters being the participants.
 
-use super::{Members, between_id, change_id, row};
+use super::gather::Members;
+use super::rows::{between_id, change_id, row};
 use crate::cohort::{Arm, Characteristic, Cohort, Design, Kind, Wave};
 use crate::results::{ClusteringInfo, RobustFields, TestRow};
 use crate::stats::TestResult;

@@ -102,7 +102,7 @@ pub(super) fn column(d: &crate::cohort::Domain, w: usize, k: usize) -> &[f64] {
 /// joint model is fitted.
 pub(super) fn trends(
     cohort: &Cohort,
-    members: &super::Members,
+    members: &super::gather::Members,
     d: &crate::cohort::Domain,
     conf: f64,
 ) -> Vec<TestRow> {
@@ -163,7 +163,7 @@ fn slope_row(
         None => (Default::default(), None, 0),
     };
     let (result, se) = super::clustered::snap_untestable(result, se, scale);
-    let mut t = super::row(&id, "slope", true, participants, result);
+    let mut t = super::rows::row(&id, "slope", true, participants, result);
     t.robust = Some(RobustFields {
         se: se.and_then(crate::stats::finite),
         se_type: "CR2",
@@ -185,7 +185,11 @@ struct Slopes<'a> {
 }
 
 impl<'a> Slopes<'a> {
-    fn new(cohort: &'a Cohort, members: &'a super::Members, d: &'a crate::cohort::Domain) -> Self {
+    fn new(
+        cohort: &'a Cohort,
+        members: &'a super::gather::Members,
+        d: &'a crate::cohort::Domain,
+    ) -> Self {
         Slopes {
             cohort,
             d,
@@ -328,7 +332,7 @@ impl<'a> Slopes<'a> {
 /// (binary) per arm, on the participants with a value at every wave.
 pub(super) fn across(
     cohort: &Cohort,
-    members: &super::Members,
+    members: &super::gather::Members,
     d: &crate::cohort::Domain,
 ) -> Vec<TestRow> {
     use crate::cohort::Kind;
@@ -365,7 +369,7 @@ pub(super) fn across(
             }
             let slices: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
             let r = test(&slices);
-            super::row(
+            super::rows::row(
                 &format!("waves:{}", arm.name()),
                 method,
                 true,
