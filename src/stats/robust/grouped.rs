@@ -2,15 +2,16 @@
 //! cluster, its visits one after another). One pass sums each cluster's
 //! cross-products into the engine's table, cluster after cluster (no random
 //! access, no sort), and their totals; after the solve, the p × p algebra
-//! runs on the table (`sums::from_table`), or, for a fit so close to exact that
+//! runs on the table (`clusters::from_table`), or, for a fit so close to exact that
 //! the sums' rounding would hide the residuals, on each cluster's rows read
-//! again (`sums::by_cluster`). The numbers are those of [`super::cr2_rows`] on
+//! again (`clusters::by_cluster`). The numbers are those of [`super::cr2_rows`] on
 //! the same rows, to rounding.
 
 use rayon::prelude::*;
 
 use super::Cr2Fit;
-use super::sums::{Row, Rows, SUM_CHUNKS, Solution, add_row, assemble, by_cluster, from_table};
+use super::clusters::{by_cluster, from_table};
+use super::sums::{Row, Rows, SUM_CHUNKS, Solution, add_row, assemble};
 
 /// OLS of y on X with the CR2 variance and Satterthwaite df, clustered by the
 /// groups of rows: cluster j has the candidate rows (j, 0), …, (j, `per` − 1).

@@ -14,6 +14,7 @@
 //! per-cluster p-vectors (`cr2.rs`): nothing N × N or n_j × n_j is ever formed.
 //! `qr.rs` (tests only) is the slower reference path through R's QR.
 
+mod clusters;
 mod cr2;
 mod grouped;
 mod icc;
