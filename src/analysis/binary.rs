@@ -5,12 +5,11 @@
 
 use super::DomainAnalysis;
 use super::gather::Gathered;
-use super::rows::{between_id, change_id, proportion, row, two_proportions};
+use super::rows::{between_id, change_id, did_of_changes, proportion, row, two_proportions};
 use crate::cohort::{Arm, Wave};
 use crate::results::{SummaryRow, SummaryStats, TestRow};
 use crate::stats::describe::Moments;
 use crate::stats::proportions::{did_z_binary, mcnemar_exact, odds_ratio, risk_ratio, wilson};
-use crate::stats::ttest::welch_t_moments;
 
 impl DomainAnalysis<'_> {
     pub(super) fn binary(&mut self, g: &Gathered) -> (Vec<SummaryRow>, Vec<TestRow>) {
@@ -84,14 +83,7 @@ impl DomainAnalysis<'_> {
         }
         if self.both() {
             if self.paired() {
-                let n = changes.iter().map(|c| c.n).sum();
-                tests.push(row(
-                    "did",
-                    "did_welch_t",
-                    true,
-                    n,
-                    welch_t_moments(changes[0], changes[1], conf),
-                ));
+                tests.extend(did_of_changes(&changes, true, conf));
             } else {
                 let cells = [
                     counts(Arm::Intervention, Wave::Post),

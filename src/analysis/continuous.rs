@@ -5,7 +5,7 @@
 
 use super::DomainAnalysis;
 use super::gather::{Gathered, Pairs};
-use super::rows::{between_id, change_id, effect, row};
+use super::rows::{between_id, change_id, did_of_changes, effect, row};
 use crate::cohort::{Arm, Wave};
 use crate::results::{SummaryRow, SummaryStats, TestRow};
 use crate::stats::describe::{
@@ -134,14 +134,7 @@ impl DomainAnalysis<'_> {
         tests.append(&mut between);
         if self.both() {
             if self.paired() {
-                let n = changes.iter().map(|c| c.n).sum();
-                tests.push(row(
-                    "did",
-                    "did_welch_t",
-                    false,
-                    n,
-                    welch_t_moments(changes[0], changes[1], conf),
-                ));
+                tests.extend(did_of_changes(&changes, false, conf));
                 // ANCOVA takes the pairs themselves (intervention then control) and
                 // nothing else stays alive meanwhile: big cohorts need less memory.
                 let Pairs { pre, post, n1 } = g.take_pairs();

@@ -5,8 +5,25 @@
 use crate::cohort::{Arm, Wave};
 use crate::results::{EffectSize, TestRow};
 use crate::stats::contingency::{chi_square, fisher_exact_2x2};
+use crate::stats::describe::Moments;
 use crate::stats::proportions::newcombe_independent;
+use crate::stats::ttest::welch_t_moments;
 use crate::stats::{TestResult, finite};
+
+/// The `did` row of a paired design: Welch's t on the two arms' changes
+/// (intervention first), primary for yes/no domains, secondary to ANCOVA for
+/// continuous ones.
+pub(super) fn did_of_changes(changes: &[Moments], primary: bool, conf: f64) -> Option<TestRow> {
+    let [c1, c0] = changes else { return None };
+    let n = c1.n + c0.n;
+    Some(row(
+        "did",
+        "did_welch_t",
+        primary,
+        n,
+        welch_t_moments(*c1, *c0, conf),
+    ))
+}
 
 pub(super) fn row(
     comparison: &str,
