@@ -120,9 +120,21 @@ pub(super) fn trends(
     let row = |id: String, fit: Option<&Cr2Fit>, coef: usize, participants: usize| {
         slope_row(id, fit, coef, participants, conf, &scale)
     };
+    // Each arm's participants with a value: without `--cluster` they are the
+    // fit's clusters.
+    let counts: Vec<usize> = [0, 1]
+        .iter()
+        .map(|&a| {
+            let fit = cohort.arms.iter().position(|arm| arm.index() == a);
+            match fit.and_then(|m| fits[m].as_ref()) {
+                Some(f) if !slopes.clustered => f.clusters,
+                _ => slopes.participants(a),
+            }
+        })
+        .collect();
     let mut out = Vec::new();
     for (m, &arm) in cohort.arms.iter().enumerate() {
-        let n = slopes.participants(arm.index());
+        let n = counts[arm.index()];
         out.push(row(format!("trend:{}", arm.name()), fits[m].as_ref(), 1, n));
     }
     if cohort.arms.len() == 2 {
@@ -135,7 +147,7 @@ pub(super) fn trends(
             (Some(c), Some(i)) if slopes.nested() => crate::stats::robust::difference(c, i, 1),
             _ => None,
         };
-        let n = slopes.participants(0) + slopes.participants(1);
+        let n = counts[0] + counts[1];
         let id = "trend:difference".to_string();
         out.push(match derived {
             Some(f) => row(id, Some(&f), 0, n),
@@ -245,12 +257,18 @@ impl<'a> Slopes<'a> {
         let k = self.k;
         let arms: Vec<usize> = self.cohort.arms.iter().map(|a| a.index()).collect();
         if !self.clustered {
+            // A missing value or a wave not seen is NaN (`cohort::Domain`).
+            let cols: Vec<&[f64]> = (0..k).map(|w| column(self.d, w, k)).collect();
+            let times: Vec<f64> = (0..k).map(|w| self.time(w)).collect();
             let fit = |a: usize| {
                 let list = self.lists[a];
                 crate::stats::robust::cr2_grouped(list.len(), 2, k, |s, w, buf| {
-                    let (_, y) = self.value(list[s], s, w)?;
+                    let y = *cols.get(w)?.get(*list.get(s)? as usize)?;
+                    if y.is_nan() {
+                        return None;
+                    }
                     buf[0] = 1.0;
-                    buf[1] = self.time(w);
+                    buf[1] = times[w];
                     Some(y)
                 })
             };

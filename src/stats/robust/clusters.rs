@@ -28,32 +28,46 @@ pub(super) fn from_table(
     let all = table.len() / width;
     let blocks: Vec<(Acc, usize)> = (0..all.div_ceil(CLUSTER_BLOCK))
         .into_par_iter()
-        .map(|b| {
-            let mut acc = Acc::new(k);
-            let mut w = Work::new(k);
-            let mut c = Cluster::new(k);
-            let mut count = 0;
-            let end = ((b + 1) * CLUSTER_BLOCK).min(all);
-            for t in table[b * CLUSTER_BLOCK * width..end * width].chunks(width) {
-                let rows = t[width - 1];
-                if rows == 0.0 {
-                    continue;
+        // One `Work` per thread: its shapes serve every block it takes.
+        .map_init(
+            || Work::new(k),
+            |w, b| {
+                let mut acc = Acc::new(k);
+                let end = ((b + 1) * CLUSTER_BLOCK).min(all);
+                let part = &table[b * CLUSTER_BLOCK * width..end * width];
+                let fixed = match (k == p).then_some(k) {
+                    Some(1) => Some(block_fixed::<1>(part, width, s, l, g, w, &mut acc)),
+                    Some(2) => Some(block_fixed::<2>(part, width, s, l, g, w, &mut acc)),
+                    Some(3) => Some(block_fixed::<3>(part, width, s, l, g, w, &mut acc)),
+                    Some(4) => Some(block_fixed::<4>(part, width, s, l, g, w, &mut acc)),
+                    Some(5) => Some(block_fixed::<5>(part, width, s, l, g, w, &mut acc)),
+                    _ => None,
+                };
+                if let Some(count) = fixed {
+                    return Some((acc, count?));
                 }
-                count += 1;
-                for (a, &ja) in s.kept.iter().enumerate() {
-                    for (m, &jm) in s.kept.iter().enumerate().take(a + 1) {
-                        c.xx[a * k + m] = t[tri(ja, jm)];
+                let mut c = Cluster::new(k);
+                let mut count = 0;
+                for t in part.chunks(width) {
+                    let rows = t[width - 1];
+                    if rows == 0.0 {
+                        continue;
                     }
+                    count += 1;
+                    for (a, &ja) in s.kept.iter().enumerate() {
+                        for (m, &jm) in s.kept.iter().enumerate().take(a + 1) {
+                            c.xx[a * k + m] = t[tri(ja, jm)];
+                        }
+                    }
+                    for (a, &ja) in s.kept.iter().enumerate() {
+                        let fitted: f64 = (0..k).map(|m| c.at(a, m) * s.beta[m]).sum();
+                        c.xr[a] = t[tri(p, ja)] - fitted;
+                    }
+                    c.add(rows, w, l, g, &mut acc)?;
                 }
-                for (a, &ja) in s.kept.iter().enumerate() {
-                    let fitted: f64 = (0..k).map(|m| c.at(a, m) * s.beta[m]).sum();
-                    c.xr[a] = t[tri(p, ja)] - fitted;
-                }
-                c.load(&mut w, l);
-                w.add_cluster(rows, g, &mut acc)?;
-            }
-            Some((acc, count))
-        })
+                Some((acc, count))
+            },
+        )
         .collect::<Option<Vec<_>>>()?;
     let mut acc = Acc::new(k);
     let mut clusters = 0;
@@ -69,7 +83,9 @@ struct Cluster {
     k: usize,
     xx: Vec<f64>,
     xr: Vec<f64>,
+    zr: Vec<f64>,
     c: Vec<f64>,
+    key: Vec<u64>,
 }
 
 impl Cluster {
@@ -78,7 +94,9 @@ impl Cluster {
             k,
             xx: vec![0.0; k * k],
             xr: vec![0.0; k],
+            zr: vec![0.0; k],
             c: vec![0.0; k * k],
+            key: Vec::with_capacity(k * k + 1),
         }
     }
 
@@ -92,72 +110,139 @@ impl Cluster {
         }
     }
 
-    /// B_j = L X̃_j'X̃_j L' (lower triangle into `w.b`) and Z_j'r_j = L X̃_j'r_j
-    /// (into `w.zr`).
-    fn load(&mut self, w: &mut Work, l: &[f64]) {
-        match self.k {
-            1 => self.load_fixed::<1>(w, l),
-            2 => self.load_fixed::<2>(w, l),
-            3 => self.load_fixed::<3>(w, l),
-            4 => self.load_fixed::<4>(w, l),
-            5 => self.load_fixed::<5>(w, l),
-            _ => self.load_general(w, l),
-        }
-    }
-
-    /// [`Cluster::load`] with the size known to the compiler (the same sums in
-    /// the same order).
-    #[inline]
-    #[allow(clippy::needless_range_loop)]
-    fn load_fixed<const K: usize>(&mut self, w: &mut Work, l: &[f64]) {
-        let mut a = [[0.0; K]; K];
-        for i in 0..K {
-            for j in 0..=i {
-                a[i][j] = self.xx[i * K + j];
-                a[j][i] = a[i][j];
-            }
-        }
-        let mut c = [[0.0; K]; K];
-        for i in 0..K {
-            for j in 0..K {
-                let mut v = 0.0;
-                for m in 0..=j {
-                    v += a[i][m] * l[j * K + m];
-                }
-                c[i][j] = v;
-            }
-        }
-        for i in 0..K {
-            for j in 0..=i {
-                let mut v = 0.0;
-                for m in 0..=i {
-                    v += l[i * K + m] * c[m][j];
-                }
-                w.b[i * K + j] = v;
-            }
+    /// Adds the cluster (`rows` rows) to `acc`: Z_j'r_j = L X̃_j'r_j, and
+    /// B_j = L X̃_j'X̃_j L' when its shape is not known yet
+    /// ([`Work::shape`]).
+    fn add(&mut self, rows: f64, w: &mut Work, l: &[f64], g: &[f64], acc: &mut Acc) -> Option<()> {
+        let k = self.k;
+        for i in 0..k {
             let mut v = 0.0;
             for m in 0..=i {
-                v += l[i * K + m] * self.xr[m];
+                v += l[i * k + m] * self.xr[m];
             }
-            w.zr[i] = v;
+            self.zr[i] = v;
+        }
+        self.key.clear();
+        self.key.push(rows.to_bits());
+        self.key.extend(self.xx.iter().map(|v| v.to_bits()));
+        let (xx, c) = (&self.xx, &mut self.c);
+        let shape = w.shape(&self.key, k, g, |b| load_b(k, xx, c, b, l))?;
+        acc.add_cluster(shape, &self.zr);
+        Some(())
+    }
+}
+
+/// B_j = L X̃_j'X̃_j L' (lower triangle into `b`) from `xx` (the cluster's
+/// X̃_j'X̃_j, lower triangle); `c`: k × k scratch.
+fn load_b(k: usize, xx: &[f64], c: &mut [f64], b: &mut [f64], l: &[f64]) {
+    match k {
+        1 => load_fixed::<1>(xx, b, l),
+        2 => load_fixed::<2>(xx, b, l),
+        3 => load_fixed::<3>(xx, b, l),
+        4 => load_fixed::<4>(xx, b, l),
+        5 => load_fixed::<5>(xx, b, l),
+        _ => {
+            let at = |i: usize, j: usize| if i >= j { xx[i * k + j] } else { xx[j * k + i] };
+            // C = A L', then B = L C.
+            for i in 0..k {
+                for j in 0..k {
+                    let v = (0..=j).map(|m| at(i, m) * l[j * k + m]).sum();
+                    c[i * k + j] = v;
+                }
+            }
+            for i in 0..k {
+                for j in 0..=i {
+                    b[i * k + j] = (0..=i).map(|m| l[i * k + m] * c[m * k + j]).sum();
+                }
+            }
         }
     }
+}
 
-    /// [`Cluster::load`] for any k.
-    fn load_general(&mut self, w: &mut Work, l: &[f64]) {
-        let k = self.k;
-        // C = A L', then B = L C.
-        for i in 0..k {
-            for j in 0..k {
-                let v = (0..=j).map(|m| self.at(i, m) * l[j * k + m]).sum();
-                self.c[i * k + j] = v;
+/// The clusters of one block of the table (`part`), for K kept columns of K
+/// (none aliased): [`from_table`]'s loop with the sizes known to the compiler
+/// (the same sums in the same order). Returns the clusters with rows.
+#[allow(clippy::needless_range_loop)]
+fn block_fixed<const K: usize>(
+    part: &[f64],
+    width: usize,
+    s: &Solved,
+    l: &[f64],
+    g: &[f64],
+    w: &mut Work,
+    acc: &mut Acc,
+) -> Option<usize> {
+    let beta: [f64; K] = s.beta.get(..K)?.try_into().ok()?;
+    let l = l.get(..K * K)?;
+    let mut count = 0;
+    let mut key = [0u64; 1 + 5 * 5];
+    let key = key.get_mut(..1 + K * K)?;
+    for t in part.chunks_exact(width) {
+        let rows = t[width - 1];
+        if rows == 0.0 {
+            continue;
+        }
+        count += 1;
+        let mut xx = [[0.0; K]; K];
+        for a in 0..K {
+            for m in 0..=a {
+                xx[a][m] = t[tri(a, m)];
             }
         }
-        for i in 0..k {
-            for j in 0..=i {
-                w.b[i * k + j] = (0..=i).map(|m| l[i * k + m] * self.c[m * k + j]).sum();
+        let mut xr = [0.0; K];
+        for a in 0..K {
+            let fitted: f64 = (0..K)
+                .map(|m| if a >= m { xx[a][m] } else { xx[m][a] } * beta[m])
+                .sum();
+            xr[a] = t[tri(K, a)] - fitted;
+        }
+        let mut zr = [0.0; K];
+        for i in 0..K {
+            let mut v = 0.0;
+            for m in 0..=i {
+                v += l[i * K + m] * xr[m];
             }
-            w.zr[i] = (0..=i).map(|m| l[i * k + m] * self.xr[m]).sum();
+            zr[i] = v;
+        }
+        key[0] = rows.to_bits();
+        for (kv, x) in key[1..].iter_mut().zip(xx.as_flattened()) {
+            *kv = x.to_bits();
+        }
+        let shape = w.shape(key, K, g, |b| load_fixed::<K>(xx.as_flattened(), b, l))?;
+        acc.add_fixed::<K>(shape, &zr);
+    }
+    Some(count)
+}
+
+/// [`Cluster::load_b`] with the size known to the compiler (the same sums in
+/// the same order).
+#[inline]
+#[allow(clippy::needless_range_loop)]
+fn load_fixed<const K: usize>(xx: &[f64], b: &mut [f64], l: &[f64]) {
+    let mut a = [[0.0; K]; K];
+    for i in 0..K {
+        for j in 0..=i {
+            a[i][j] = xx[i * K + j];
+            a[j][i] = a[i][j];
+        }
+    }
+    let mut c = [[0.0; K]; K];
+    for i in 0..K {
+        for j in 0..K {
+            let mut v = 0.0;
+            for m in 0..=j {
+                v += a[i][m] * l[j * K + m];
+            }
+            c[i][j] = v;
+        }
+    }
+    for i in 0..K {
+        for j in 0..=i {
+            let mut v = 0.0;
+            for m in 0..=i {
+                v += l[i * K + m] * c[m][j];
+            }
+            b[i * K + j] = v;
         }
     }
 }
@@ -227,40 +312,41 @@ where
     let (p, k) = (rows.p, s.kept.len());
     let blocks: Vec<(Acc, usize, f64)> = (0..clusters.div_ceil(CLUSTER_BLOCK))
         .into_par_iter()
-        .map(|b| {
-            let mut acc = Acc::new(k);
-            let mut w = Work::new(k);
-            let mut c = Cluster::new(k);
-            let mut buf = vec![0.0; p + 1];
-            let (mut count, mut rss) = (0, 0.0);
-            for id in b * CLUSTER_BLOCK..((b + 1) * CLUSTER_BLOCK).min(clusters) {
-                c.xx.iter_mut().for_each(|v| *v = 0.0);
-                c.xr.iter_mut().for_each(|v| *v = 0.0);
-                let mut n = 0usize;
-                for i in members(id) {
-                    match rows.read(i, &mut buf) {
-                        Row::Skip => continue,
-                        Row::Bad => return None,
-                        Row::In(_) => n += 1,
-                    }
-                    let r = residual(&buf, p, &s.kept, &s.beta);
-                    rss += r * r;
-                    for (a, &ja) in s.kept.iter().enumerate() {
-                        for (m, &jm) in s.kept.iter().enumerate().take(a + 1) {
-                            c.xx[a * k + m] += buf[ja] * buf[jm];
+        .map_init(
+            || Work::new(k),
+            |w, b| {
+                let mut acc = Acc::new(k);
+                let mut c = Cluster::new(k);
+                let mut buf = vec![0.0; p + 1];
+                let (mut count, mut rss) = (0, 0.0);
+                for id in b * CLUSTER_BLOCK..((b + 1) * CLUSTER_BLOCK).min(clusters) {
+                    c.xx.iter_mut().for_each(|v| *v = 0.0);
+                    c.xr.iter_mut().for_each(|v| *v = 0.0);
+                    let mut n = 0usize;
+                    for i in members(id) {
+                        match rows.read(i, &mut buf) {
+                            Row::Skip => continue,
+                            Row::Bad => return None,
+                            Row::In(_) => n += 1,
                         }
-                        c.xr[a] += buf[ja] * r;
+                        let r = residual(&buf, p, &s.kept, &s.beta);
+                        rss += r * r;
+                        for (a, &ja) in s.kept.iter().enumerate() {
+                            for (m, &jm) in s.kept.iter().enumerate().take(a + 1) {
+                                c.xx[a * k + m] += buf[ja] * buf[jm];
+                            }
+                            c.xr[a] += buf[ja] * r;
+                        }
                     }
+                    if n == 0 {
+                        continue;
+                    }
+                    count += 1;
+                    c.add(n as f64, w, l, g, &mut acc)?;
                 }
-                if n == 0 {
-                    continue;
-                }
-                count += 1;
-                c.load(&mut w, l);
-                w.add_cluster(n as f64, g, &mut acc)?;
-            }
-            Some((acc, count, rss))
-        })
+                Some((acc, count, rss))
+            },
+        )
         .collect::<Option<Vec<_>>>()?;
     let mut acc = Acc::new(k);
     let (mut clusters, mut rss) = (0, 0.0);

@@ -49,238 +49,277 @@ impl Acc {
         }
     }
 
-    /// Adds one cluster given the eigenpairs (λ_i, v_i) of B_j (v_i in
-    /// `vecs[i*k..]`) and Z_j'r_j (`zr`).
-    fn add_cluster(
-        &mut self,
-        lambdas: &[f64],
-        vecs: &[f64],
-        zr: &[f64],
-        g: &[f64],
-        s: &mut Scratch,
-    ) {
-        // The same sums with the sizes known to the compiler for the small
-        // models (every trend, cell and most `did` models): a cluster's
-        // algebra then costs a fraction of the general loops'.
+    /// Adds one cluster: its shape (from B_j) and Z_j'r_j (`zr`): the meat's
+    /// term e_j e_j', e_j = Σ_i v_i φ_i (v_i'Z_j'r_j), and the df sums'
+    /// terms. The sizes are known to the compiler for the small models (every
+    /// trend, cell and most `did` models).
+    pub(super) fn add_cluster(&mut self, shape: &Shape, zr: &[f64]) {
         match self.k {
-            1 => self.add_fixed::<1>(lambdas, vecs, zr, g),
-            2 => self.add_fixed::<2>(lambdas, vecs, zr, g),
-            3 => self.add_fixed::<3>(lambdas, vecs, zr, g),
-            4 => self.add_fixed::<4>(lambdas, vecs, zr, g),
-            5 => self.add_fixed::<5>(lambdas, vecs, zr, g),
-            _ => self.add_general(lambdas, vecs, zr, g, s),
+            1 => self.add_fixed::<1>(shape, zr),
+            2 => self.add_fixed::<2>(shape, zr),
+            3 => self.add_fixed::<3>(shape, zr),
+            4 => self.add_fixed::<4>(shape, zr),
+            5 => self.add_fixed::<5>(shape, zr),
+            _ => self.add_general(shape, zr),
         }
     }
 
-    /// [`Acc::add_cluster`] for k = K (indices kept as in the formulas).
+    /// [`Acc::add_cluster`] for k = K (the same sums in the same order).
     #[inline]
     #[allow(clippy::needless_range_loop)]
-    fn add_fixed<const K: usize>(&mut self, lambdas: &[f64], vecs: &[f64], zr: &[f64], g: &[f64]) {
+    pub(super) fn add_fixed<const K: usize>(&mut self, s: &Shape, zr: &[f64]) {
+        let (Ok(zr), Some(vecs)) = (<&[f64; K]>::try_from(zr), s.vecs.get(..s.nl * K)) else {
+            return self.add_general(s, zr);
+        };
         let mut e = [0.0; K];
-        let mut phis = [0.0; K];
-        let mut lams = [0.0; K];
-        let mut v = [[0.0; K]; K];
-        let mut y = [[0.0; K]; K];
-        let nl = lambdas.len().min(K);
-        for i in 0..nl {
-            v[i].copy_from_slice(&vecs[i * K..(i + 1) * K]);
-            let lam = lambdas[i].max(0.0);
-            lams[i] = lam;
-            let phi = if 1.0 - lam > EIGEN_TOL {
-                1.0 / (1.0 - lam).sqrt()
-            } else {
-                0.0
-            };
-            phis[i] = phi;
-            let vz: f64 = (0..K).map(|m| v[i][m] * zr[m]).sum();
+        for (v, &phi) in vecs.chunks_exact(K).zip(&s.phis) {
+            let vz: f64 = (0..K).map(|m| v[m] * zr[m]).sum();
             for a in 0..K {
-                e[a] += v[i][a] * phi * vz;
-            }
-            for c in 0..K {
-                y[i][c] = (0..K).map(|m| v[i][m] * g[m * K + c]).sum();
+                e[a] += v[a] * phi * vz;
             }
         }
+        let (Some(meat), Some(te), Some(td), Some(om)) = (
+            self.meat.get_mut(..K * K),
+            self.e.get_mut(..K),
+            self.d.get_mut(..K),
+            self.omega.get_mut(..K * K * K),
+        ) else {
+            return;
+        };
         for a in 0..K {
             for b in 0..K {
-                self.meat[a * K + b] += e[a] * e[b];
+                meat[a * K + b] += e[a] * e[b];
             }
         }
+        let (Some(pjj), Some(dd), Some(oo)) =
+            (s.pjj.get(..K), s.dd.get(..K), s.oo.get(..K * K * K))
+        else {
+            return;
+        };
         for c in 0..K {
-            let (mut pjj, mut qjj) = (0.0, 0.0);
-            let mut om = [0.0; K];
-            for i in 0..nl {
-                if phis[i] > 0.0 {
-                    let yc = y[i][c];
-                    pjj += lams[i] * yc * yc;
-                    let w = lams[i] * phis[i] * yc;
-                    qjj += w * w;
-                    for a in 0..K {
-                        om[a] += v[i][a] * w;
-                    }
-                }
-            }
-            self.e[c] += pjj;
-            self.d[c] += pjj * pjj - qjj * qjj;
-            let o = &mut self.omega[c * K * K..(c + 1) * K * K];
-            for a in 0..K {
-                for b in 0..K {
-                    o[a * K + b] += om[a] * om[b];
-                }
-            }
+            te[c] += pjj[c];
+            td[c] += dd[c];
+        }
+        for (x, y) in om.iter_mut().zip(oo) {
+            *x += y;
         }
     }
 
     /// [`Acc::add_cluster`] for any k.
-    fn add_general(
-        &mut self,
-        lambdas: &[f64],
-        vecs: &[f64],
-        zr: &[f64],
-        g: &[f64],
-        s: &mut Scratch,
-    ) {
+    fn add_general(&mut self, s: &Shape, zr: &[f64]) {
         let k = self.k;
-        let Scratch { e, y, om, phis } = s;
-        e.iter_mut().for_each(|v| *v = 0.0);
-        for (i, &lam) in lambdas.iter().enumerate() {
-            let v = &vecs[i * k..(i + 1) * k];
+        let mut e = vec![0.0; k];
+        for (v, &phi) in s.vecs[..s.nl * k].chunks_exact(k).zip(&s.phis) {
+            let vz: f64 = v.iter().zip(zr).map(|(a, b)| a * b).sum();
+            for (ea, va) in e.iter_mut().zip(v) {
+                *ea += va * phi * vz;
+            }
+        }
+        for (row, ea) in self.meat.chunks_exact_mut(k).zip(&e) {
+            for (m, eb) in row.iter_mut().zip(&e) {
+                *m += ea * eb;
+            }
+        }
+        for (x, y) in self.e.iter_mut().zip(&s.pjj) {
+            *x += y;
+        }
+        for (x, y) in self.d.iter_mut().zip(&s.dd) {
+            *x += y;
+        }
+        for (x, y) in self.omega.iter_mut().zip(&s.oo) {
+            *x += y;
+        }
+    }
+}
+
+/// What a cluster adds that depends on B_j alone (its design rows, not its
+/// residuals): B_j's eigenvectors v_i with φ_i = (1 − λ_i)^{-1/2} (0 at
+/// leverage one), which turn Z_j'r_j into e_j, and its terms of the df sums
+/// (P_jj, P_jj² − q_jj², ω_jω_j' per coefficient). Clusters with the same
+/// X̃_j'X̃_j share it ([`Work::shape`]).
+pub(super) struct Shape {
+    nl: usize,
+    vecs: Vec<f64>,
+    phis: Vec<f64>,
+    pjj: Vec<f64>,
+    dd: Vec<f64>,
+    oo: Vec<f64>,
+}
+
+impl Shape {
+    fn new(k: usize) -> Self {
+        Shape {
+            nl: 0,
+            vecs: vec![0.0; k * k],
+            phis: vec![0.0; k],
+            pjj: vec![0.0; k],
+            dd: vec![0.0; k],
+            oo: vec![0.0; k * k * k],
+        }
+    }
+
+    /// The shape of B_j from its eigenpairs (λ_i, v_i) (v_i in `vecs[i*k..]`),
+    /// `g` the contrasts (column c = g_c, k × k row-major).
+    fn set(&mut self, k: usize, lambdas: &[f64], vecs: &[f64], g: &[f64]) {
+        let nl = lambdas.len().min(k);
+        self.nl = nl;
+        self.vecs[..nl * k].copy_from_slice(&vecs[..nl * k]);
+        for (phi, &lam) in self.phis.iter_mut().zip(lambdas) {
             let lam = lam.max(0.0);
-            let phi = if 1.0 - lam > EIGEN_TOL {
+            *phi = if 1.0 - lam > EIGEN_TOL {
                 1.0 / (1.0 - lam).sqrt()
             } else {
                 0.0
             };
-            phis[i] = phi;
-            // e_j += v φ (v'Z'r)
-            let vz: f64 = v.iter().zip(zr).map(|(a, b)| a * b).sum();
-            for (ei, vi) in e.iter_mut().zip(v) {
-                *ei += vi * phi * vz;
-            }
-            // y_i = v'G (the coordinates of every g_c on v)
-            for c in 0..k {
-                y[i * k + c] = (0..k).map(|m| v[m] * g[m * k + c]).sum();
-            }
         }
-        for a in 0..k {
-            for b in 0..k {
-                self.meat[a * k + b] += e[a] * e[b];
-            }
-        }
+        let mut om = vec![0.0; k];
         for c in 0..k {
             let (mut pjj, mut qjj) = (0.0, 0.0);
             om.iter_mut().for_each(|v| *v = 0.0);
-            for (i, &lam) in lambdas.iter().enumerate() {
-                let lam = lam.max(0.0);
-                let yc = y[i * k + c];
-                let phi = phis[i];
+            for i in 0..nl {
+                let phi = self.phis[i];
                 if phi > 0.0 {
-                    // u'u − ω'ω = Σ λφ²(1 − λ) y² = Σ λ y²
+                    let lam = lambdas[i].max(0.0);
+                    let v = &vecs[i * k..(i + 1) * k];
+                    // y_ic = v_i'g_c; u'u − ω'ω = Σ λφ²(1 − λ) y² = Σ λ y²
+                    let yc: f64 = (0..k).map(|m| v[m] * g[m * k + c]).sum();
                     pjj += lam * yc * yc;
                     let w = lam * phi * yc;
                     qjj += w * w;
-                    let v = &vecs[i * k..(i + 1) * k];
                     for (o, vi) in om.iter_mut().zip(v) {
                         *o += vi * w;
                     }
                 }
             }
-            self.e[c] += pjj;
-            self.d[c] += pjj * pjj - qjj * qjj;
-            let o = &mut self.omega[c * k * k..(c + 1) * k * k];
-            for a in 0..k {
-                for b in 0..k {
-                    o[a * k + b] += om[a] * om[b];
+            self.pjj[c] = pjj;
+            self.dd[c] = pjj * pjj - qjj * qjj;
+            let o = &mut self.oo[c * k * k..(c + 1) * k * k];
+            for (row, oa) in o.chunks_exact_mut(k).zip(&om) {
+                for (x, ob) in row.iter_mut().zip(&om) {
+                    *x = oa * ob;
                 }
             }
         }
     }
 }
 
-/// Scratch space of [`Acc::add_cluster`].
-struct Scratch {
-    e: Vec<f64>,
-    /// Per eigenvalue, (1 − λ)^{-1/2} (0 at leverage one).
-    phis: Vec<f64>,
-    y: Vec<f64>,
-    om: Vec<f64>,
-}
-
-/// Scratch space of one thread.
+/// Scratch space of one thread: B_j and Z_j'r_j of the cluster at hand, and
+/// the shapes met so far (direct-mapped by X̃_j'X̃_j: a trend's clusters have
+/// as many shapes as patterns of visits).
 pub(super) struct Work {
     pub(super) b: Vec<f64>,
-    pub(super) zr: Vec<f64>,
     vecs: Vec<f64>,
-    s: Scratch,
+    cache: Vec<Option<(Vec<u64>, Shape)>>,
 }
+
+/// Slots of the shape cache.
+const SHAPES: usize = 64;
 
 impl Work {
     pub(super) fn new(k: usize) -> Self {
         Work {
             b: vec![0.0; k * k],
-            zr: vec![0.0; k],
             vecs: vec![0.0; k * k],
-            s: Scratch {
-                e: vec![0.0; k],
-                phis: vec![0.0; k],
-                y: vec![0.0; k * k],
-                om: vec![0.0; k],
-            },
+            cache: (0..SHAPES).map(|_| None).collect(),
         }
     }
 
     /// Adds one cluster to `acc` from `b` (B_j, lower triangle row-major in
-    /// `b[a * k + c]`, c ≤ a), `zr` (Z_j'r_j) and its row count: B_j's
-    /// eigenpairs, in closed form for one row. `g`: the contrasts (column c =
-    /// g_c, k × k row-major).
-    pub(super) fn add_cluster(&mut self, rows: f64, g: &[f64], acc: &mut Acc) -> Option<()> {
+    /// `b[a * k + c]`, c ≤ a), `zr` (Z_j'r_j) and its row count.
+    #[cfg(test)]
+    pub(super) fn add_cluster(
+        &mut self,
+        rows: f64,
+        zr: &[f64],
+        g: &[f64],
+        acc: &mut Acc,
+    ) -> Option<()> {
         let k = acc.k;
-        if rows == 1.0 {
-            // B = z z': λ = z'z = trace B, v = z/√λ from the column of B with
-            // the largest diagonal (its norm is |z_col|·√λ).
-            let lam: f64 = (0..k).map(|a| self.b[a * k + a]).sum();
-            if lam > 0.0 {
-                let col = (0..k)
-                    .max_by(|&a, &b| self.b[a * k + a].total_cmp(&self.b[b * k + b]))
-                    .unwrap_or(0);
-                let zc = self.b[col * k + col].sqrt();
-                for a in 0..k {
-                    let bac = if a >= col {
-                        self.b[a * k + col]
-                    } else {
-                        self.b[col * k + a]
-                    };
-                    self.vecs[a] = bac / (zc * lam.sqrt());
-                }
-                acc.add_cluster(&[lam], &self.vecs[..k], &self.zr, g, &mut self.s);
-            }
-            return Some(());
-        }
-        if k == 2 {
-            let lambdas = eigen_2x2(self.b[0], self.b[2], self.b[3], &mut self.vecs);
-            acc.add_cluster(&lambdas, &self.vecs, &self.zr, g, &mut self.s);
-            return Some(());
-        }
-        let b = &self.b;
-        let m = DMatrix::from_fn(
-            k,
-            k,
-            |i, j| if i >= j { b[i * k + j] } else { b[j * k + i] },
-        );
-        let eig = SymmetricEigen::try_new(m, f64::EPSILON, 10_000)?;
-        for i in 0..k {
-            for a in 0..k {
-                self.vecs[i * k + a] = eig.eigenvectors[(a, i)];
-            }
-        }
-        acc.add_cluster(
-            eig.eigenvalues.as_slice(),
-            &self.vecs,
-            &self.zr,
-            g,
-            &mut self.s,
-        );
+        let mut shape = Shape::new(k);
+        shape_of(&self.b, k, rows, g, &mut self.vecs, &mut shape)?;
+        acc.add_cluster(&shape, zr);
         Some(())
     }
+
+    /// The shape of a cluster whose B_j follows from `key` alone (the bits of
+    /// its row count and X̃_j'X̃_j): `load_b(b)` writes B_j only when no
+    /// cluster with the same key was met before in this thread; else the
+    /// shape met then is returned (the same numbers, bit for bit).
+    pub(super) fn shape(
+        &mut self,
+        key: &[u64],
+        k: usize,
+        g: &[f64],
+        load_b: impl FnOnce(&mut [f64]),
+    ) -> Option<&Shape> {
+        let hash = key.iter().fold(0u64, |h, &v| {
+            (h.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95)
+        });
+        let slot = self.cache.get_mut((hash >> 58) as usize % SHAPES)?;
+        if !matches!(slot, Some((known, _)) if known.as_slice() == key) {
+            load_b(&mut self.b);
+            let (mut known, mut shape) = slot.take().unwrap_or_else(|| (Vec::new(), Shape::new(k)));
+            let rows = f64::from_bits(*key.first()?);
+            shape_of(&self.b, k, rows, g, &mut self.vecs, &mut shape)?;
+            known.clear();
+            known.extend_from_slice(key);
+            *slot = Some((known, shape));
+        }
+        slot.as_ref().map(|(_, s)| s)
+    }
+}
+
+/// The shape of B_j (`b`, lower triangle row-major) of a cluster of `rows`
+/// rows: its eigenpairs in closed form for one row or k = 2.
+fn shape_of(
+    b: &[f64],
+    k: usize,
+    rows: f64,
+    g: &[f64],
+    vecs: &mut [f64],
+    out: &mut Shape,
+) -> Option<()> {
+    if rows == 1.0 {
+        // B = z z': λ = z'z = trace B, v = z/√λ from the column of B with
+        // the largest diagonal (its norm is |z_col|·√λ).
+        let lam: f64 = (0..k).map(|a| b[a * k + a]).sum();
+        if lam > 0.0 {
+            let col = (0..k)
+                .max_by(|&x, &y| b[x * k + x].total_cmp(&b[y * k + y]))
+                .unwrap_or(0);
+            let zc = b[col * k + col].sqrt();
+            for a in 0..k {
+                let bac = if a >= col {
+                    b[a * k + col]
+                } else {
+                    b[col * k + a]
+                };
+                vecs[a] = bac / (zc * lam.sqrt());
+            }
+            out.set(k, &[lam], vecs, g);
+        } else {
+            out.set(k, &[], vecs, g);
+        }
+        return Some(());
+    }
+    if k == 2 {
+        let lambdas = eigen_2x2(b[0], b[2], b[3], vecs);
+        out.set(k, &lambdas, vecs, g);
+        return Some(());
+    }
+    let m = DMatrix::from_fn(
+        k,
+        k,
+        |i, j| if i >= j { b[i * k + j] } else { b[j * k + i] },
+    );
+    let eig = SymmetricEigen::try_new(m, f64::EPSILON, 10_000)?;
+    for i in 0..k {
+        for a in 0..k {
+            vecs[i * k + a] = eig.eigenvectors[(a, i)];
+        }
+    }
+    out.set(k, eig.eigenvalues.as_slice(), vecs, g);
+    Some(())
 }
 
 /// The eigenpairs of the symmetric 2 × 2 [[a, c], [c, d]] in closed form:
@@ -389,10 +428,12 @@ mod tests {
                 let vecs: Vec<f64> = (0..nl * k).map(|_| next()).collect();
                 let zr: Vec<f64> = (0..k).map(|_| next()).collect();
                 let g: Vec<f64> = (0..k * k).map(|_| next()).collect();
+                let mut shape = Shape::new(k);
+                shape.set(k, &lambdas, &vecs, &g);
                 let (mut a, mut b) = (Acc::new(k), Acc::new(k));
-                let mut s = Work::new(k).s;
-                a.add_cluster(&lambdas, &vecs, &zr, &g, &mut s);
-                b.add_general(&lambdas, &vecs, &zr, &g, &mut s);
+                a.add_cluster(&shape, &zr);
+                b.add_general(&shape, &zr);
+                assert!(a.meat.iter().any(|v| *v != 0.0));
                 for (x, y) in [
                     (&a.meat, &b.meat),
                     (&a.e, &b.e),
@@ -407,6 +448,80 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A cluster whose shape is taken from the cache adds the same numbers,
+    /// bit for bit, as one decomposed afresh; a different X̃_j'X̃_j or row
+    /// count is not mistaken for it.
+    #[test]
+    fn cached_shapes_add_the_same_numbers() {
+        for k in [2usize, 3, 6] {
+            let l: Vec<f64> = (0..k * k)
+                .map(|i| {
+                    if i % (k + 1) == 0 {
+                        0.5
+                    } else if i / k > i % k {
+                        0.01 * i as f64
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let g: Vec<f64> = (0..k * k)
+                .map(|i| if i % (k + 1) == 0 { 1.0 } else { 0.0 })
+                .collect();
+            // Three patterns of X̃_j'X̃_j, each met several times with other residuals.
+            let patterns: Vec<Vec<f64>> = (0..3)
+                .map(|p| {
+                    let mut xx = vec![0.0; k * k];
+                    for a in 0..k {
+                        for m in 0..=a {
+                            xx[a * k + m] = if a == m {
+                                2.0 + p as f64
+                            } else {
+                                0.3 * (p + a) as f64
+                            };
+                        }
+                    }
+                    xx
+                })
+                .collect();
+            let b_of = |xx: &[f64], b: &mut [f64]| {
+                // B = L A L' (A symmetric from its lower triangle).
+                let at = |i: usize, j: usize| if i >= j { xx[i * k + j] } else { xx[j * k + i] };
+                for i in 0..k {
+                    for j in 0..k {
+                        b[i * k + j] = (0..k)
+                            .flat_map(|m| (0..k).map(move |n| (m, n)))
+                            .map(|(m, n)| l[i * k + m] * at(m, n) * l[j * k + n])
+                            .sum();
+                    }
+                }
+            };
+            let (mut fresh, mut cached) = (Acc::new(k), Acc::new(k));
+            let (mut wf, mut wc) = (Work::new(k), Work::new(k));
+            for j in 0..12 {
+                let (xx, rows) = (&patterns[j % 3], if j % 3 == 2 { 1.0 } else { 3.0 });
+                let zr: Vec<f64> = (0..k).map(|a| (j * 7 + a) as f64 * 0.1 - 0.4).collect();
+                b_of(xx, &mut wf.b);
+                wf.add_cluster(rows, &zr, &g, &mut fresh).expect("fresh");
+                let key: Vec<u64> = std::iter::once(rows)
+                    .chain(xx.iter().copied())
+                    .map(f64::to_bits)
+                    .collect();
+                let shape = wc.shape(&key, k, &g, |b| b_of(xx, b)).expect("cached");
+                cached.add_cluster(shape, &zr);
+            }
+            for (x, y) in [
+                (&fresh.meat, &cached.meat),
+                (&fresh.e, &cached.e),
+                (&fresh.d, &cached.d),
+                (&fresh.omega, &cached.omega),
+            ] {
+                assert_eq!(x, y, "k {k}");
+            }
+            assert!(fresh.e.iter().all(|v| *v > 0.0), "k {k}: {:?}", fresh.e);
         }
     }
 

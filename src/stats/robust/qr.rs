@@ -55,8 +55,7 @@ pub(super) fn cr2_qr(x: &[f64], p: usize, y: &[f64], cluster: &[u32]) -> Option<
     let mut work = Work::new(k);
     for t in sums.chunks(width) {
         work.b.copy_from_slice(&t[..k * k]);
-        work.zr.copy_from_slice(&t[k * k..k * k + k]);
-        work.add_cluster(t[width - 1], &l, &mut acc)?;
+        work.add_cluster(t[width - 1], &t[k * k..k * k + k], &l, &mut acc)?;
     }
     let (se_k, df_k, sums_k) = se_df(clusters, &l, &acc);
     let mut coef = vec![None; p];
