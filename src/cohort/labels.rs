@@ -24,6 +24,9 @@ pub(crate) struct LabelMap {
     /// Waves in a known order (contract §6.4: more than two waves): a label's side
     /// is its place in this list of folded labels.
     pub(super) order: Option<Vec<String>>,
+    /// A look at the files found more than two waves before reading (sample.rs):
+    /// with no order for them, the reading learns labels only from its start.
+    pub(super) many: bool,
 }
 
 impl LabelMap {
@@ -43,6 +46,7 @@ impl LabelMap {
             dropped: Vec::new(),
             same_side: None,
             order: None,
+            many: false,
         }
     }
 
@@ -65,14 +69,15 @@ impl LabelMap {
         side
     }
 
-    /// More than two waves found and no order for them: the sources will be read
-    /// again in the order of contract §6.4, so this reading only has to learn
-    /// the labels (rows are not kept).
+    /// More than two waves found (or seen in a look at the files before reading)
+    /// and no order for them: the sources will be read again in the order of
+    /// contract §6.4, so this reading only has to learn the labels (rows are not
+    /// kept).
     pub(super) fn labels_only(&self) -> bool {
         self.waves
             && self.order.is_none()
             && !(self.named[0].is_some() && self.named[1].is_some())
-            && self.found.len() > 2
+            && (self.many || self.found.len() > 2)
     }
 
     /// Take in what a later block's map learnt, as if its rows had come here.
