@@ -51,6 +51,26 @@ fn wave_major(
     s
 }
 
+/// A wave-major file of 20,000 participants, every one at every wave.
+fn every_wave(labels: &[&str]) -> String {
+    wave_major(
+        20_000,
+        labels,
+        |_, w| Some(labels[w].to_string()),
+        |_, _| "ok".into(),
+    )
+}
+
+/// The message of a run on `data` that must fail (exit code 2).
+fn error_of(data: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("visits.csv");
+    std::fs::write(&csv, data).unwrap();
+    let (_, err, code) = run(&[csv.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 2, "{err}");
+    err
+}
+
 /// The JSON of `data` without a spec and with `[waves] order = order`: equal,
 /// and the reading succeeded.
 fn same_as_with_order(dir: &Path, data: &str, order: &[&str]) -> String {
@@ -72,13 +92,7 @@ fn same_as_with_order(dir: &Path, data: &str, order: &[&str]) -> String {
 fn a_wave_major_file_reads_as_with_its_order() {
     let dir = tempfile::tempdir().unwrap();
     let labels = ["visit 1", "visit 2", "visit 3", "visit 4"];
-    let data = wave_major(
-        20_000,
-        &labels,
-        |_, w| Some(labels[w].to_string()),
-        |_, _| "ok".into(),
-    );
-    let json = same_as_with_order(dir.path(), &data, &labels);
+    let json = same_as_with_order(dir.path(), &every_wave(&labels), &labels);
     assert!(json.contains("\"visit 3\""));
 }
 
@@ -144,19 +158,7 @@ fn an_empty_id_before_the_third_wave_is_still_the_error() {
     // Rows before the third label are read in full by a first reading: the
     // empty id there is the error, not the waves' order, even though a look at
     // the file sees three waves before reading.
-    let dir = tempfile::tempdir().unwrap();
-    let labels = ["t0", "t1", "t2"];
-    let data = wave_major(
-        20_000,
-        &labels,
-        |_, w| Some(labels[w].to_string()),
-        |_, _| "ok".into(),
-    )
-    .replacen("P000010,", ",", 1);
-    let csv = dir.path().join("visits.csv");
-    std::fs::write(&csv, data).unwrap();
-    let (_, err, code) = run(&[csv.to_str().unwrap(), "--lang", "en"]);
-    assert_eq!(code, 2, "{err}");
+    let err = error_of(&every_wave(&["t0", "t1", "t2"]).replacen("P000010,", ",", 1));
     assert!(err.contains("the participant id is empty"), "{err}");
     assert!(err.contains("line 12"), "{err}");
 }
@@ -164,18 +166,12 @@ fn an_empty_id_before_the_third_wave_is_still_the_error() {
 #[test]
 fn two_labels_of_one_wave_met_twice_before_the_third_are_still_the_error() {
     // "pre" and "baseline" both mean the first wave for a first reading: a
-    // participant at both, before the third label, appears twice in one wave.
-    let dir = tempfile::tempdir().unwrap();
-    let labels = ["pre", "baseline", "post"];
-    let data = wave_major(
-        20_000,
-        &labels,
-        |_, w| Some(labels[w].to_string()),
-        |_, _| "ok".into(),
+    // participant at both, before the third label, appears twice in one wave
+    // (a reading in the order of the three waves alone would not fail).
+    let err = error_of(&every_wave(&["pre", "baseline", "post"]));
+    assert!(
+        err.contains("line 20002")
+            && err.contains("appears twice in the same wave (also on line 2 "),
+        "{err}"
     );
-    let csv = dir.path().join("visits.csv");
-    std::fs::write(&csv, data).unwrap();
-    let (_, err, code) = run(&[csv.to_str().unwrap(), "--lang", "en"]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("appears twice in the same wave"), "{err}");
 }

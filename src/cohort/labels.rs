@@ -27,6 +27,9 @@ pub(crate) struct LabelMap {
     /// A look at the files found more than two waves before reading (sample.rs):
     /// with no order for them, the reading learns labels only from its start.
     pub(super) many: bool,
+    /// `order` is assumed from a look at the files (sample.rs): a label outside it
+    /// ends the reading ([`LabelMap::off_order`]).
+    pub(super) assumed: bool,
 }
 
 impl LabelMap {
@@ -47,6 +50,7 @@ impl LabelMap {
             same_side: None,
             order: None,
             many: false,
+            assumed: false,
         }
     }
 
@@ -78,6 +82,11 @@ impl LabelMap {
             && self.order.is_none()
             && !(self.named[0].is_some() && self.named[1].is_some())
             && (self.many || self.found.len() > 2)
+    }
+
+    /// A label met outside an order assumed from a look at the files.
+    pub(super) fn off_order(&self) -> bool {
+        self.assumed && !self.unknown.is_empty()
     }
 
     /// Take in what a later block's map learnt, as if its rows had come here.

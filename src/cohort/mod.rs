@@ -7,6 +7,7 @@ mod columns;
 mod derived;
 mod design;
 mod domains;
+mod first;
 mod ids;
 mod kinds;
 mod labels;
@@ -26,6 +27,7 @@ use crate::text::fold;
 use attach::Sorted;
 use columns::{Columns, check_duplicate_columns, column_list};
 use design::Decided;
+use first::{FirstReading, Look, Looked};
 pub use labels::Shown;
 use naming::{Names, Verdict};
 use serde::Serialize;
@@ -272,64 +274,6 @@ pub struct Options {
     pub lower_is_better: Vec<String>,
 }
 
-/// What a first reading needs, found before it.
-struct FirstReading<'a> {
-    roles: &'a columns::Roles,
-    layout: Layout,
-    domain_cols: &'a mut Vec<layout::DomainCols>,
-    names: Names,
-    file: &'a str,
-}
-
-/// More than two waves seen in a look at the files (sample.rs) and no order for
-/// them: a first reading that learns the labels only, from its first row, then the
-/// reading in their order (contract §6.4). Anything but a cohort from that (an
-/// error, two waves after all, two labels of one wave whose rows a full first
-/// reading would have met twice) is left to the usual path, whose first reading
-/// reads every row until the third label: its errors, in its order, with its
-/// messages. Any error a full first reading gives, the reading in order gives too
-/// (its rows are kept there as well), so a cohort here is the usual path's.
-fn labels_first(
-    sources: &mut [Source],
-    opts: &Options,
-    spec: Option<&Spec>,
-    progress: &mut dyn FnMut(u64),
-    mut first: FirstReading,
-) -> UResult<Cohort> {
-    first.names.wave_map.many = true;
-    let learnt = read::read(
-        sources,
-        first.roles,
-        first.layout,
-        first.domain_cols,
-        &first.names,
-        spec,
-        progress,
-    );
-    let order = learnt.ok().and_then(|r| {
-        let error_at = |at: u64, e: UserError| read::error_at(sources, at, e);
-        let verdict = naming::check(
-            &first.names,
-            &r.arm_map,
-            &r.wave_map,
-            true,
-            spec,
-            first.file,
-            &error_at,
-        );
-        match verdict {
-            Ok(Verdict::ReadAgain(order)) if r.wave_map.same_side.is_none() => Some(order),
-            _ => None,
-        }
-    });
-    if let Some(order) = order
-        && let Ok(cohort) = build_pass(sources, opts, spec, progress, Some(order), false)
-    {
-        return Ok(cohort);
-    }
-    build_pass(sources, opts, spec, progress, None, false)
-}
-
 /// The first source's name and header, kept while the sources are read.
 struct First {
     name: String,
@@ -358,21 +302,21 @@ pub fn build_with_progress(
         .and_then(|s| s.waves.order.clone())
         .filter(|o| !named && o.len() > 2)
         .map(|o| o.iter().map(|l| fold(l)).collect());
-    build_pass(sources, opts, spec, progress, order, true)
+    build_pass(sources, opts, spec, progress, order, Look::Assume)
 }
 
 /// One reading of the sources; `order`: the folded wave labels in order, when
 /// there are more than two waves. Each step is decided in its own file: columns.rs
 /// (roles, layout), naming.rs (labels, wave order), read.rs (the rows), strata.rs,
 /// design.rs, domains.rs (kinds) and attach.rs (outcomes, attributes, covariates).
-/// `look`: the first reading may look at the files first (sample.rs).
+/// `look`: what a look at the files before reading may decide (first.rs).
 fn build_pass(
     sources: &mut [Source],
     opts: &Options,
     spec: Option<&Spec>,
     progress: &mut dyn FnMut(u64),
     order: Option<Vec<String>>,
-    look: bool,
+    look: Look,
 ) -> UResult<Cohort> {
     let Some(first) = sources.first().map(|s| First {
         name: s.name.clone(),
@@ -395,26 +339,23 @@ fn build_pass(
         domains: mut domain_cols,
     } = columns::find_columns(sources, opts, spec, &mut warnings)?;
     let names = Names::new(opts, spec, &roles, &sources[0], order)?;
-    let k = names.k;
     let has_id = roles.id[0].is_some();
     let has_wave = roles.wave[0].is_some();
-    if look
-        && has_wave
-        && layout == Layout::Long
-        && names.wave_map.order.is_none()
-        && !names.choose_waves
-        && sample::wave_labels(sources, &roles).is_some_and(|l| l.len() > 2)
-    {
-        let reading = FirstReading {
-            roles: &roles,
-            layout,
-            domain_cols: &mut domain_cols,
-            names,
-            file: &first.name,
-        };
-        return labels_first(sources, opts, spec, progress, reading);
-    }
-    let mut r = read::read(
+    let (names, plain) = match first::look(look, sources, &roles, layout, names, opts, spec) {
+        Looked::Read { names, plain } => (names, plain),
+        Looked::LabelsFirst(names) => {
+            let reading = FirstReading {
+                roles: &roles,
+                layout,
+                domain_cols: &mut domain_cols,
+                names,
+                file: &first.name,
+            };
+            return first::labels_first(sources, opts, spec, progress, reading);
+        }
+    };
+    let k = names.k;
+    let read = read::read(
         sources,
         &roles,
         layout,
@@ -422,7 +363,20 @@ fn build_pass(
         &names,
         spec,
         progress,
-    )?;
+    );
+    let mut r = match plain {
+        None => read?,
+        // The order was assumed from the look: kept when it is the one a first
+        // reading would have found (and nothing there would have failed).
+        Some(plain) => match first::true_order(read, &plain, spec, &first.name, sources) {
+            Some((r, o)) if names.wave_map.order.as_ref() == Some(&o) => r,
+            Some((r, o)) => {
+                drop(r);
+                return build_pass(sources, opts, spec, progress, Some(o), Look::No);
+            }
+            None => return build_pass(sources, opts, spec, progress, None, Look::LabelsOnly),
+        },
+    };
     let error_at = |at: u64, e: UserError| read::error_at(sources, at, e);
     let verdict = naming::check(
         &names,
@@ -435,7 +389,7 @@ fn build_pass(
     )?;
     if let Verdict::ReadAgain(order) = verdict {
         drop(r);
-        return build_pass(sources, opts, spec, progress, Some(order), false);
+        return build_pass(sources, opts, spec, progress, Some(order), Look::No);
     }
     let wave_labels = naming::wave_labels(&r.wave_map);
     naming::check_times(spec, &wave_labels, k)?;
