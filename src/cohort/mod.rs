@@ -296,6 +296,8 @@ pub fn build_with_progress(
     // Three or more waves in an order the spec gives are read in that order at
     // once; otherwise a first reading finds the waves, and more than two (not
     // chosen with --pre/--post) are read again in the order of contract §6.4.
+    // A look at the files first (first.rs) can spare that first reading, or
+    // most of it, without changing what comes out.
     let named = opts.pre.is_some() && opts.post.is_some()
         || spec.is_some_and(|s| s.waves.pre.is_some() && s.waves.post.is_some());
     let order = spec
