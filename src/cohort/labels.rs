@@ -24,6 +24,12 @@ pub(crate) struct LabelMap {
     /// Waves in a known order (contract §6.4: more than two waves): a label's side
     /// is its place in this list of folded labels.
     pub(super) order: Option<Vec<String>>,
+    /// A look at the files found more than two waves before reading (sample.rs):
+    /// with no order for them, the reading learns labels only from its start.
+    pub(super) many: bool,
+    /// `order` is assumed from a look at the files (sample.rs): a label outside it
+    /// ends the reading ([`LabelMap::off_order`]).
+    pub(super) assumed: bool,
 }
 
 impl LabelMap {
@@ -43,6 +49,8 @@ impl LabelMap {
             dropped: Vec::new(),
             same_side: None,
             order: None,
+            many: false,
+            assumed: false,
         }
     }
 
@@ -65,14 +73,20 @@ impl LabelMap {
         side
     }
 
-    /// More than two waves found and no order for them: the sources will be read
-    /// again in the order of contract §6.4, so this reading only has to learn
-    /// the labels (rows are not kept).
+    /// More than two waves found (or seen in a look at the files before reading)
+    /// and no order for them: the sources will be read again in the order of
+    /// contract §6.4, so this reading only has to learn the labels (rows are not
+    /// kept).
     pub(super) fn labels_only(&self) -> bool {
         self.waves
             && self.order.is_none()
             && !(self.named[0].is_some() && self.named[1].is_some())
-            && self.found.len() > 2
+            && (self.many || self.found.len() > 2)
+    }
+
+    /// A label met outside an order assumed from a look at the files.
+    pub(super) fn off_order(&self) -> bool {
+        self.assumed && !self.unknown.is_empty()
     }
 
     /// Take in what a later block's map learnt, as if its rows had come here.

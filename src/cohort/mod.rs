@@ -7,6 +7,7 @@ mod columns;
 mod derived;
 mod design;
 mod domains;
+mod first;
 mod ids;
 mod kinds;
 mod labels;
@@ -15,6 +16,7 @@ mod merge;
 mod naming;
 mod read;
 mod rows;
+mod sample;
 mod strata;
 mod waves;
 
@@ -25,6 +27,7 @@ use crate::text::fold;
 use attach::Sorted;
 use columns::{Columns, check_duplicate_columns, column_list};
 use design::Decided;
+use first::{FirstReading, Look, Looked};
 pub use labels::Shown;
 use naming::{Names, Verdict};
 use serde::Serialize;
@@ -293,25 +296,29 @@ pub fn build_with_progress(
     // Three or more waves in an order the spec gives are read in that order at
     // once; otherwise a first reading finds the waves, and more than two (not
     // chosen with --pre/--post) are read again in the order of contract §6.4.
+    // A look at the files first (first.rs) can spare that first reading, or
+    // most of it, without changing what comes out.
     let named = opts.pre.is_some() && opts.post.is_some()
         || spec.is_some_and(|s| s.waves.pre.is_some() && s.waves.post.is_some());
     let order = spec
         .and_then(|s| s.waves.order.clone())
         .filter(|o| !named && o.len() > 2)
         .map(|o| o.iter().map(|l| fold(l)).collect());
-    build_pass(sources, opts, spec, progress, order)
+    build_pass(sources, opts, spec, progress, order, Look::Assume)
 }
 
 /// One reading of the sources; `order`: the folded wave labels in order, when
 /// there are more than two waves. Each step is decided in its own file: columns.rs
 /// (roles, layout), naming.rs (labels, wave order), read.rs (the rows), strata.rs,
 /// design.rs, domains.rs (kinds) and attach.rs (outcomes, attributes, covariates).
+/// `look`: what a look at the files before reading may decide (first.rs).
 fn build_pass(
     sources: &mut [Source],
     opts: &Options,
     spec: Option<&Spec>,
     progress: &mut dyn FnMut(u64),
     order: Option<Vec<String>>,
+    look: Look,
 ) -> UResult<Cohort> {
     let Some(first) = sources.first().map(|s| First {
         name: s.name.clone(),
@@ -334,10 +341,23 @@ fn build_pass(
         domains: mut domain_cols,
     } = columns::find_columns(sources, opts, spec, &mut warnings)?;
     let names = Names::new(opts, spec, &roles, &sources[0], order)?;
-    let k = names.k;
     let has_id = roles.id[0].is_some();
     let has_wave = roles.wave[0].is_some();
-    let mut r = read::read(
+    let (names, plain) = match first::look(look, sources, &roles, layout, names, opts, spec) {
+        Looked::Read { names, plain } => (names, plain),
+        Looked::LabelsFirst(names) => {
+            let reading = FirstReading {
+                roles: &roles,
+                layout,
+                domain_cols: &mut domain_cols,
+                names,
+                file: &first.name,
+            };
+            return first::labels_first(sources, opts, spec, progress, reading);
+        }
+    };
+    let k = names.k;
+    let read = read::read(
         sources,
         &roles,
         layout,
@@ -345,7 +365,20 @@ fn build_pass(
         &names,
         spec,
         progress,
-    )?;
+    );
+    let mut r = match plain {
+        None => read?,
+        // The order was assumed from the look: kept when it is the one a first
+        // reading would have found (and nothing there would have failed).
+        Some(plain) => match first::true_order(read, &plain, spec, &first.name, sources) {
+            Some((r, o)) if names.wave_map.order.as_ref() == Some(&o) => r,
+            Some((r, o)) => {
+                drop(r);
+                return build_pass(sources, opts, spec, progress, Some(o), Look::No);
+            }
+            None => return build_pass(sources, opts, spec, progress, None, Look::LabelsOnly),
+        },
+    };
     let error_at = |at: u64, e: UserError| read::error_at(sources, at, e);
     let verdict = naming::check(
         &names,
@@ -358,7 +391,7 @@ fn build_pass(
     )?;
     if let Verdict::ReadAgain(order) = verdict {
         drop(r);
-        return build_pass(sources, opts, spec, progress, Some(order));
+        return build_pass(sources, opts, spec, progress, Some(order), Look::No);
     }
     let wave_labels = naming::wave_labels(&r.wave_map);
     naming::check_times(spec, &wave_labels, k)?;

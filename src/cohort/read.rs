@@ -98,6 +98,9 @@ pub(super) fn read(
             waves: &names.wave_map,
         };
         merge_source(sources, blocks, si, &plan, &mut m, &ahead, progress)?;
+        if m.wave_map.off_order() {
+            break;
+        }
     }
     let t0 = Instant::now();
     let participants: Vec<Participant> = m
@@ -194,6 +197,11 @@ fn merge_source(
         for (b, p) in merged? {
             blocks.recycle(b);
             spare.push(p);
+        }
+        if m.wave_map.off_order() {
+            // A wave outside the order assumed from a look at the files: this
+            // reading is given up (mod.rs reads as if nothing was assumed).
+            break;
         }
         let next = next?;
         match next.last() {

@@ -164,6 +164,34 @@ impl Source {
         })
     }
 
+    /// Pieces of the records spread evenly through a text source (file or bytes
+    /// in memory), for a quick look at a column before reading: `pieces` places
+    /// at even steps, up to `bytes` from each, cut to whole lines (a piece starts
+    /// after its first line end, unless it starts at the first record). A piece
+    /// holding a quote is left out: a quoted line end makes where a record starts
+    /// uncertain. None for a worksheet's rows (read once).
+    pub fn sample(&self, pieces: usize, bytes: usize) -> Option<Vec<Vec<u8>>> {
+        match &self.text {
+            TextOf::Lines => None,
+            TextOf::Bytes(b) => {
+                let (start, end) = (self.data_start, b.len() as u64);
+                Some(sample_pieces(
+                    &mut Cursor::new(b.as_slice()),
+                    start,
+                    end,
+                    pieces,
+                    bytes,
+                ))
+            }
+            TextOf::File { path, skip } => {
+                let mut f = File::open(path).ok()?;
+                let end = f.metadata().ok()?.len();
+                let start = *skip as u64 + self.data_start;
+                Some(sample_pieces(&mut f, start, end, pieces, bytes))
+            }
+        }
+    }
+
     /// The physical line (or sheet row) of a position.
     pub fn line_of(&self, pos: Pos) -> u64 {
         match &self.text {
@@ -192,6 +220,49 @@ impl Source {
             err.line(self.line_of(pos))
         }
     }
+}
+
+/// [`Source::sample`] over the text from `start` (the first record) to `end`.
+fn sample_pieces(
+    r: &mut (impl Read + Seek),
+    start: u64,
+    end: u64,
+    pieces: usize,
+    bytes: usize,
+) -> Vec<Vec<u8>> {
+    let step = (end.saturating_sub(start) / pieces.max(1) as u64).max(1);
+    let mut out = Vec::new();
+    let mut past = start;
+    for i in 0..pieces as u64 {
+        let at = (start + i * step).max(past);
+        if at >= end {
+            break;
+        }
+        let mut buf = Vec::with_capacity(bytes);
+        if r.seek(SeekFrom::Start(at)).is_err()
+            || r.by_ref().take(bytes as u64).read_to_end(&mut buf).is_err()
+        {
+            break;
+        }
+        past = at + buf.len() as u64;
+        let head = match (at == start, memchr::memchr(b'\n', &buf)) {
+            (true, _) => 0,
+            (false, Some(p)) => p + 1,
+            (false, None) => continue,
+        };
+        let tail = if past >= end {
+            buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &buf) {
+                Some(p) => p + 1,
+                None => continue,
+            }
+        };
+        if head < tail && memchr::memchr(b'"', &buf[head..tail]).is_none() {
+            out.push(buf[head..tail].to_vec());
+        }
+    }
+    out
 }
 
 /// Count line ends (`\n`, `\r\n`, lone `\r`) before the first byte at or after
