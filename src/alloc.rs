@@ -47,6 +47,20 @@ fn advise(ptr: *mut u8, len: usize) {
     }
 }
 
+/// `n` zeros, written now. For tables read before they are written (`+=`): a
+/// big zeroed block is a fresh mapping, whose every page would be mapped to the
+/// kernel's shared zero page at its first read and copied at its first write, a
+/// second fault that also flushes the page from every core's TLB (an interrupt
+/// to each). Written zeros cost one fault per page, and a block kept for reuse
+/// (see [`Allocator`]) serves them. Measured on 1 million participants × 6
+/// visits: the trends' tables so faulted took 0.8 s of system time
+/// (docs/performance.md).
+pub fn zeros<T: Copy + Default>(n: usize) -> Vec<T> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, T::default());
+    v
+}
+
 /// Let glibc keep freed blocks in its heap (instead of mapping blocks from 128 KiB
 /// to 32 MiB anew each time and unmapping them when freed) and never give the
 /// heap's top back. glibc serves the blocks below [`BIG_BYTES`]; the analysis

@@ -267,7 +267,7 @@ pub(super) fn pass_two<F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync>(
             Row::In(g) => g,
         });
     }
-    let mut start = vec![0u32; rows.bound + 1];
+    let mut start = crate::alloc::zeros::<u32>(rows.bound + 1);
     for &id in &ids {
         if id != u32::MAX {
             start[id as usize + 1] += 1;

@@ -117,7 +117,7 @@ fn chunked(
     fill: impl Fn(usize, &mut [f64], &mut [f64]) -> Option<()> + Sync,
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     let len = clusters.div_ceil(SUM_CHUNKS).max(1);
-    let mut table = vec![0.0; clusters * width];
+    let mut table = crate::alloc::zeros(clusters * width);
     let parts: Vec<Vec<f64>> = table
         .par_chunks_mut(len * width)
         .enumerate()

@@ -170,7 +170,7 @@ where
     let parts: Vec<Option<(Vec<f64>, usize)>> = (0..chunks)
         .into_par_iter()
         .map(|c| {
-            let mut sums = vec![0.0; if table { bound * width } else { width }];
+            let mut sums = crate::alloc::zeros(if table { bound * width } else { width });
             let mut noted = 0;
             let mut buf = vec![0.0; p];
             for i in (c * len).min(n)..((c + 1) * len).min(n) {
