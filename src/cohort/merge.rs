@@ -94,25 +94,32 @@ impl Merge {
                 }
             }
         };
-        let ahead_rows = |ids: &Ids, cells: &Cells, from: usize| {
+        // With more than two waves, also the participant's place at the row's
+        // wave (`at_more`, another array).
+        let waves = self.waves;
+        let ahead_rows = |ids: &Ids, cells: &Cells, at_more: &[u64], from: usize| {
             if keyed {
                 for r in from..(from + BATCH).min(p.len()) {
-                    if let Some(row) = ids.prefetch_rec(p.hash[r]).and_then(|pid| cells.row(pid)) {
-                        let w = usize::from(p.side[r] >> 1);
-                        if let Some(c) = row.get(w * nd) {
-                            crate::prefetch::prefetch(c);
-                        }
+                    let Some(pid) = ids.prefetch_rec(p.hash[r]) else {
+                        continue;
+                    };
+                    let w = usize::from(p.side[r] >> 1);
+                    if let Some(c) = cells.row(pid).and_then(|row| row.get(w * nd)) {
+                        crate::prefetch::prefetch(c);
+                    }
+                    if let Some(a) = at_more.get(pid * waves + w) {
+                        crate::prefetch::prefetch(a);
                     }
                 }
             }
         };
         ahead_slots(&self.ids, 0);
         ahead_slots(&self.ids, BATCH);
-        ahead_rows(&self.ids, &self.cells, 0);
+        ahead_rows(&self.ids, &self.cells, &self.at_more, 0);
         for start in (0..p.len()).step_by(BATCH) {
             let end = (start + BATCH).min(p.len());
             ahead_slots(&self.ids, start + 2 * BATCH);
-            ahead_rows(&self.ids, &self.cells, start + BATCH);
+            ahead_rows(&self.ids, &self.cells, &self.at_more, start + BATCH);
             for r in start..end {
                 let fresh = || Rec {
                     key: 0,
@@ -162,8 +169,16 @@ impl Merge {
                         },
                         None => NO_CODE,
                     };
-                    self.check_again(plan, block, sources, pid, at, arm, waves_here)?;
-                    self.same_cluster(plan, block, sources, pid, at, cluster)?;
+                    // The usual case decided here; a clash (or a first cluster
+                    // value) in the functions that word the messages.
+                    let rec = &self.ids.recs[pid];
+                    let twice = waves_here.iter().any(|&w| rec.present & (1 << w) != 0);
+                    if twice || arm_index(rec.arm) != arm {
+                        self.check_again(plan, block, sources, pid, at, arm, waves_here)?;
+                    }
+                    if cluster != NO_CODE && rec.cluster != cluster {
+                        self.same_cluster(plan, block, sources, pid, at, cluster)?;
+                    }
                 }
                 self.mark_present(pid, waves_here, at);
                 self.copy_cells(plan, &p, r, pid, wave, &maps);
@@ -248,6 +263,8 @@ impl Merge {
 
     /// A participant met again: not twice in a wave, and in the same arm.
     #[allow(clippy::too_many_arguments)]
+    #[cold]
+    #[inline(never)]
     pub(super) fn check_again(
         &self,
         plan: &Plan,
@@ -323,6 +340,8 @@ impl Merge {
 
     /// A participant met again keeps their cluster (contract §6.2); a first
     /// value is taken from a later row when the earlier ones had none.
+    #[cold]
+    #[inline(never)]
     fn same_cluster(
         &mut self,
         plan: &Plan,
