@@ -97,7 +97,7 @@ pub(super) struct View<'a> {
 
 impl View<'_> {
     /// Non-missing values of `arm` at `wave`, and the count of missing cells.
-    fn values(&self, values: &[Vec<f64>; 2], arm: Arm, wave: Wave) -> (Vec<f64>, usize) {
+    fn values(&self, values: [&[f64]; 2], arm: Arm, wave: Wave) -> (Vec<f64>, usize) {
         let list = &self.members.present[arm.index()][wave.index()];
         let col = &values[wave.index()];
         let mut out = Vec::with_capacity(list.len());
@@ -112,7 +112,7 @@ impl View<'_> {
     }
     /// (pre, post) of the matched participants, intervention first, and how many
     /// of them are in the intervention arm.
-    fn pairs(&self, values: &[Vec<f64>; 2]) -> Pairs {
+    fn pairs(&self, values: [&[f64]; 2]) -> Pairs {
         let room = self.members.by_arm.iter().map(Vec::len).sum();
         let mut pre = Vec::with_capacity(room);
         let mut post = Vec::with_capacity(room);
@@ -157,7 +157,7 @@ impl Pairs {
 /// categorical domain as 0/1 (made from the domain's gathered values, so a level
 /// never needs arrays over every participant).
 enum From<'a> {
-    Values(&'a [Vec<f64>; 2]),
+    Values([&'a [f64]; 2]),
     Level(&'a Gathered<'a>, usize),
 }
 
@@ -281,7 +281,7 @@ fn is_level(v: f64, level: usize) -> f64 {
 }
 
 impl<'a> Gathered<'a> {
-    pub(super) fn new(view: View<'a>, values: &'a [Vec<f64>; 2]) -> Self {
+    pub(super) fn new(view: View<'a>, values: [&'a [f64]; 2]) -> Self {
         Self::of(view, From::Values(values))
     }
     fn of(view: View<'a>, from: From<'a>) -> Self {
@@ -297,7 +297,7 @@ impl<'a> Gathered<'a> {
         }
     }
     /// A categorical domain's values (level numbers 0 … `levels` − 1).
-    pub(super) fn categorical(view: View<'a>, values: &'a [Vec<f64>; 2], levels: usize) -> Self {
+    pub(super) fn categorical(view: View<'a>, values: [&'a [f64]; 2], levels: usize) -> Self {
         Gathered {
             levels,
             ..Gathered::new(view, values)
@@ -317,7 +317,7 @@ impl<'a> Gathered<'a> {
             };
             let list = &self.view.members.present[arm.index()][wave.index()];
             let col = match self.from {
-                From::Values(v) => &v[wave.index()][..],
+                From::Values(v) => v[wave.index()],
                 From::Level(..) => &[],
             };
             for &i in list {
