@@ -12,11 +12,17 @@ use crate::stats::describe::Moments;
 use crate::stats::proportions::{did_z_binary, mcnemar_exact, odds_ratio, risk_ratio, wilson};
 
 impl DomainAnalysis<'_> {
-    pub(super) fn binary(&mut self, g: &Gathered) -> (Vec<SummaryRow>, Vec<TestRow>) {
+    /// The summaries and tests of binary values `g` (of level `level` of a
+    /// categorical domain).
+    pub(super) fn binary(
+        &mut self,
+        g: &Gathered,
+        level: Option<usize>,
+    ) -> (Vec<SummaryRow>, Vec<TestRow>) {
         let conf = self.conf;
         let mut summary = Vec::new();
         for &arm in self.arms() {
-            for &wave in self.waves() {
+            for &wave in self.waves().iter().filter(|&&w| !self.known(w)) {
                 let (count, n, missing) = g.ones(arm, wave);
                 let ci = wilson(count, n, conf);
                 summary.push(SummaryRow {
@@ -58,6 +64,10 @@ impl DomainAnalysis<'_> {
         }
         if self.arms().len() == 2 {
             for &wave in self.waves() {
+                if self.known(wave) {
+                    tests.extend(self.known_between(level));
+                    continue;
+                }
                 let id = between_id(wave);
                 let (x1, n1) = counts(Arm::Intervention, wave);
                 let (x0, n0) = counts(Arm::Control, wave);

@@ -107,6 +107,7 @@ impl DomainAnalysis<'_> {
     pub(super) fn categorical(
         &mut self,
         d: &Domain,
+        values: [&[f64]; 2],
     ) -> (
         Vec<SummaryRow>,
         Vec<TestRow>,
@@ -115,11 +116,10 @@ impl DomainAnalysis<'_> {
     ) {
         let conf = self.conf;
         let k = d.levels.len();
-        let values = &d.values;
         let g = Gathered::categorical(self.view, values, k);
         let mut summary = Vec::new();
         for &arm in self.arms() {
-            for &wave in self.waves() {
+            for &wave in self.waves().iter().filter(|&&w| !self.known(w)) {
                 let c = g.counts(arm, wave);
                 let levels = d
                     .levels
@@ -182,6 +182,10 @@ impl DomainAnalysis<'_> {
         }
         if self.arms().len() == 2 {
             for &wave in self.waves() {
+                if self.known(wave) {
+                    tests.extend(self.known_between(None));
+                    continue;
+                }
                 let table = vec![
                     Self::level_counts(&g, Arm::Intervention, wave),
                     Self::level_counts(&g, Arm::Control, wave),
@@ -192,7 +196,7 @@ impl DomainAnalysis<'_> {
         }
         let mut per_level = Vec::new();
         for (li, level) in d.levels.iter().enumerate() {
-            let (summary, mut tests) = self.binary(&Gathered::level(&g, li));
+            let (summary, mut tests) = self.binary(&Gathered::level(&g, li), Some(li));
             // Per-level tests are secondary (docs/design.md): `primary` false, as
             // their `p_adjusted` is null, in JSON and CSV alike.
             tests.iter_mut().for_each(|t| t.primary = false);

@@ -10,7 +10,7 @@ use crate::cohort::{Arm, Wave};
 use crate::results::{SummaryRow, SummaryStats, TestRow};
 use crate::stats::describe::{
     Moments, Tally, describe_in_place, describe_tallied, median_of_selected, median_tallied,
-    moments_and_tally, moments_of,
+    moments, moments_and_tally, moments_of,
 };
 use crate::stats::ranks::{
     mann_whitney_given_medians, mann_whitney_tallied, wilcoxon_signed_rank_of,
@@ -22,7 +22,7 @@ use crate::stats::ttest::{
 };
 
 impl DomainAnalysis<'_> {
-    pub(super) fn continuous(&mut self, values: &[Vec<f64>; 2]) -> (Vec<SummaryRow>, Vec<TestRow>) {
+    pub(super) fn continuous(&mut self, values: [&[f64]; 2]) -> (Vec<SummaryRow>, Vec<TestRow>) {
         let conf = self.conf;
         let mut g = Gathered::new(self.view, values);
         let mut summary = Vec::new();
@@ -38,6 +38,14 @@ impl DomainAnalysis<'_> {
         for &arm in self.arms() {
             for &wave in self.waves() {
                 let (a, w) = (arm.index(), wave.index());
+                if self.known(wave) {
+                    // A middle wave's baseline: only its moments, for the tests
+                    // of an unpaired design.
+                    if !self.paired() {
+                        m[a][w] = moments(g.values(arm, wave).0);
+                    }
+                    continue;
+                }
                 let missing = g.values(arm, wave).1;
                 let x = g.values_mut(arm, wave);
                 (m[a][w], tallies[a][w]) = moments_and_tally(x);
@@ -77,6 +85,10 @@ impl DomainAnalysis<'_> {
         let mut between = Vec::new();
         if self.arms().len() == 2 {
             for &wave in self.waves() {
+                if self.known(wave) {
+                    between.extend(self.known_between(None));
+                    continue;
+                }
                 let id = between_id(wave);
                 let (x1, _) = g.values(Arm::Intervention, wave);
                 let (x0, _) = g.values(Arm::Control, wave);

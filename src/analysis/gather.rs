@@ -97,7 +97,7 @@ pub(super) struct View<'a> {
 
 impl View<'_> {
     /// Non-missing values of `arm` at `wave`, and the count of missing cells.
-    fn values(&self, values: &[Vec<f64>; 2], arm: Arm, wave: Wave) -> (Vec<f64>, usize) {
+    fn values(&self, values: [&[f64]; 2], arm: Arm, wave: Wave) -> (Vec<f64>, usize) {
         let list = &self.members.present[arm.index()][wave.index()];
         let col = &values[wave.index()];
         let mut out = Vec::with_capacity(list.len());
@@ -112,7 +112,7 @@ impl View<'_> {
     }
     /// (pre, post) of the matched participants, intervention first, and how many
     /// of them are in the intervention arm.
-    fn pairs(&self, values: &[Vec<f64>; 2]) -> Pairs {
+    fn pairs(&self, values: [&[f64]; 2]) -> Pairs {
         let room = self.members.by_arm.iter().map(Vec::len).sum();
         let mut pre = Vec::with_capacity(room);
         let mut post = Vec::with_capacity(room);
@@ -157,7 +157,7 @@ impl Pairs {
 /// categorical domain as 0/1 (made from the domain's gathered values, so a level
 /// never needs arrays over every participant).
 enum From<'a> {
-    Values(&'a [Vec<f64>; 2]),
+    Values([&'a [f64]; 2]),
     Level(&'a Gathered<'a>, usize),
 }
 
@@ -209,55 +209,79 @@ impl LevelPairs {
     /// The table and, per level `l` of `k`, the moments of the changes
     /// `[post == l] − [pre == l]` over the (pre, post) pairs that `pairs` yields,
     /// in their order: bit-equal to gathering each level's changes and taking
-    /// [`moments_of`]. Pairs are coded by (pre level, post level) in one byte and
-    /// the levels' sums run side by side (up to 15 levels; more take the general
-    /// path over gathered pairs).
+    /// [`moments_of`]. Pairs are coded by (pre level, post level) in one byte,
+    /// in one reading of the pairs (the table is the codes counted), and the
+    /// levels' sums run side by side (up to 15 levels; more take the general
+    /// path over the pairs read again).
     fn new<I: Iterator<Item = (f64, f64)>>(k: usize, pairs: impl Fn() -> I) -> Self {
         let mut table = vec![vec![0; k]; k];
-        let mut n = 0;
-        for (a, b) in pairs() {
-            n += 1;
+        // A pair's cell of the table: its values truncated to level numbers.
+        let count = |table: &mut Vec<Vec<usize>>, a: f64, b: f64| {
             if let Some(cell) = table
                 .get_mut(a as usize)
                 .and_then(|r| r.get_mut(b as usize))
             {
                 *cell += 1;
             }
-        }
-        let changes = if k > 15 {
-            // Many levels (rare): one level at a time.
-            (0..k)
+        };
+        if k > 15 {
+            // Many levels (rare): the table, then one level at a time.
+            let mut n = 0;
+            for (a, b) in pairs() {
+                n += 1;
+                count(&mut table, a, b);
+            }
+            let changes = (0..k)
                 .map(|l| {
                     let l = l as f64;
                     let change =
                         |(a, b): (f64, f64)| f64::from(i8::from(b == l) - i8::from(a == l));
                     moments_of(|| pairs().map(change), n)
                 })
-                .collect()
-        } else {
-            // Level number, or k for a value that is no level.
-            let level = |v: f64| {
-                // (An integer when it survives the round trip: no call to trunc.)
-                if v >= 0.0 && v < k as f64 && (v as usize) as f64 == v {
-                    v as usize
-                } else {
-                    k
-                }
-            };
-            let codes: Vec<u8> = pairs()
-                .map(|(a, b)| (level(a) * (k + 1) + level(b)) as u8)
                 .collect();
-            let mut out = Vec::with_capacity(k);
-            if k <= 4 {
-                level_chunk::<4>(&codes, k, 0, &mut out);
+            return LevelPairs { n, table, changes };
+        }
+        // Level number, or k for a value that is no level (an integer when it
+        // survives the round trip through i32: no call to trunc).
+        let level = |v: f64| {
+            let l = v as i32;
+            if f64::from(l) == v && (0..k as i32).contains(&l) {
+                l as usize
             } else {
-                for from in (0..k).step_by(8) {
-                    level_chunk::<8>(&codes, k, from, &mut out);
-                }
+                k
             }
-            out
         };
-        LevelPairs { n, table, changes }
+        // One pass: each pair's code, counted; pairs with a value that is no
+        // level (never from a categorical column) go to the table one by one.
+        let mut codes: Vec<u8> = Vec::new();
+        let mut by_code = [0usize; 256];
+        for (a, b) in pairs() {
+            let (la, lb) = (level(a), level(b));
+            if la == k || lb == k {
+                count(&mut table, a, b);
+            }
+            let c = (la * (k + 1) + lb) as u8;
+            by_code[c as usize] += 1;
+            codes.push(c);
+        }
+        for (i, row) in table.iter_mut().enumerate() {
+            for (j, cell) in row.iter_mut().enumerate() {
+                *cell += by_code[i * (k + 1) + j];
+            }
+        }
+        let mut changes = Vec::with_capacity(k);
+        if k <= 4 {
+            level_chunk::<4>(&codes, k, 0, &mut changes);
+        } else {
+            for from in (0..k).step_by(8) {
+                level_chunk::<8>(&codes, k, from, &mut changes);
+            }
+        }
+        LevelPairs {
+            n: codes.len(),
+            table,
+            changes,
+        }
     }
 }
 
@@ -281,7 +305,7 @@ fn is_level(v: f64, level: usize) -> f64 {
 }
 
 impl<'a> Gathered<'a> {
-    pub(super) fn new(view: View<'a>, values: &'a [Vec<f64>; 2]) -> Self {
+    pub(super) fn new(view: View<'a>, values: [&'a [f64]; 2]) -> Self {
         Self::of(view, From::Values(values))
     }
     fn of(view: View<'a>, from: From<'a>) -> Self {
@@ -297,7 +321,7 @@ impl<'a> Gathered<'a> {
         }
     }
     /// A categorical domain's values (level numbers 0 … `levels` − 1).
-    pub(super) fn categorical(view: View<'a>, values: &'a [Vec<f64>; 2], levels: usize) -> Self {
+    pub(super) fn categorical(view: View<'a>, values: [&'a [f64]; 2], levels: usize) -> Self {
         Gathered {
             levels,
             ..Gathered::new(view, values)
@@ -317,7 +341,7 @@ impl<'a> Gathered<'a> {
             };
             let list = &self.view.members.present[arm.index()][wave.index()];
             let col = match self.from {
-                From::Values(v) => &v[wave.index()][..],
+                From::Values(v) => v[wave.index()],
                 From::Level(..) => &[],
             };
             for &i in list {

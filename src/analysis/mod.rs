@@ -38,7 +38,37 @@ struct DomainAnalysis<'a> {
     view: View<'a>,
     conf: f64,
     warnings: Vec<Warning>,
+    /// A middle wave's analysis (the baseline against wave w): the main pair's.
+    baseline: Option<&'a Baseline<'a>>,
 }
+
+/// The main pair's results, given to each middle wave's analysis. A middle wave
+/// and the main pair have the same participants and values at the baseline, so
+/// the baseline's side of a middle wave (its summaries and `between:pre`, which
+/// [`waves::take_middle`] leaves out) is the main pair's: its summaries are not
+/// computed again and its `between:pre` rows (with the warnings they gave) are
+/// taken from here, so that its warnings are the same as before.
+struct Baseline<'a> {
+    result: &'a DomainResult,
+    /// The main pair's warnings about `between:pre` tables (expected counts).
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Baseline<'a> {
+    fn new(result: &'a DomainResult, warnings: &[Warning]) -> Self {
+        let about_pre = |w: &&Warning| {
+            w.code == Code::ExpectedCount
+                && (w.args.iter()).any(|(k, v)| *k == "comparison" && v == BASELINE_BETWEEN)
+        };
+        Baseline {
+            result,
+            warnings: warnings.iter().filter(about_pre).cloned().collect(),
+        }
+    }
+}
+
+/// The comparison of the arms at the baseline.
+const BASELINE_BETWEEN: &str = "between:pre";
 
 impl<'a> DomainAnalysis<'a> {
     fn arms(&self) -> &'a [Arm] {
@@ -52,6 +82,34 @@ impl<'a> DomainAnalysis<'a> {
     }
     fn both(&self) -> bool {
         self.arms().len() == 2 && self.waves().len() == 2
+    }
+    /// Whether `wave` is a middle wave analysis's baseline, whose summaries
+    /// and between-arm tests are the main pair's (not computed).
+    fn known(&self, wave: Wave) -> bool {
+        wave == Wave::Pre && self.baseline.is_some()
+    }
+    /// The main pair's `between:pre` rows (of the domain, or of level `level`
+    /// of a categorical one), and for the domain's the warnings they gave.
+    fn known_between(&mut self, level: Option<usize>) -> Vec<TestRow> {
+        let Some(b) = self.baseline else {
+            return Vec::new();
+        };
+        let tests = match level {
+            None => {
+                self.warnings.extend(b.warnings.iter().cloned());
+                &b.result.tests
+            }
+            Some(l) => match b.result.per_level.get(l) {
+                Some(l) => &l.tests,
+                None => return Vec::new(),
+            },
+        };
+        // The part-one rows (a clustered model's rows are fitted again).
+        tests
+            .iter()
+            .filter(|t| t.comparison == BASELINE_BETWEEN && t.robust.is_none())
+            .cloned()
+            .collect()
     }
 }
 
@@ -115,16 +173,20 @@ fn analyse_group(
         .collect();
     let results = in_parallel(&cohort.domains, |d| {
         let t0 = std::time::Instant::now();
-        let (mut r, mut ws) = analyse_domain(cohort, &main, d, settings, lang);
+        let first_last = [&d.values[0][..], &d.values[1][..]];
+        let (mut r, mut ws) = analyse_domain(cohort, &main, d, first_last, settings, lang, None);
         let t_main = t0.elapsed().as_secs_f64();
         let t0 = std::time::Instant::now();
-        for (j, m) in middle.iter().enumerate() {
-            let view = Domain {
-                values: [d.values[0].clone(), d.middle[j].clone()],
-                middle: Vec::new(),
-                ..d.clone_without_values()
-            };
-            let (mid, mid_ws) = analyse_domain(cohort, m, &view, settings, lang);
+        let mut mids = Vec::with_capacity(middle.len());
+        if !middle.is_empty() {
+            let baseline = Baseline::new(&r, &ws);
+            for (m, later) in middle.iter().zip(&d.middle) {
+                let values = [&d.values[0][..], &later[..]];
+                let b = Some(&baseline);
+                mids.push(analyse_domain(cohort, m, d, values, settings, lang, b));
+            }
+        }
+        for (j, (mid, mid_ws)) in mids.into_iter().enumerate() {
             waves::take_middle(&mut r, mid, Wave::Mid((j + 2) as u8));
             let tag = format!("w{}", j + 2);
             ws.extend(mid_ws.into_iter().map(|w| w.within(&tag)));
@@ -162,29 +224,35 @@ fn analyse_group(
     out
 }
 
-/// One domain's summaries and tests, and its warnings.
+/// One domain's summaries and tests, and its warnings, from `values` at the two
+/// waves of `members` (the first and last, or the baseline and a middle wave);
+/// a middle wave's with the main pair's results as `baseline`, and then
+/// without the baseline's summaries (nor the clustering, the main pair's).
 fn analyse_domain(
     cohort: &Cohort,
     members: &Members,
     d: &Domain,
+    values: [&[f64]; 2],
     settings: Settings,
     lang: &str,
+    baseline: Option<&Baseline>,
 ) -> (DomainResult, Vec<Warning>) {
     let mut a = DomainAnalysis {
         view: View { cohort, members },
         conf: settings.conf_level,
         warnings: Vec::new(),
+        baseline,
     };
     let (summary, mut tests, mut per_level, transitions) = match d.kind {
         Kind::Continuous => {
-            let (s, t) = a.continuous(&d.values);
+            let (s, t) = a.continuous(values);
             (s, t, Vec::new(), None)
         }
         Kind::Binary => {
-            let (s, t) = a.binary(&Gathered::new(a.view, &d.values));
+            let (s, t) = a.binary(&Gathered::new(a.view, values), None);
             (s, t, Vec::new(), None)
         }
-        Kind::Categorical => a.categorical(d),
+        Kind::Categorical => a.categorical(d, values),
     };
     // Clustered and adjusted models (contract §8).
     let mut clustering = None;
@@ -192,13 +260,15 @@ fn analyse_domain(
         let mut notes = Vec::new();
         match d.kind {
             Kind::Continuous | Kind::Binary => {
-                let value = |i: u32, w: usize| d.values[w][i as usize];
+                let value = |i: u32, w: usize| values[w][i as usize];
                 models.add_tests(value, &mut tests, &mut notes);
-                clustering = models.clustering(&d.values);
+                if baseline.is_none() {
+                    clustering = models.clustering(&d.values);
+                }
             }
             Kind::Categorical => {
                 let mut level_tests: Vec<_> = per_level.iter_mut().map(|l| &mut l.tests).collect();
-                models.add_level_tests(&d.values, &mut level_tests, &mut notes);
+                models.add_level_tests(values, &mut level_tests, &mut notes);
                 // Per-level results are secondary, like part one's (no p_adjusted).
                 for t in per_level.iter_mut().flat_map(|l| &mut l.tests) {
                     t.primary = false;

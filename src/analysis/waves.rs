@@ -347,46 +347,55 @@ impl<'a> Slopes<'a> {
 }
 
 /// Across every wave (contract §9): Friedman's test (continuous) or Cochran's Q
-/// (binary) per arm, on the participants with a value at every wave.
+/// (binary) per arm, on the participants with a value at every wave: each one's
+/// K values read into one small row and given to the test as they come (one
+/// pass, nothing gathered).
 pub(super) fn across(
     cohort: &Cohort,
     members: &super::gather::Members,
     d: &crate::cohort::Domain,
 ) -> Vec<TestRow> {
     use crate::cohort::Kind;
-    use crate::stats::repeated::{cochran_q, friedman};
+    use crate::stats::repeated::{CochranQ, Friedman, RepeatedTest};
     let k = cohort.wave_count();
-    type Test = fn(&[&[f64]]) -> crate::stats::repeated::RepeatedTest;
-    let (method, test): (&'static str, Test) = match d.kind {
-        Kind::Continuous => ("friedman", friedman),
-        Kind::Binary => ("cochran_q", cochran_q),
+    let method = match d.kind {
+        Kind::Continuous => "friedman",
+        Kind::Binary => "cochran_q",
         Kind::Categorical => return Vec::new(),
     };
+    let columns: Vec<&[f64]> = (0..k).map(|w| column(d, w, k)).collect();
+    // The complete rows of the participants in `list`, each given to `add`.
+    fn each_row(cohort: &Cohort, columns: &[&[f64]], list: &[u32], mut add: impl FnMut(&[f64])) {
+        let every = (0..columns.len()).fold(0u32, |m, w| m | 1 << w);
+        let mut row = vec![0.0; columns.len()];
+        for &i in list {
+            if cohort.participants[i as usize].seen & every != every {
+                continue;
+            }
+            let mut complete = true;
+            for (r, c) in row.iter_mut().zip(columns) {
+                *r = c.get(i as usize).copied().unwrap_or(f64::NAN);
+                complete &= !r.is_nan();
+            }
+            if complete {
+                add(&row);
+            }
+        }
+    }
     cohort
         .arms
         .iter()
         .map(|&arm| {
-            // The arm's participants with a value at every wave, one column per
-            // wave (the rows the test keeps), gathered in one pass.
             let list = &members.by_arm[arm.index()];
-            let every = (0..k).fold(0u32, |m, w| m | 1 << w);
-            let mut cols: Vec<Vec<f64>> = vec![Vec::new(); k];
-            let mut row = vec![0.0; k];
-            for &i in list {
-                if cohort.participants[i as usize].seen & every != every {
-                    continue;
-                }
-                for (w, r) in row.iter_mut().enumerate() {
-                    *r = column(d, w, k)[i as usize];
-                }
-                if row.iter().all(|v| !v.is_nan()) {
-                    for (c, &v) in cols.iter_mut().zip(&row) {
-                        c.push(v);
-                    }
-                }
-            }
-            let slices: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
-            let r = test(&slices);
+            let r: RepeatedTest = if d.kind == Kind::Continuous {
+                let mut f = Friedman::new(k);
+                each_row(cohort, &columns, list, |row| f.add(row));
+                f.finish()
+            } else {
+                let mut q = CochranQ::new(k);
+                each_row(cohort, &columns, list, |row| q.add(row));
+                q.finish()
+            };
             super::rows::row(
                 &format!("waves:{}", arm.name()),
                 method,

@@ -18,12 +18,18 @@ pub struct RepeatedTest {
 }
 
 /// The rows where every column has a value (rows past the end of a shorter
-/// column count as missing).
-fn complete_rows(waves: &[&[f64]]) -> Vec<usize> {
+/// column count as missing), each given to `add` as its K values.
+fn each_complete_row(waves: &[&[f64]], mut add: impl FnMut(&[f64])) {
     let rows = waves.iter().map(|c| c.len()).min().unwrap_or(0);
-    (0..rows)
-        .filter(|&i| waves.iter().all(|c| !c[i].is_nan()))
-        .collect()
+    let mut row = vec![0.0; waves.len()];
+    for i in 0..rows {
+        for (r, c) in row.iter_mut().zip(waves) {
+            *r = c[i];
+        }
+        if row.iter().all(|v| !v.is_nan()) {
+            add(&row);
+        }
+    }
 }
 
 /// A χ² test result with `df` degrees of freedom; all None unless the
@@ -49,46 +55,127 @@ fn chi2_result(statistic: f64, df: usize) -> TestResult {
 /// None when K < 2, n < 2 (R itself stops on a single row) or when every row
 /// is all ties (the denominator is 0).
 pub fn friedman(waves: &[&[f64]]) -> RepeatedTest {
-    let rows = complete_rows(waves);
-    let (n, k) = (rows.len(), waves.len());
-    let mut out = RepeatedTest {
-        n,
-        ..Default::default()
-    };
-    if n < 2 || k < 2 {
-        return out;
+    let mut f = Friedman::new(waves.len());
+    each_complete_row(waves, |row| f.add(row));
+    f.finish()
+}
+
+/// [`friedman`] row by row: each complete participant's K values given to
+/// [`Friedman::add`] (no NaN), in any order. Ranks within a row are counted
+/// (value j's rank is 1 + the values below it + half the others equal to it)
+/// and summed twice over as integers, so the sums are exact whatever the
+/// order: the same result to the bit as ranking each row by sorting.
+pub struct Friedman {
+    n: usize,
+    /// Per wave: twice its rank sum.
+    twice_rank_sums: Vec<u64>,
+    /// Σ (t³ − t) over every group of t tied values of every row.
+    ties: u64,
+}
+
+impl Friedman {
+    pub fn new(k: usize) -> Self {
+        Friedman {
+            n: 0,
+            twice_rank_sums: vec![0; k],
+            ties: 0,
+        }
     }
-    let mut rank_sums = vec![0.0; k];
-    let mut ties = 0.0;
-    let mut row: Vec<(f64, usize)> = Vec::with_capacity(k);
-    for &i in &rows {
-        row.clear();
-        row.extend(waves.iter().enumerate().map(|(j, c)| (c[i], j)));
-        row.sort_by(|a, b| a.0.total_cmp(&b.0));
+
+    /// One participant's values at the K waves (none NaN).
+    #[inline]
+    pub fn add(&mut self, row: &[f64]) {
+        self.n += 1;
+        // Rows of up to 8 values are counted with their length known to the
+        // compiler (every comparison unrolled).
+        match row.len() {
+            3 => self.add_counted::<3>(row),
+            4 => self.add_counted::<4>(row),
+            5 => self.add_counted::<5>(row),
+            6 => self.add_counted::<6>(row),
+            7 => self.add_counted::<7>(row),
+            8 => self.add_counted::<8>(row),
+            k if k <= 16 => self.count(row),
+            _ => self.add_sorted(row),
+        }
+    }
+
+    #[inline]
+    fn add_counted<const K: usize>(&mut self, row: &[f64]) {
+        if let (Ok(row), Some(sums)) = (
+            <&[f64; K]>::try_from(row),
+            self.twice_rank_sums.get_mut(..K),
+        ) {
+            self.ties += count_ranks(row, sums);
+        }
+    }
+
+    fn count(&mut self, row: &[f64]) {
+        let k = row.len().min(self.twice_rank_sums.len());
+        self.ties += count_ranks(&row[..k], &mut self.twice_rank_sums[..k]);
+    }
+
+    /// [`Friedman::add`] of a long row (many waves): ranked by sorting.
+    fn add_sorted(&mut self, row: &[f64]) {
+        let mut sorted: Vec<(f64, usize)> = row.iter().copied().zip(0..).collect();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut start = 0;
-        while start < k {
+        while start < sorted.len() {
             let mut end = start + 1;
-            while end < k && row[end].0 == row[start].0 {
+            while end < sorted.len() && sorted[end].0 == sorted[start].0 {
                 end += 1;
             }
             // Positions start..end (ranks start+1..=end) share their mean.
-            let rank = (start + end + 1) as f64 / 2.0;
-            for &(_, j) in &row[start..end] {
-                rank_sums[j] += rank;
+            for &(_, j) in &sorted[start..end] {
+                if let Some(r) = self.twice_rank_sums.get_mut(j) {
+                    *r += (start + end + 1) as u64;
+                }
             }
-            let t = (end - start) as f64;
-            ties += t * t * t - t;
+            let t = (end - start) as u64;
+            self.ties += t * t * t - t;
             start = end;
         }
     }
-    let (nf, kf) = (n as f64, k as f64);
-    let centre = nf * (kf + 1.0) / 2.0;
-    let ss: f64 = rank_sums.iter().map(|r| (r - centre) * (r - centre)).sum();
-    let denominator = nf * kf * (kf + 1.0) - ties / (kf - 1.0);
-    if denominator > 0.0 {
-        out.result = chi2_result(12.0 * ss / denominator, k - 1);
+
+    pub fn finish(&self) -> RepeatedTest {
+        let (n, k) = (self.n, self.twice_rank_sums.len());
+        let mut out = RepeatedTest {
+            n,
+            ..Default::default()
+        };
+        if n < 2 || k < 2 {
+            return out;
+        }
+        let (nf, kf) = (n as f64, k as f64);
+        let centre = nf * (kf + 1.0) / 2.0;
+        let ss: f64 = (self.twice_rank_sums.iter())
+            .map(|&r| r as f64 / 2.0 - centre)
+            .map(|d| d * d)
+            .sum();
+        let denominator = nf * kf * (kf + 1.0) - self.ties as f64 / (kf - 1.0);
+        if denominator > 0.0 {
+            out.result = chi2_result(12.0 * ss / denominator, k - 1);
+        }
+        out
     }
-    out
+}
+
+/// Adds each value's rank in `row` (twice over: 2 × the values below it + the
+/// values equal to it, itself included, + 1) to `twice_rank_sums`; returns
+/// Σ (t³ − t) over the groups of t tied values (each member adds t² − 1).
+#[inline]
+fn count_ranks(row: &[f64], twice_rank_sums: &mut [u64]) -> u64 {
+    let mut ties = 0;
+    for (&v, r) in row.iter().zip(twice_rank_sums) {
+        let (mut below, mut equal) = (0u64, 0u64);
+        for &u in row {
+            below += u64::from(u < v);
+            equal += u64::from(u == v);
+        }
+        *r += 2 * below + equal + 1;
+        ties += (equal * equal).saturating_sub(1);
+    }
+    ties
 }
 
 /// Cochran's Q for K binary (0/1) measurements of the same participants:
@@ -99,41 +186,68 @@ pub fn friedman(waves: &[&[f64]]) -> RepeatedTest {
 /// None when K < 2, no participant is complete, any value is not 0 or 1, or
 /// every participant is all 0 or all 1 (the denominator is 0).
 pub fn cochran_q(waves: &[&[f64]]) -> RepeatedTest {
-    let rows = complete_rows(waves);
-    let (n, k) = (rows.len(), waves.len());
-    let mut out = RepeatedTest {
-        n,
-        ..Default::default()
-    };
-    if n == 0 || k < 2 {
-        return out;
+    let mut q = CochranQ::new(waves.len());
+    each_complete_row(waves, |row| q.add(row));
+    q.finish()
+}
+
+/// [`cochran_q`] row by row: each complete participant's K values given to
+/// [`CochranQ::add`] (no NaN), in any order; the counts are integers.
+pub struct CochranQ {
+    n: usize,
+    /// Per wave: the count of 1s.
+    ones: Vec<u64>,
+    /// Σ R_i².
+    row_sq: u64,
+    /// Whether every value so far is 0 or 1.
+    binary: bool,
+}
+
+impl CochranQ {
+    pub fn new(k: usize) -> Self {
+        CochranQ {
+            n: 0,
+            ones: vec![0; k],
+            row_sq: 0,
+            binary: true,
+        }
     }
-    let binary = rows
-        .iter()
-        .all(|&i| waves.iter().all(|c| c[i] == 0.0 || c[i] == 1.0));
-    if !binary {
-        return out;
+
+    /// One participant's values at the K waves (none NaN).
+    #[inline]
+    pub fn add(&mut self, row: &[f64]) {
+        self.n += 1;
+        let mut r = 0;
+        for (c, &v) in self.ones.iter_mut().zip(row) {
+            let one = u64::from(v == 1.0);
+            self.binary &= one == 1 || v == 0.0;
+            *c += one;
+            r += one;
+        }
+        self.row_sq += r * r;
     }
-    // Counts are exact integers in f64 far beyond any real data set.
-    let col: Vec<f64> = waves
-        .iter()
-        .map(|c| rows.iter().map(|&i| c[i]).sum())
-        .collect();
-    let row_sq: f64 = rows
-        .iter()
-        .map(|&i| {
-            let r: f64 = waves.iter().map(|c| c[i]).sum();
-            r * r
-        })
-        .sum();
-    let total: f64 = col.iter().sum();
-    let kf = k as f64;
-    let denominator = kf * total - row_sq;
-    if denominator > 0.0 {
-        let numerator = (kf - 1.0) * (kf * col.iter().map(|c| c * c).sum::<f64>() - total * total);
-        out.result = chi2_result(numerator / denominator, k - 1);
+
+    pub fn finish(&self) -> RepeatedTest {
+        let (n, k) = (self.n, self.ones.len());
+        let mut out = RepeatedTest {
+            n,
+            ..Default::default()
+        };
+        if n == 0 || k < 2 || !self.binary {
+            return out;
+        }
+        // Counts are exact integers in f64 far beyond any real data set.
+        let col: Vec<f64> = self.ones.iter().map(|&c| c as f64).collect();
+        let total: f64 = col.iter().sum();
+        let kf = k as f64;
+        let denominator = kf * total - self.row_sq as f64;
+        if denominator > 0.0 {
+            let numerator =
+                (kf - 1.0) * (kf * col.iter().map(|c| c * c).sum::<f64>() - total * total);
+            out.result = chi2_result(numerator / denominator, k - 1);
+        }
+        out
     }
-    out
 }
 
 #[cfg(test)]
@@ -222,6 +336,41 @@ mod tests {
                 (Some(x), Some(y)) => proptest::prop_assert!((x - y).abs() <= 1e-12 * x.max(1.0), "{} {}", x, y),
                 (x, y) => proptest::prop_assert_eq!(x, y),
             }
+        }
+    }
+
+    #[test]
+    fn ranks_counted_equal_ranks_sorted() {
+        // Rows of 1 to 16 values with ties, −0.0 beside 0.0 and infinities.
+        let pool = [
+            0.0,
+            -0.0,
+            1.0,
+            1.0,
+            2.5,
+            -3.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut x: u64 = 99;
+        for k in 1..=16 {
+            let (mut counted, mut sorted) = (Friedman::new(k), Friedman::new(k));
+            for _ in 0..200 {
+                let row: Vec<f64> = (0..k)
+                    .map(|_| {
+                        x = x
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        pool[(x >> 60) as usize % pool.len()]
+                    })
+                    .collect();
+                counted.add(&row);
+                sorted.n += 1;
+                sorted.add_sorted(&row);
+            }
+            assert_eq!(counted.twice_rank_sums, sorted.twice_rank_sums, "k {k}");
+            assert_eq!(counted.ties, sorted.ties, "k {k}");
+            assert_eq!(counted.finish(), sorted.finish());
         }
     }
 

@@ -17,7 +17,7 @@ impl Models<'_> {
     /// level's 0/1 values.
     pub(in crate::analysis) fn add_level_tests(
         &self,
-        values: &[Vec<f64>; 2],
+        values: [&[f64]; 2],
         tests: &mut [&mut Vec<TestRow>],
         notes: &mut Vec<Warning>,
     ) {
