@@ -177,6 +177,11 @@ fn block_fixed<const K: usize>(
     let mut count = 0;
     let mut key = [0u64; 1 + 5 * 5];
     let key = key.get_mut(..1 + K * K)?;
+    // The previous cluster's key and shape: neighbours share their design
+    // most often (participants with every visit), found without a lookup.
+    let mut last_key = [0u64; 1 + 5 * 5];
+    let last_key = last_key.get_mut(..1 + K * K)?;
+    let mut last = None;
     for t in part.chunks_exact(width) {
         let rows = t[width - 1];
         if rows == 0.0 {
@@ -208,8 +213,16 @@ fn block_fixed<const K: usize>(
         for (kv, x) in key[1..].iter_mut().zip(xx.as_flattened()) {
             *kv = x.to_bits();
         }
-        let shape = w.shape(key, K, g, |b| load_fixed::<K>(xx.as_flattened(), b, l))?;
-        acc.add_fixed::<K>(shape, &zr);
+        let slot = match last {
+            Some(slot) if key.iter().zip(last_key.iter()).all(|(a, b)| a == b) => slot,
+            _ => {
+                let slot = w.slot(key, K, g, |b| load_fixed::<K>(xx.as_flattened(), b, l))?;
+                last_key.copy_from_slice(key);
+                last = Some(slot);
+                slot
+            }
+        };
+        acc.add_fixed::<K>(w.shape_at(slot)?, &zr);
     }
     Some(count)
 }

@@ -252,10 +252,23 @@ impl Work {
         g: &[f64],
         load_b: impl FnOnce(&mut [f64]),
     ) -> Option<&Shape> {
+        let slot = self.slot(key, k, g, load_b)?;
+        self.shape_at(slot)
+    }
+
+    /// [`Work::shape`]'s place in the cache (valid until the next call).
+    pub(super) fn slot(
+        &mut self,
+        key: &[u64],
+        k: usize,
+        g: &[f64],
+        load_b: impl FnOnce(&mut [f64]),
+    ) -> Option<usize> {
         let hash = key.iter().fold(0u64, |h, &v| {
             (h.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95)
         });
-        let slot = self.cache.get_mut((hash >> 58) as usize % SHAPES)?;
+        let at = (hash >> 58) as usize % SHAPES;
+        let slot = self.cache.get_mut(at)?;
         if !matches!(slot, Some((known, _)) if known.as_slice() == key) {
             load_b(&mut self.b);
             let (mut known, mut shape) = slot.take().unwrap_or_else(|| (Vec::new(), Shape::new(k)));
@@ -265,7 +278,12 @@ impl Work {
             known.extend_from_slice(key);
             *slot = Some((known, shape));
         }
-        slot.as_ref().map(|(_, s)| s)
+        Some(at)
+    }
+
+    /// The shape at a place [`Work::slot`] gave.
+    pub(super) fn shape_at(&self, slot: usize) -> Option<&Shape> {
+        self.cache.get(slot)?.as_ref().map(|(_, s)| s)
     }
 }
 

@@ -248,7 +248,13 @@ where
         .map(|c| {
             let mut out: Part = widths
                 .iter()
-                .map(|&w| (crate::alloc::zeros(if table { bound * w } else { w }), 0, true))
+                .map(|&w| {
+                    (
+                        crate::alloc::zeros(if table { bound * w } else { w }),
+                        0,
+                        true,
+                    )
+                })
                 .collect();
             let mut buf = vec![0.0; rows.iter().map(|r| r.p + 1).max().unwrap_or(1)];
             for i in (c * len).min(n)..((c + 1) * len).min(n) {
