@@ -309,9 +309,10 @@ pub fn build_with_progress(
 
 /// One reading of the sources; `order`: the folded wave labels in order, when
 /// there are more than two waves. Each step is decided in its own file: columns.rs
-/// (roles, layout), naming.rs (labels, wave order), read.rs (the rows), strata.rs,
-/// design.rs, domains.rs (kinds) and attach.rs (outcomes, attributes, covariates).
-/// `look`: what a look at the files before reading may decide (first.rs).
+/// (roles, layout), naming.rs (labels, wave order), read.rs (the rows); here,
+/// which reading stands (a wave order found, assumed or read again); then
+/// [`cohort_of`] makes the cohort of the rows. `look`: what a look at the files
+/// before reading may decide (first.rs).
 fn build_pass(
     sources: &mut [Source],
     opts: &Options,
@@ -341,7 +342,6 @@ fn build_pass(
         domains: mut domain_cols,
     } = columns::find_columns(sources, opts, spec, &mut warnings)?;
     let names = Names::new(opts, spec, &roles, &sources[0], order)?;
-    let has_id = roles.id[0].is_some();
     let has_wave = roles.wave[0].is_some();
     let (names, plain) = match first::look(look, sources, &roles, layout, names, opts, spec) {
         Looked::Read { names, plain } => (names, plain),
@@ -366,7 +366,7 @@ fn build_pass(
         spec,
         progress,
     );
-    let mut r = match plain {
+    let r = match plain {
         None => read?,
         // The order was assumed from the look: kept when it is the one a first
         // reading would have found (and nothing there would have failed).
@@ -393,6 +393,48 @@ fn build_pass(
         drop(r);
         return build_pass(sources, opts, spec, progress, Some(order), Look::No);
     }
+    let before = Before {
+        first,
+        roles,
+        layout,
+        domain_cols,
+        k,
+        warnings,
+    };
+    cohort_of(sources, opts, spec, before, r)
+}
+
+/// What was decided before the rows were read, for the steps after.
+struct Before {
+    first: First,
+    roles: columns::Roles,
+    layout: Layout,
+    domain_cols: Vec<layout::DomainCols>,
+    k: usize,
+    warnings: Vec<Warning>,
+}
+
+/// The cohort from the rows read (`r`) in the order their waves were read in:
+/// wave labels and times (naming.rs), strata (strata.rs), the design
+/// (design.rs), the domains' kinds and values (domains.rs), then outcomes,
+/// attributes, covariates and derived domains (attach.rs).
+fn cohort_of(
+    sources: &mut [Source],
+    opts: &Options,
+    spec: Option<&Spec>,
+    before: Before,
+    mut r: read::Read,
+) -> UResult<Cohort> {
+    let Before {
+        first,
+        roles,
+        layout,
+        domain_cols,
+        k,
+        mut warnings,
+    } = before;
+    let has_id = roles.id[0].is_some();
+    let error_at = |at: u64, e: UserError| read::error_at(sources, at, e);
     let wave_labels = naming::wave_labels(&r.wave_map);
     naming::check_times(spec, &wave_labels, k)?;
     let labels = naming::labels(&r.arm_map, &r.wave_map, &wave_labels, spec);
