@@ -39,10 +39,17 @@ pub(super) struct Merge {
     /// Cluster values as first written, and their folded forms' numbers.
     pub(super) cluster_values: Vec<String>,
     pub(super) cluster_index: FxHashMap<String, u32>,
-    /// The number of waves; with more than two, where each participant was seen
-    /// at each wave (participant-major), for the duplicate-row message.
+    /// The number of waves; with more than two and `keep_at`, where each
+    /// participant was seen at each wave (participant-major), for the message of
+    /// a row that comes twice in a wave. Not kept by default: it is another
+    /// place in memory per row, and only that message reads it. A file where a
+    /// participant comes twice in a wave is read again keeping it (`again`).
     pub(super) waves: usize,
     pub(super) at_more: Vec<u64>,
+    pub(super) keep_at: bool,
+    /// A participant came twice in a wave while positions were not kept: the
+    /// reading stopped, to be done again with `keep_at` (read.rs).
+    pub(super) again: bool,
     pub(super) rows_total: usize,
 }
 
@@ -147,7 +154,7 @@ impl Merge {
                 };
             }
             self.cells.grow_to(self.ids.recs.len(), ahead);
-            if self.waves > 2 {
+            if self.waves > 2 && self.keep_at {
                 self.at_more.resize(self.ids.recs.len() * self.waves, 0);
             }
             for r in start..end {
@@ -173,9 +180,13 @@ impl Merge {
                     // value) in the functions that word the messages.
                     let rec = &self.ids.recs[pid];
                     let twice = waves_here.iter().any(|&w| rec.present & (1 << w) != 0);
+                    if twice && self.waves > 2 && !self.keep_at {
+                        return Err(self.read_again());
+                    }
                     if twice || arm_index(rec.arm) != arm {
                         self.check_again(plan, block, sources, pid, at, arm, waves_here)?;
                     }
+                    let rec = &self.ids.recs[pid];
                     if cluster != NO_CODE && rec.cluster != cluster {
                         self.same_cluster(plan, block, sources, pid, at, cluster)?;
                     }
@@ -259,6 +270,16 @@ impl Merge {
                 };
             }
         }
+    }
+
+    /// A row comes twice in a wave and the position of the first is not kept:
+    /// the reading stops here, to be done again keeping positions (its
+    /// errors, in order, are this reading's: the rows before are the same).
+    #[cold]
+    #[inline(never)]
+    fn read_again(&mut self) -> UserError {
+        self.again = true;
+        UserError::new("a row twice in a wave: read again keeping positions")
     }
 
     /// A participant met again: not twice in a wave, and in the same arm.

@@ -37,6 +37,11 @@ pub(super) struct Read {
 
 /// Read every source's records, `k` waves per participant; the derived domains'
 /// inputs are taken out of `domain_cols`.
+///
+/// With more than two waves, where each participant's row at each wave was read
+/// is kept only for the message of a row that comes twice in a wave (merge.rs):
+/// a file holding one is read again keeping them, so the message names both
+/// lines. Worksheets, whose rows are handed over once, keep them from the start.
 pub(super) fn read(
     sources: &mut [Source],
     roles: &Roles,
@@ -46,6 +51,64 @@ pub(super) fn read(
     spec: Option<&Spec>,
     progress: &mut dyn FnMut(u64),
 ) -> UResult<Read> {
+    let keep_at = sources.iter().any(|s| s.sheet.is_some());
+    let mut read = |keep_at| {
+        read_with(
+            sources,
+            roles,
+            layout,
+            domain_cols,
+            names,
+            spec,
+            progress,
+            keep_at,
+        )
+    };
+    match read(keep_at) {
+        Err(Stop::Again) => match read(true) {
+            Err(Stop::Again) => Err(UserError::new(
+                "internal: a reading keeping positions asked to be read again",
+            )),
+            r => r.map_err(Stop::user),
+        },
+        r => r.map_err(Stop::user),
+    }
+}
+
+/// Why a reading stopped: the user's error, or to be read again keeping
+/// positions.
+enum Stop {
+    User(UserError),
+    Again,
+}
+
+impl From<UserError> for Stop {
+    fn from(e: UserError) -> Self {
+        Stop::User(e)
+    }
+}
+
+impl Stop {
+    fn user(self) -> UserError {
+        match self {
+            Stop::User(e) => e,
+            Stop::Again => UserError::new("internal: read again"),
+        }
+    }
+}
+
+/// [`read`], keeping each wave's positions (more than two waves) when `keep_at`.
+#[allow(clippy::too_many_arguments)]
+fn read_with(
+    sources: &mut [Source],
+    roles: &Roles,
+    layout: Layout,
+    domain_cols: &mut Vec<DomainCols>,
+    names: &Names,
+    spec: Option<&Spec>,
+    progress: &mut dyn FnMut(u64),
+    keep_at: bool,
+) -> Result<Read, Stop> {
     let k = names.k;
     let has_id = roles.id[0].is_some();
     // Sized for the expected rows (one participant per row at most, half in the usual
@@ -70,6 +133,8 @@ pub(super) fn read(
         cluster_index: FxHashMap::default(),
         waves: k,
         at_more: Vec::new(),
+        keep_at,
+        again: false,
         rows_total: 0,
     };
     let ahead = SpareTile::new(&m.cells, expected / 2);
@@ -97,7 +162,8 @@ pub(super) fn read(
             arms: &names.arm_map,
             waves: &names.wave_map,
         };
-        merge_source(sources, blocks, si, &plan, &mut m, &ahead, progress)?;
+        merge_source(sources, blocks, si, &plan, &mut m, &ahead, progress)
+            .map_err(|e| if m.again { Stop::Again } else { Stop::User(e) })?;
         if m.wave_map.off_order() {
             break;
         }
