@@ -251,25 +251,21 @@ impl<'a> Slopes<'a> {
     }
 
     /// y ~ 1 + time for each arm of the cohort (in `cohort.arms` order): with
-    /// each participant its own cluster, from their visits one after another
-    /// (`cr2_grouped`); with `--cluster`, both in one reading of the values.
+    /// each participant its own cluster, from each pattern of visits
+    /// (`cr2_schedule`: every participant has the same row of X at a wave);
+    /// with `--cluster`, both in one reading of the values.
     fn per_arm(&self) -> Vec<Option<Cr2Fit>> {
         let k = self.k;
         let arms: Vec<usize> = self.cohort.arms.iter().map(|a| a.index()).collect();
         if !self.clustered {
             // A missing value or a wave not seen is NaN (`cohort::Domain`).
             let cols: Vec<&[f64]> = (0..k).map(|w| column(self.d, w, k)).collect();
-            let times: Vec<f64> = (0..k).map(|w| self.time(w)).collect();
+            let design: Vec<Vec<f64>> = (0..k).map(|w| vec![1.0, self.time(w)]).collect();
             let fit = |a: usize| {
                 let list = self.lists[a];
-                crate::stats::robust::cr2_grouped(list.len(), 2, k, |s, w, buf| {
+                crate::stats::robust::cr2_schedule(list.len(), &design, |s, w| {
                     let y = *cols.get(w)?.get(*list.get(s)? as usize)?;
-                    if y.is_nan() {
-                        return None;
-                    }
-                    buf[0] = 1.0;
-                    buf[1] = times[w];
-                    Some(y)
+                    (!y.is_nan()).then_some(y)
                 })
             };
             return arms.iter().map(|&a| fit(a)).collect();

@@ -285,7 +285,9 @@ impl Parsed {
 /// Whether two short byte strings (labels, levels) are equal: compared eight bytes
 /// at a time inline, cheaper than a call to `memcmp` for the few bytes of a label.
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
+    // The last byte first: labels that differ only there (`visit 2`, `visit 3`)
+    // are told apart without reading the rest.
+    if a.len() != b.len() || a.last() != b.last() {
         return false;
     }
     let word = |c: &[u8]| c.try_into().map_or(0, u64::from_ne_bytes);
@@ -649,7 +651,10 @@ mod tests {
 
     #[test]
     fn same_bytes_is_slice_equality() {
-        let words: [&[u8]; 9] = [
+        let words: [&[u8]; 12] = [
+            b"visit 2",
+            b"visit 3",
+            b"wisit 2",
             b"",
             b"a",
             b"pre",

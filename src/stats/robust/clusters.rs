@@ -134,7 +134,7 @@ impl Cluster {
 
 /// B_j = L X̃_j'X̃_j L' (lower triangle into `b`) from `xx` (the cluster's
 /// X̃_j'X̃_j, lower triangle); `c`: k × k scratch.
-fn load_b(k: usize, xx: &[f64], c: &mut [f64], b: &mut [f64], l: &[f64]) {
+pub(super) fn load_b(k: usize, xx: &[f64], c: &mut [f64], b: &mut [f64], l: &[f64]) {
     match k {
         1 => load_fixed::<1>(xx, b, l),
         2 => load_fixed::<2>(xx, b, l),

@@ -105,6 +105,40 @@ impl Acc {
         }
     }
 
+    /// Adds `count` clusters of one shape at once (`schedule.rs`): their
+    /// meat terms Σ_j e_j e_j' = Φ (Σ_j Z_j'r_j r_j'Z_j) Φ from `zz` (k × k),
+    /// Φ = Σ_i φ_i v_i v_i' (so e_j = Φ Z_j'r_j, as [`Acc::add_cluster`]
+    /// has it), and `count` times the shape's terms of the df sums.
+    pub(super) fn add_shape(&mut self, s: &Shape, count: f64, zz: &[f64]) {
+        let k = self.k;
+        let mut phi = vec![0.0; k * k];
+        for (v, &f) in s.vecs[..s.nl * k].chunks_exact(k).zip(&s.phis) {
+            for a in 0..k {
+                for b in 0..k {
+                    phi[a * k + b] += f * v[a] * v[b];
+                }
+            }
+        }
+        let mut pz = vec![0.0; k * k];
+        for a in 0..k {
+            for b in 0..k {
+                pz[a * k + b] = (0..k).map(|m| phi[a * k + m] * zz[m * k + b]).sum();
+            }
+        }
+        for a in 0..k {
+            for b in 0..k {
+                self.meat[a * k + b] += (0..k).map(|m| pz[a * k + m] * phi[b * k + m]).sum::<f64>();
+            }
+        }
+        for c in 0..k {
+            self.e[c] += count * s.pjj[c];
+            self.d[c] += count * s.dd[c];
+        }
+        for (x, y) in self.omega.iter_mut().zip(&s.oo) {
+            *x += count * y;
+        }
+    }
+
     /// [`Acc::add_cluster`] for any k.
     fn add_general(&mut self, s: &Shape, zr: &[f64]) {
         let k = self.k;

@@ -22,6 +22,7 @@ mod levels;
 mod nested;
 #[cfg(test)]
 mod qr;
+mod schedule;
 mod sums;
 #[cfg(test)]
 mod tests;
@@ -30,6 +31,7 @@ pub use grouped::cr2_grouped;
 pub use icc::{Cell, Clustering, clustering, clustering_of_cells};
 pub use levels::level_code;
 pub use nested::difference;
+pub use schedule::cr2_schedule;
 pub use sums::Pick;
 
 use rustc_hash::FxHashMap;
