@@ -676,7 +676,7 @@ impl<'a> Models<'a> {
         // participant has a row at the first wave is in `flags`.
         let mut cells = vec![Cell::default(); 2 * self.cluster_bound()];
         let mut finite = true;
-        for &i in self.members.by_arm.iter().flatten() {
+        for &i in self.members.by_arm.iter().flat_map(|l| l.iter()) {
             let (f, k) = (self.flags[i as usize], self.cluster[i as usize]);
             let present = if w == 0 {
                 f & SEEN_BITS[0] != 0

@@ -7,6 +7,7 @@ use crate::cohort::{Arm, Cohort, Wave};
 use crate::stats::describe::{Moments, moments_by_code, moments_of};
 use rayon::prelude::*;
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 /// The participants of one stratum, split by arm and by wave seen, so that each
 /// domain's values are gathered without scanning everyone again.
@@ -14,52 +15,61 @@ pub(super) struct Members {
     /// The two waves compared (indices into every wave, in order).
     pub(super) pair: [usize; 2],
     /// `by_arm[arm]`: participants of the arm.
-    pub(super) by_arm: [Vec<u32>; 2],
+    pub(super) by_arm: [Arc<Vec<u32>>; 2],
     /// `present[arm][wave]`: participants of the arm with a row at the wave.
-    pub(super) present: [[Vec<u32>; 2]; 2],
+    pub(super) present: [[Arc<Vec<u32>>; 2]; 2],
 }
 
 impl Members {
-    /// The lists of `members` (everyone when None), in participant order: counted,
-    /// then filled, in contiguous parts on every core (each part writes its own
-    /// slice of each list, so the lists are the same as from one pass).
-    pub(super) fn new(cohort: &Cohort, members: Option<&[usize]>, pair: [usize; 2]) -> Self {
+    /// The members of each pair of waves: the lists of `members` (everyone when
+    /// None), in participant order, made once for all pairs (a middle wave's
+    /// arms and baseline are the main pair's): counted, then filled, in
+    /// contiguous parts on every core (each part writes its own slice of each
+    /// list, so the lists are the same as from one pass).
+    pub(super) fn for_pairs(
+        cohort: &Cohort,
+        members: Option<&[usize]>,
+        pairs: &[[usize; 2]],
+    ) -> Vec<Self> {
+        let mut waves: Vec<usize> = pairs.iter().flatten().copied().collect();
+        waves.sort_unstable();
+        waves.dedup();
+        // Lists 0, 1: by arm; 2 + 2 × (place of the wave in `waves`) + arm: present.
+        let lists = 2 + 2 * waves.len();
         let n = members.map_or(cohort.participants.len(), <[usize]>::len);
         let who = |k: usize| members.map_or(k, |m| m[k]);
-        // Lists 0, 1: by arm; 2 + 2 × arm + wave: present.
-        let lists_of = |i: usize| {
+        // The lists participant i belongs to, each given to `to`.
+        #[inline]
+        fn lists_of(cohort: &Cohort, waves: &[usize], i: usize, mut to: impl FnMut(usize)) {
             let p = &cohort.participants[i];
             let a = p.arm.index();
-            let mut out = [a, usize::MAX, usize::MAX];
-            for w in 0..2 {
-                if p.seen & (1 << pair[w]) != 0 {
-                    out[1 + w] = 2 + 2 * a + w;
+            to(a);
+            for (j, &w) in waves.iter().enumerate() {
+                if p.seen & (1 << w) != 0 {
+                    to(2 + 2 * j + a);
                 }
             }
-            out
-        };
+        }
         const PART: usize = 1 << 18;
         let parts = n.div_ceil(PART).max(1);
         let range = |j: usize| j * PART..((j + 1) * PART).min(n);
-        let counts: Vec<[usize; 6]> = (0..parts)
+        let counts: Vec<Vec<usize>> = (0..parts)
             .into_par_iter()
             .map(|j| {
-                let mut c = [0; 6];
+                let mut c = vec![0; lists];
                 for k in range(j) {
-                    for l in lists_of(who(k)) {
-                        if let Some(c) = c.get_mut(l) {
-                            *c += 1;
-                        }
-                    }
+                    lists_of(cohort, &waves, who(k), |l| c[l] += 1);
                 }
                 c
             })
             .collect();
-        let mut lists: [Vec<u32>; 6] =
-            std::array::from_fn(|l| vec![0; counts.iter().map(|c| c[l]).sum()]);
+        let mut filled: Vec<Vec<u32>> = (0..lists)
+            .map(|l| vec![0; counts.iter().map(|c| c[l]).sum()])
+            .collect();
         // Each part's slice of each list.
-        let mut slices: Vec<Vec<&mut [u32]>> = (0..parts).map(|_| Vec::with_capacity(6)).collect();
-        for (l, list) in lists.iter_mut().enumerate() {
+        let mut slices: Vec<Vec<&mut [u32]>> =
+            (0..parts).map(|_| Vec::with_capacity(lists)).collect();
+        for (l, list) in filled.iter_mut().enumerate() {
             let mut rest = list.as_mut_slice();
             for (j, s) in slices.iter_mut().enumerate() {
                 let (mine, after) = std::mem::take(&mut rest).split_at_mut(counts[j][l]);
@@ -68,23 +78,33 @@ impl Members {
             }
         }
         slices.into_par_iter().enumerate().for_each(|(j, mut s)| {
-            let mut at = [0; 6];
+            let mut at = vec![0; lists];
             for k in range(j) {
                 let i = who(k);
-                for l in lists_of(i) {
+                lists_of(cohort, &waves, i, |l| {
                     if let Some(slot) = s.get_mut(l).and_then(|s| s.get_mut(at[l])) {
                         *slot = i as u32;
                         at[l] += 1;
                     }
-                }
+                });
             }
         });
-        let [a0, a1, p00, p01, p10, p11] = lists;
-        Members {
-            pair,
-            by_arm: [a0, a1],
-            present: [[p00, p01], [p10, p11]],
-        }
+        let filled: Vec<Arc<Vec<u32>>> = filled.into_iter().map(Arc::new).collect();
+        let present = |a: usize, w: usize| {
+            let j = waves.iter().position(|&x| x == w).unwrap_or(0);
+            filled[2 + 2 * j + a].clone()
+        };
+        pairs
+            .iter()
+            .map(|&pair| Members {
+                pair,
+                by_arm: [filled[0].clone(), filled[1].clone()],
+                present: [
+                    [present(0, pair[0]), present(0, pair[1])],
+                    [present(1, pair[0]), present(1, pair[1])],
+                ],
+            })
+            .collect()
     }
 }
 
@@ -101,7 +121,7 @@ impl View<'_> {
         let list = &self.members.present[arm.index()][wave.index()];
         let col = &values[wave.index()];
         let mut out = Vec::with_capacity(list.len());
-        for &i in list {
+        for &i in list.iter() {
             let v = col[i as usize];
             if !v.is_nan() {
                 out.push(v);
@@ -113,12 +133,12 @@ impl View<'_> {
     /// (pre, post) of the matched participants, intervention first, and how many
     /// of them are in the intervention arm.
     fn pairs(&self, values: [&[f64]; 2]) -> Pairs {
-        let room = self.members.by_arm.iter().map(Vec::len).sum();
+        let room = self.members.by_arm.iter().map(|l| l.len()).sum();
         let mut pre = Vec::with_capacity(room);
         let mut post = Vec::with_capacity(room);
         let mut n1 = 0;
         for (a, list) in self.members.by_arm.iter().enumerate() {
-            for &i in list {
+            for &i in list.iter() {
                 let (a, b) = (values[0][i as usize], values[1][i as usize]);
                 if !a.is_nan() && !b.is_nan() {
                     pre.push(a);
@@ -344,7 +364,7 @@ impl<'a> Gathered<'a> {
                 From::Values(v) => v[wave.index()],
                 From::Level(..) => &[],
             };
-            for &i in list {
+            for &i in list.iter() {
                 let Some(&v) = col.get(i as usize) else {
                     continue;
                 };
@@ -414,7 +434,7 @@ impl<'a> Gathered<'a> {
                 let list = &self.view.members.present[arm.index()][wave.index()];
                 let col = &v[wave.index()];
                 let (mut ones, mut n) = (0, 0);
-                for &i in list {
+                for &i in list.iter() {
                     let x = col[i as usize];
                     n += usize::from(!x.is_nan());
                     ones += usize::from(x == 1.0);
@@ -455,7 +475,7 @@ impl<'a> Gathered<'a> {
         let pair = |a: bool, b: bool| i8::from(b) - i8::from(a);
         let mut ones_pre = 0;
         let mut changes = Vec::with_capacity(self.view.members.by_arm[arm.index()].len());
-        for &i in &self.view.members.by_arm[arm.index()] {
+        for &i in self.view.members.by_arm[arm.index()].iter() {
             let (a, b) = (v[0][i as usize], v[1][i as usize]);
             if !a.is_nan() && !b.is_nan() {
                 let (a, b) = (a == 1.0, b == 1.0);

@@ -166,11 +166,18 @@ fn analyse_group(
     scope: &str,
 ) -> Vec<DomainResult> {
     let k = cohort.wave_count();
-    let main = Members::new(cohort, members, [0, k - 1]);
-    // More than two waves: each middle wave against the baseline (contract §9).
-    let middle: Vec<Members> = (1..k - 1)
-        .map(|w| Members::new(cohort, members, [0, w]))
+    // The first and last waves, and with more than two waves each middle wave
+    // against the baseline (contract §9).
+    let pairs: Vec<[usize; 2]> = std::iter::once([0, k - 1])
+        .chain((1..k - 1).map(|w| [0, w]))
         .collect();
+    let t0 = std::time::Instant::now();
+    let mut all = Members::for_pairs(cohort, members, &pairs).into_iter();
+    crate::timing::report(|| format!("    members {:.3} s", t0.elapsed().as_secs_f64()));
+    let Some(main) = all.next() else {
+        return Vec::new();
+    };
+    let middle: Vec<Members> = all.collect();
     let results = in_parallel(&cohort.domains, |d| {
         let t0 = std::time::Instant::now();
         let first_last = [&d.values[0][..], &d.values[1][..]];
@@ -213,6 +220,7 @@ fn analyse_group(
         }
         (r, ws)
     });
+    let t0 = std::time::Instant::now();
     let mut out = Vec::with_capacity(results.len());
     for (d, ws) in results {
         for w in ws {
@@ -221,6 +229,7 @@ fn analyse_group(
         out.push(d);
     }
     adjust_family(&mut out, settings.adjust);
+    crate::timing::report(|| format!("    results {:.3} s", t0.elapsed().as_secs_f64()));
     out
 }
 
@@ -397,7 +406,20 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
             crate::args![domains = undirected.join(", ")],
         ));
     }
-    let mut domains = analyse_group(cohort, None, settings, lang, &mut warnings, "");
+    // The baseline balance table and the attrition depend on no domain: made
+    // beside the domains' analyses (a core that has no domain left takes them).
+    let ((mut domains, mut warnings), (balance, attrition)) = rayon::join(
+        || {
+            let domains = analyse_group(cohort, None, settings, lang, &mut warnings, "");
+            (domains, warnings)
+        },
+        || {
+            (
+                balance::balance(cohort, settings.conf_level),
+                attrition(cohort),
+            )
+        },
+    );
     reliability::attach(cohort, &mut domains, settings.conf_level, &mut warnings);
     let mut strata = Vec::new();
     if let Some(s) = &cohort.strata {
@@ -431,7 +453,7 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
             participants: cohort.participants.len(),
             design: cohort.design,
             paired: cohort.paired,
-            attrition: attrition(cohort),
+            attrition,
             waves: waves::infos(cohort),
             attributes: cohort.attributes.iter().map(|a| a.name.clone()).collect(),
             cluster: cluster_info(cohort),
@@ -446,7 +468,7 @@ pub fn analyse(cohort: &Cohort, settings: Settings, lang: &str) -> Report {
             min_cell: None,
         },
         warnings,
-        balance: balance::balance(cohort, settings.conf_level),
+        balance,
         domains,
         strata,
         power: None,
