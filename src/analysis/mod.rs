@@ -203,14 +203,13 @@ fn analyse_group(
             waves::order_summaries(&mut r);
             if d.kind != Kind::Categorical {
                 let t0 = std::time::Instant::now();
-                let mut across = waves::across(cohort, &main, d);
+                let (mut across, trends) =
+                    waves::across_and_trends(cohort, &main, d, settings.conf_level);
+                across.extend(trends);
                 let t_across = t0.elapsed().as_secs_f64();
-                let t0 = std::time::Instant::now();
-                across.extend(waves::trends(cohort, &main, d, settings.conf_level));
-                let t_trends = t0.elapsed().as_secs_f64();
                 crate::timing::report(|| {
                     format!(
-                        "    {}: first and last {t_main:.3} s, middle waves {t_mid:.3} s, across {t_across:.3} s, trends {t_trends:.3} s",
+                        "    {}: first and last {t_main:.3} s, middle waves {t_mid:.3} s, across and trends {t_across:.3} s",
                         d.name
                     )
                 });

@@ -3,6 +3,7 @@
 
 use crate::cohort::{Cohort, Wave};
 use crate::results::{DomainResult, SummaryRow, TestRow, WaveInfo};
+use crate::stats::repeated::{CochranQ, Friedman, RepeatedTest};
 use crate::stats::robust::{Cr2Fit, Pick};
 
 /// `input.waves`: every wave's id and label (and time, with more than two).
@@ -100,16 +101,41 @@ pub(super) fn column(d: &crate::cohort::Domain, w: usize, k: usize) -> &[f64] {
 /// lies in one arm (always, with participants as clusters) the difference is
 /// derived from them (`stats::robust::difference`, the same test), else the
 /// joint model is fitted.
-pub(super) fn trends(
+///
+/// Returned with the tests across the waves ([`across`]): the `waves:<arm>`
+/// rows, then the `trend:*` rows. With each participant its own cluster (no
+/// `--cluster`), the across-waves sums ride on the trends' reading of the
+/// values (`cr2_schedule_riding`): one reading, not two.
+pub(super) fn across_and_trends(
     cohort: &Cohort,
     members: &super::gather::Members,
+    d: &crate::cohort::Domain,
+    conf: f64,
+) -> (Vec<TestRow>, Vec<TestRow>) {
+    let slopes = Slopes::new(cohort, members, d);
+    let (fits, across_sums) = slopes.per_arm();
+    let across_rows = match across_sums {
+        Some(sums) => cohort
+            .arms
+            .iter()
+            .zip(sums)
+            .map(|(&arm, s)| across_row(arm, d.kind, s.finish()))
+            .collect(),
+        None => across(cohort, members, d),
+    };
+    (across_rows, trend_rows(cohort, &slopes, &fits, d, conf))
+}
+
+/// The `trend:*` rows from each arm's fit (in `cohort.arms` order).
+fn trend_rows(
+    cohort: &Cohort,
+    slopes: &Slopes,
+    fits: &[Option<Cr2Fit>],
     d: &crate::cohort::Domain,
     conf: f64,
 ) -> Vec<TestRow> {
     use crate::cohort::Arm;
     let k = cohort.wave_count();
-    let slopes = Slopes::new(cohort, members, d);
-    let fits = slopes.per_arm();
     // The data's scale, for estimates and standard errors 0 up to rounding.
     let scale = || {
         (0..k)
@@ -252,43 +278,65 @@ impl<'a> Slopes<'a> {
 
     /// y ~ 1 + time for each arm of the cohort (in `cohort.arms` order): with
     /// each participant its own cluster, from each pattern of visits
-    /// (`cr2_schedule`: every participant has the same row of X at a wave);
-    /// with `--cluster`, both in one reading of the values.
-    fn per_arm(&self) -> Vec<Option<Cr2Fit>> {
+    /// (`cr2_schedule_riding`: every participant has the same row of X at a
+    /// wave), with each arm's across-waves sums from the same reading (None
+    /// when the values were not read so); with `--cluster`, both in one
+    /// reading of the values.
+    fn per_arm(&self) -> (Vec<Option<Cr2Fit>>, Option<Vec<AcrossSums>>) {
         let k = self.k;
         let arms: Vec<usize> = self.cohort.arms.iter().map(|a| a.index()).collect();
         if !self.clustered {
             // A missing value or a wave not seen is NaN (`cohort::Domain`).
             let cols: Vec<&[f64]> = (0..k).map(|w| column(self.d, w, k)).collect();
             let design: Vec<Vec<f64>> = (0..k).map(|w| vec![1.0, self.time(w)]).collect();
+            let kind = self.d.kind;
             let fit = |a: usize| {
                 let list = self.lists[a];
-                crate::stats::robust::cr2_schedule(list.len(), &design, |s, w| {
-                    let y = *cols.get(w)?.get(*list.get(s)? as usize)?;
-                    (!y.is_nan()).then_some(y)
-                })
+                let (fit, riders) = crate::stats::robust::cr2_schedule_riding(
+                    list.len(),
+                    &design,
+                    |s, w| {
+                        let y = *cols.get(w)?.get(*list.get(s)? as usize)?;
+                        (!y.is_nan()).then_some(y)
+                    },
+                    || AcrossSums::new(kind, k),
+                    |sums, row| sums.add(row),
+                );
+                // The parts' sums, added in order (integers: exact).
+                let sums = riders.and_then(|parts| {
+                    parts.into_iter().reduce(|mut a, b| {
+                        a.merge(&b);
+                        a
+                    })
+                });
+                (fit, sums)
             };
-            return arms.iter().map(|&a| fit(a)).collect();
+            let (fits, sums): (Vec<_>, Vec<_>) = arms.iter().map(|&a| fit(a)).unzip();
+            // Every arm's sums, or none (then the values are read apart).
+            let sums = sums.into_iter().collect::<Option<Vec<_>>>();
+            return (fits, sums);
         }
         let longest = arms.iter().map(|&a| self.lists[a].len()).max().unwrap_or(0);
         let ps = vec![2; arms.len()];
-        crate::stats::robust::cr2_many(longest * k, &ps, self.bound(false), |r, m, buf| {
-            let (s, w) = (r / k, r % k);
-            let Some(&i) = self.lists[arms[m]].get(s) else {
-                return Pick::Out;
-            };
-            match self.value(i, s, w) {
-                Some((cluster, y)) => {
-                    buf[0] = 1.0;
-                    buf[1] = self.time(w);
-                    Pick::In(cluster, y)
+        let fits =
+            crate::stats::robust::cr2_many(longest * k, &ps, self.bound(false), |r, m, buf| {
+                let (s, w) = (r / k, r % k);
+                let Some(&i) = self.lists[arms[m]].get(s) else {
+                    return Pick::Out;
+                };
+                match self.value(i, s, w) {
+                    Some((cluster, y)) => {
+                        buf[0] = 1.0;
+                        buf[1] = self.time(w);
+                        Pick::In(cluster, y)
+                    }
+                    None => Pick::Out,
                 }
-                None => Pick::Out,
-            }
-        })
-        .into_iter()
-        .map(|(fit, _)| fit)
-        .collect()
+            })
+            .into_iter()
+            .map(|(fit, _)| fit)
+            .collect();
+        (fits, None)
     }
 
     /// Whether every cluster's participants are of one arm.
@@ -346,19 +394,15 @@ impl<'a> Slopes<'a> {
 /// (binary) per arm, on the participants with a value at every wave: each one's
 /// K values read into one small row and given to the test as they come (one
 /// pass, nothing gathered).
-pub(super) fn across(
+fn across(
     cohort: &Cohort,
     members: &super::gather::Members,
     d: &crate::cohort::Domain,
 ) -> Vec<TestRow> {
-    use crate::cohort::Kind;
-    use crate::stats::repeated::{CochranQ, Friedman, RepeatedTest};
     let k = cohort.wave_count();
-    let method = match d.kind {
-        Kind::Continuous => "friedman",
-        Kind::Binary => "cochran_q",
-        Kind::Categorical => return Vec::new(),
-    };
+    if d.kind == crate::cohort::Kind::Categorical {
+        return Vec::new();
+    }
     let columns: Vec<&[f64]> = (0..k).map(|w| column(d, w, k)).collect();
     // The complete rows of the participants in `list`, each given to `add`.
     fn each_row(cohort: &Cohort, columns: &[&[f64]], list: &[u32], mut add: impl FnMut(&[f64])) {
@@ -383,24 +427,60 @@ pub(super) fn across(
         .iter()
         .map(|&arm| {
             let list = &members.by_arm[arm.index()];
-            let r: RepeatedTest = if d.kind == Kind::Continuous {
-                let mut f = Friedman::new(k);
-                each_row(cohort, &columns, list, |row| f.add(row));
-                f.finish()
-            } else {
-                let mut q = CochranQ::new(k);
-                each_row(cohort, &columns, list, |row| q.add(row));
-                q.finish()
-            };
-            super::rows::row(
-                &format!("waves:{}", arm.name()),
-                method,
-                true,
-                r.n,
-                r.result,
-            )
+            let mut sums = AcrossSums::new(d.kind, k);
+            each_row(cohort, &columns, list, |row| sums.add(row));
+            across_row(arm, d.kind, sums.finish())
         })
         .collect()
+}
+
+/// The `waves:<arm>` row of a test across the waves.
+fn across_row(arm: crate::cohort::Arm, kind: crate::cohort::Kind, r: RepeatedTest) -> TestRow {
+    let method = match kind {
+        crate::cohort::Kind::Binary => "cochran_q",
+        _ => "friedman",
+    };
+    super::rows::row(
+        &format!("waves:{}", arm.name()),
+        method,
+        true,
+        r.n,
+        r.result,
+    )
+}
+
+/// Friedman's test (continuous) or Cochran's Q (binary) as complete rows come.
+enum AcrossSums {
+    Friedman(Friedman),
+    CochranQ(CochranQ),
+}
+
+impl AcrossSums {
+    fn new(kind: crate::cohort::Kind, k: usize) -> Self {
+        match kind {
+            crate::cohort::Kind::Binary => AcrossSums::CochranQ(CochranQ::new(k)),
+            _ => AcrossSums::Friedman(Friedman::new(k)),
+        }
+    }
+    fn add(&mut self, row: &[f64]) {
+        match self {
+            AcrossSums::Friedman(f) => f.add(row),
+            AcrossSums::CochranQ(q) => q.add(row),
+        }
+    }
+    fn merge(&mut self, o: &AcrossSums) {
+        match (self, o) {
+            (AcrossSums::Friedman(a), AcrossSums::Friedman(b)) => a.merge(b),
+            (AcrossSums::CochranQ(a), AcrossSums::CochranQ(b)) => a.merge(b),
+            _ => {}
+        }
+    }
+    fn finish(&self) -> RepeatedTest {
+        match self {
+            AcrossSums::Friedman(f) => f.finish(),
+            AcrossSums::CochranQ(q) => q.finish(),
+        }
+    }
 }
 
 #[cfg(test)]

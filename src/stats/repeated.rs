@@ -82,6 +82,16 @@ impl Friedman {
         }
     }
 
+    /// Adds another part's rows (the sums are integers: the same result
+    /// whatever the parts).
+    pub fn merge(&mut self, o: &Friedman) {
+        self.n += o.n;
+        for (a, b) in self.twice_rank_sums.iter_mut().zip(&o.twice_rank_sums) {
+            *a += b;
+        }
+        self.ties += o.ties;
+    }
+
     /// One participant's values at the K waves (none NaN).
     #[inline]
     pub fn add(&mut self, row: &[f64]) {
@@ -211,6 +221,17 @@ impl CochranQ {
             row_sq: 0,
             binary: true,
         }
+    }
+
+    /// Adds another part's rows (integer counts: the same result whatever
+    /// the parts).
+    pub fn merge(&mut self, o: &CochranQ) {
+        self.n += o.n;
+        for (a, b) in self.ones.iter_mut().zip(&o.ones) {
+            *a += b;
+        }
+        self.row_sq += o.row_sq;
+        self.binary &= o.binary;
     }
 
     /// One participant's values at the K waves (none NaN).
@@ -390,5 +411,39 @@ mod tests {
         ]);
         assert_eq!(f.n, 3);
         assert!(f.result.p_value.is_some());
+    }
+
+    #[test]
+    fn parts_merged_equal_one_reading() {
+        // Rows with ties and 0/1 rows, cut into three parts at uneven places.
+        let rows: Vec<Vec<f64>> = (0..50)
+            .map(|i| (0..4).map(|w| ((i * 7 + w * 3) % 5) as f64).collect())
+            .collect();
+        let bins: Vec<Vec<f64>> = (0..50)
+            .map(|i| (0..4).map(|w| ((i + w) % 3 == 0) as u8 as f64).collect())
+            .collect();
+        let (mut f, mut q) = (Friedman::new(4), CochranQ::new(4));
+        for (r, b) in rows.iter().zip(&bins) {
+            f.add(r);
+            q.add(b);
+        }
+        let (mut fm, mut qm) = (Friedman::new(4), CochranQ::new(4));
+        for range in [0..7, 7..31, 31..50] {
+            let (mut fp, mut qp) = (Friedman::new(4), CochranQ::new(4));
+            for i in range {
+                fp.add(&rows[i]);
+                qp.add(&bins[i]);
+            }
+            fm.merge(&fp);
+            qm.merge(&qp);
+        }
+        assert_eq!(fm.finish(), f.finish());
+        assert_eq!(qm.finish(), q.finish());
+        assert!(f.finish().result.p_value.is_some() && q.finish().result.p_value.is_some());
+        // A part with a value other than 0 and 1 makes the whole untestable.
+        let mut bad = CochranQ::new(4);
+        bad.add(&[0.0, 2.0, 1.0, 0.0]);
+        qm.merge(&bad);
+        assert_eq!(qm.finish().result.p_value, None);
     }
 }

@@ -31,7 +31,7 @@ pub use grouped::cr2_grouped;
 pub use icc::{Cell, Clustering, clustering, clustering_of_cells};
 pub use levels::level_code;
 pub use nested::difference;
-pub use schedule::cr2_schedule;
+pub use schedule::{cr2_schedule, cr2_schedule_riding};
 pub use sums::Pick;
 
 use rustc_hash::FxHashMap;

@@ -24,6 +24,8 @@ use super::sums::{Rows, SUM_CHUNKS, Solution, assemble, tri};
 
 /// Waves beyond this (patterns beyond 2^12) go to [`super::cr2_grouped`].
 const MAX_WAVES: usize = 12;
+/// Models wider than this too.
+const MAX_P: usize = 8;
 
 /// OLS of y on X with the CR2 variance and Satterthwaite df, clustered by
 /// `clusters` clusters each seen at up to `design.len()` waves: row w of X is
@@ -35,20 +37,38 @@ pub fn cr2_schedule(
     design: &[Vec<f64>],
     value: impl Fn(usize, usize) -> Option<f64> + Sync,
 ) -> Option<Cr2Fit> {
+    cr2_schedule_riding(clusters, design, value, || (), |_, _| {}).0
+}
+
+/// [`cr2_schedule`], and in the same reading of the values each cluster with a
+/// value at every wave given to `ride` (its values in wave order) with a rider
+/// of its part of the clusters (`new_rider` makes one per part). The riders come
+/// back in the parts' order (their clusters in order within each); None when the
+/// values were not read this way (more than 12 waves, a model wider than 8
+/// columns, no candidate row, a value not finite): the caller reads them itself.
+pub fn cr2_schedule_riding<R: Send>(
+    clusters: usize,
+    design: &[Vec<f64>],
+    value: impl Fn(usize, usize) -> Option<f64> + Sync,
+    new_rider: impl Fn() -> R + Sync,
+    ride: impl Fn(&mut R, &[f64]) + Sync,
+) -> (Option<Cr2Fit>, Option<Vec<R>>) {
     let per = design.len();
-    let p = design.first()?.len();
+    let Some(p) = design.first().map(Vec::len) else {
+        return (None, None);
+    };
     let row = |j: usize, w: usize, buf: &mut [f64]| {
         let y = value(j, w)?;
         buf.copy_from_slice(design.get(w)?);
         Some(y)
     };
     let grouped = || super::cr2_grouped(clusters, p, per, row);
-    if per > MAX_WAVES || design.iter().any(|x| x.len() != p) {
-        return grouped();
+    if per > MAX_WAVES || p > MAX_P || design.iter().any(|x| x.len() != p) {
+        return (grouped(), None);
     }
-    let n = clusters.checked_mul(per)?;
+    let n = clusters.saturating_mul(per);
     if n == 0 || p == 0 || n >= u32::MAX as usize {
-        return None;
+        return (None, None);
     }
     // The rows as the engine reads them, for the shift (the same pilot rows
     // as `cr2_grouped`) and a near-exact fit.
@@ -67,10 +87,40 @@ pub fn cr2_schedule(
         })
         .collect();
     if !xt.iter().flatten().all(|v| v.is_finite()) {
-        return None;
+        return (None, None);
     }
     let patterns = 1usize << per;
-    let stats = pattern_stats(clusters, per, &xt, shift[p], &value)?;
+    let Some((stats, riders)) =
+        pattern_stats(clusters, per, &xt, shift[p], &value, &new_rider, &ride)
+    else {
+        return (None, None);
+    };
+    let fit = match fit_patterns(&rows, &xt, &stats, patterns) {
+        Some(Fitted::Fit(f)) => Some(f),
+        Some(Fitted::NearExact) => grouped(),
+        None => None,
+    };
+    (fit, Some(riders))
+}
+
+/// A fit from the pattern statistics, or word that it is so close to exact
+/// that the residuals must be computed row by row (by the table engine).
+enum Fitted {
+    Fit(Cr2Fit),
+    NearExact,
+}
+
+/// The fit from the pattern statistics (None: nothing estimable).
+fn fit_patterns<F>(
+    rows: &Rows<'_, F>,
+    xt: &[Vec<f64>],
+    stats: &Stats,
+    patterns: usize,
+) -> Option<Fitted>
+where
+    F: Fn(usize, &mut [f64]) -> Option<(u32, f64)> + Sync,
+{
+    let p = rows.p;
     // The totals, packed as the engine's first pass gives them.
     let q = p + 1;
     let mut total = vec![0.0; q * (q + 1) / 2 + 1];
@@ -99,9 +149,9 @@ pub fn cr2_schedule(
         total[tri(p, p)] += st.yy;
         total[q * (q + 1) / 2] += st.count * f64::from(m.count_ones());
     }
-    let sol = Solution::new(&rows, &total)?;
+    let sol = Solution::new(rows, &total)?;
     if sol.near_exact {
-        return grouped();
+        return Some(Fitted::NearExact);
     }
     let (s, l, g) = (&sol.s, &sol.l, &sol.g);
     let k = s.kept.len();
@@ -172,15 +222,15 @@ pub fn cr2_schedule(
         let shape = work.shape(&key, k, g, |b| load_b(k, &xx, &mut scratch, b, l))?;
         acc.add_shape(shape, st.count, &zz);
     }
-    Some(assemble(
-        &rows,
+    Some(Fitted::Fit(assemble(
+        rows,
         s,
         g,
         &acc,
         counted as usize,
         s.rss,
         sol.used,
-    ))
+    )))
 }
 
 /// Per pattern of waves: its clusters, the mean of their u_j = X̃_j'ỹ_j, the
@@ -225,7 +275,7 @@ impl Stats {
         let t = &mut self.data[m * w..(m + 1) * w];
         t[0] += 1.0;
         let n = t[0];
-        let mut before = [0.0; 8];
+        let mut before = [0.0; MAX_P];
         for a in 0..p {
             before[a] = u[a] - t[1 + a];
             t[1 + a] += before[a] / n;
@@ -251,7 +301,7 @@ impl Stats {
                 continue;
             }
             let n = na + nb;
-            let mut delta = [0.0; 8];
+            let mut delta = [0.0; MAX_P];
             for a in 0..p {
                 delta[a] = u[1 + a] - t[1 + a];
                 t[1 + a] += delta[a] * (nb / n);
@@ -269,24 +319,30 @@ impl Stats {
 }
 
 /// The pattern statistics of every cluster, in SUM_CHUNKS fixed parts of the
-/// clusters (in parallel) merged in order; None when a value is not finite.
-fn pattern_stats(
+/// clusters (in parallel) merged in order, and each part's rider (fed the
+/// clusters with a value at every wave); None when a value is not finite.
+fn pattern_stats<R: Send>(
     clusters: usize,
     per: usize,
     xt: &[Vec<f64>],
     shift_y: f64,
     value: &(impl Fn(usize, usize) -> Option<f64> + Sync),
-) -> Option<Stats> {
+    new_rider: &(impl Fn() -> R + Sync),
+    ride: &(impl Fn(&mut R, &[f64]) + Sync),
+) -> Option<(Stats, Vec<R>)> {
     let p = xt.first()?.len();
-    if p > 8 {
+    if p > MAX_P || per > MAX_WAVES {
         return None;
     }
+    let every = (1usize << per) - 1;
     let len = clusters.div_ceil(SUM_CHUNKS).max(1);
-    let parts: Vec<Stats> = (0..SUM_CHUNKS)
+    let parts: Vec<(Stats, R)> = (0..SUM_CHUNKS)
         .into_par_iter()
         .map(|c| {
             let mut st = Stats::new(p, 1 << per);
-            let mut u = [0.0; 8];
+            let mut rider = new_rider();
+            let mut u = [0.0; MAX_P];
+            let mut ys = [0.0; MAX_WAVES];
             for j in (c * len).min(clusters)..((c + 1) * len).min(clusters) {
                 let mut m = 0usize;
                 let mut yy = 0.0;
@@ -295,6 +351,7 @@ fn pattern_stats(
                     let Some(y) = value(j, w) else {
                         continue;
                     };
+                    ys[w] = y;
                     let yt = y - shift_y * x[0];
                     if !yt.is_finite() {
                         return None;
@@ -308,16 +365,23 @@ fn pattern_stats(
                 if m != 0 {
                     st.add(m, &u[..p], yy);
                 }
+                if m == every {
+                    ride(&mut rider, &ys[..per]);
+                }
             }
-            Some(st)
+            Some((st, rider))
         })
         .collect::<Option<Vec<_>>>()?;
-    let mut parts = parts.into_iter();
-    let mut all = parts.next()?;
-    for part in parts {
-        all.merge(&part);
+    let mut riders = Vec::with_capacity(parts.len());
+    let mut all: Option<Stats> = None;
+    for (part, rider) in parts {
+        riders.push(rider);
+        match &mut all {
+            Some(a) => a.merge(&part),
+            None => all = Some(part),
+        }
     }
-    Some(all)
+    Some((all?, riders))
 }
 
 #[cfg(test)]
