@@ -65,14 +65,10 @@ pub(super) fn read(
         )
     };
     match read(keep_at) {
-        Err(Stop::Again) => match read(true) {
-            Err(Stop::Again) => Err(UserError::new(
-                "internal: a reading keeping positions asked to be read again",
-            )),
-            r => r.map_err(Stop::user),
-        },
-        r => r.map_err(Stop::user),
+        Err(Stop::Again) => read(true),
+        r => r,
     }
+    .map_err(Stop::user)
 }
 
 /// Why a reading stopped: the user's error, or to be read again keeping
@@ -92,7 +88,8 @@ impl Stop {
     fn user(self) -> UserError {
         match self {
             Stop::User(e) => e,
-            Stop::Again => UserError::new("internal: read again"),
+            // A reading that keeps positions never asks for another.
+            Stop::Again => UserError::new("internal: read again after keeping positions"),
         }
     }
 }
